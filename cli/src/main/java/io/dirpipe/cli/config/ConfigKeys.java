@@ -1,0 +1,24 @@
+package io.dirpipe.cli.config;
+
+import io.dirpipe.schemas.TopicsConfig;
+import java.util.List;
+import org.apache.kafka.common.config.ConfigDef;
+
+/** Every configuration key dirpipe knows: the union of the modules' declarations. */
+public final class ConfigKeys {
+  private ConfigKeys() {}
+
+  /** The declarations of every module, one per typed config. */
+  static final List<ConfigDef> MODULES = List.of(TopicsConfig.DEF);
+
+  /**
+   * All declared keys in one definition (the {@code kafka.*} pass-through keys are not declared).
+   */
+  public static ConfigDef all() {
+    ConfigDef all = new ConfigDef();
+    for (ConfigDef def : MODULES) {
+      def.configKeys().values().forEach(all::define);
+    }
+    return all;
+  }
+}

@@ -1,0 +1,200 @@
+package io.dirpipe.cli.config;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.dirpipe.schemas.TopicsConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * Reads the YAML file, then lets {@code DIRPIPE_*} environment variables override it: key {@code
+ * a.b-c} is variable {@code DIRPIPE_A_B_C}; {@code DIRPIPE_KAFKA_X_Y} sets the Kafka client
+ * property {@code kafka.x.y}. Keys and variables that match nothing fail with the name, the closest
+ * known key and what to do, so a typo never silently falls back to a default.
+ */
+public final class ConfigLoader {
+  public static final Path DEFAULT_FILE = Path.of("dirpipe.yaml");
+  static final String ENV_PREFIX = "DIRPIPE_";
+
+  /**
+   * {@code DIRPIPE_*} variables that are not configuration: read by the launcher, Logback or the
+   * tests.
+   */
+  static final Set<String> NOT_CONFIG =
+      Set.of("DIRPIPE_JAVA_OPTS", "DIRPIPE_LOG_LEVEL", "DIRPIPE_TEST_KAFKA");
+
+  private static final String KAFKA_ENV = ENV_PREFIX + "KAFKA_";
+
+  private final ConfigDef known;
+
+  public ConfigLoader(ConfigDef known) {
+    this.known = known;
+  }
+
+  /**
+   * @param file the YAML file, or null for {@code ./dirpipe.yaml} when it exists
+   * @param env the process environment
+   * @throws ConfigException naming the file, key or variable at fault
+   */
+  public LoadedConfig load(Path file, Map<String, String> env) {
+    Map<String, String> values = new LinkedHashMap<>();
+    Map<String, String> origins = new LinkedHashMap<>();
+    Path path = file != null ? file : (Files.exists(DEFAULT_FILE) ? DEFAULT_FILE : null);
+    if (path != null) {
+      readYaml(path).forEach((k, v) -> put(values, origins, k, v, path.toString()));
+    }
+    env.entrySet().stream()
+        .filter(e -> e.getKey().startsWith(ENV_PREFIX) && !NOT_CONFIG.contains(e.getKey()))
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(e -> put(values, origins, keyOf(e.getKey()), e.getValue(), e.getKey()));
+    validate(values, origins);
+    return new LoadedConfig(values, origins);
+  }
+
+  /**
+   * Parses every declared value now, so a bad one fails at start naming its key, value and origin.
+   */
+  private void validate(Map<String, String> values, Map<String, String> origins) {
+    values.forEach(
+        (key, value) -> {
+          ConfigDef.ConfigKey declared = known.configKeys().get(key);
+          if (declared == null) {
+            return;
+          }
+          try {
+            Object parsed = ConfigDef.parseType(key, value, declared.type);
+            if (declared.validator != null) {
+              declared.validator.ensureValid(key, parsed);
+            }
+          } catch (ConfigException e) {
+            throw new ConfigException(e.getMessage() + " (set by " + origins.get(key) + ")");
+          }
+        });
+    known.parse(values); // required keys without a value
+  }
+
+  /** The environment variable that sets a key. */
+  public static String envName(String key) {
+    return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+  }
+
+  private void put(
+      Map<String, String> values,
+      Map<String, String> origins,
+      String key,
+      String value,
+      String origin) {
+    if (!key.startsWith(TopicsConfig.KAFKA_PREFIX) && !known.names().contains(key)) {
+      throw new ConfigException(
+          "Unknown configuration "
+              + (origin.startsWith(ENV_PREFIX)
+                  ? "variable " + origin
+                  : "key '" + key + "' in " + origin)
+              + closest(key)
+              + ". Known keys: "
+              + String.join(", ", new java.util.TreeSet<>(known.names()))
+              + ", and kafka.* for Kafka client properties.");
+    }
+    values.put(key, value);
+    origins.put(key, origin);
+  }
+
+  private String keyOf(String envName) {
+    if (envName.startsWith(KAFKA_ENV)) {
+      return TopicsConfig.KAFKA_PREFIX
+          + envName.substring(KAFKA_ENV.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+    }
+    return known.names().stream()
+        .filter(k -> envName(k).equals(envName))
+        .findFirst()
+        .orElse(envName.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'));
+  }
+
+  private String closest(String key) {
+    return known.names().stream()
+        .min(Comparator.comparingInt(k -> distance(k, key)))
+        .filter(k -> distance(k, key) <= Math.max(2, key.length() / 3))
+        .map(k -> " (did you mean '" + k + "', variable " + envName(k) + "?)")
+        .orElse("");
+  }
+
+  private static Map<String, String> readYaml(Path path) {
+    if (!Files.isRegularFile(path)) {
+      throw new ConfigException(
+          "Configuration file " + path.toAbsolutePath() + " does not exist or is not a file.");
+    }
+    JsonNode root;
+    try {
+      root = new YAMLMapper().readTree(path.toFile());
+    } catch (JacksonException e) {
+      throw new ConfigException(
+          "Configuration file " + path + " is not valid YAML: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new ConfigException("Cannot read configuration file " + path + ": " + e.getMessage());
+    }
+    Map<String, String> flat = new LinkedHashMap<>();
+    if (root != null && !root.isMissingNode() && !root.isNull()) {
+      if (!root.isObject()) {
+        throw new ConfigException("Configuration file " + path + " must hold a YAML mapping.");
+      }
+      flatten("", root, flat, path);
+    }
+    return flat;
+  }
+
+  private static void flatten(String prefix, JsonNode node, Map<String, String> out, Path path) {
+    if (node.isObject()) {
+      node.properties()
+          .forEach(
+              e ->
+                  flatten(
+                      prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(),
+                      e.getValue(),
+                      out,
+                      path));
+    } else if (node.isArray()) {
+      List<String> items = new ArrayList<>();
+      for (JsonNode item : node) {
+        if (item.isContainerNode()) {
+          throw new ConfigException(
+              "Key '" + prefix + "' in " + path + " must be a list of plain values.");
+        }
+        items.add(item.asText());
+      }
+      out.put(prefix, String.join(",", items));
+    } else if (!node.isNull()) {
+      out.put(prefix, node.asText());
+    }
+  }
+
+  /** Levenshtein distance, for suggestions. */
+  static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+}

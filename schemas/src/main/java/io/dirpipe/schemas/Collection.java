@@ -1,0 +1,99 @@
+package io.dirpipe.schemas;
+
+import io.dirpipe.schemas.entity.Application;
+import io.dirpipe.schemas.entity.Device;
+import io.dirpipe.schemas.entity.DirectoryRole;
+import io.dirpipe.schemas.entity.Group;
+import io.dirpipe.schemas.entity.Member;
+import io.dirpipe.schemas.entity.ServicePrincipal;
+import io.dirpipe.schemas.entity.User;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * A directory collection dirpipe extracts, typed by the Avro record of its objects. The name is
+ * Graph's own (the URL segment) and appears in topic names, configuration and the {@code
+ * collection} field of records.
+ *
+ * @param <E> the entity record of this collection's objects
+ */
+public final class Collection<E extends SpecificRecord> {
+  public static final Collection<User> USERS = new Collection<>("users", User.class);
+  public static final Collection<Group> GROUPS = new Collection<>("groups", Group.class);
+
+  /** Group memberships: one {@link Member} record per edge, keyed by the group's id. */
+  public static final Collection<Member> GROUP_MEMBERS =
+      new Collection<>("groupMembers", Member.class);
+
+  public static final Collection<Device> DEVICES = new Collection<>("devices", Device.class);
+  public static final Collection<Application> APPLICATIONS =
+      new Collection<>("applications", Application.class);
+  public static final Collection<ServicePrincipal> SERVICE_PRINCIPALS =
+      new Collection<>("servicePrincipals", ServicePrincipal.class);
+  public static final Collection<DirectoryRole> DIRECTORY_ROLES =
+      new Collection<>("directoryRoles", DirectoryRole.class);
+
+  private static final List<Collection<?>> ALL =
+      List.of(
+          USERS, GROUPS, GROUP_MEMBERS, DEVICES, APPLICATIONS, SERVICE_PRINCIPALS, DIRECTORY_ROLES);
+
+  private final String name;
+  private final Class<E> entityClass;
+
+  private Collection(String name, Class<E> entityClass) {
+    this.name = name;
+    this.entityClass = entityClass;
+  }
+
+  /** Every collection, in extraction order. */
+  public static List<Collection<?>> all() {
+    return ALL;
+  }
+
+  /** The collection of that name, or empty. */
+  public static Optional<Collection<?>> find(String name) {
+    return ALL.stream().filter(c -> c.name.equals(name)).findFirst();
+  }
+
+  /**
+   * The collection of that name.
+   *
+   * @throws IllegalArgumentException naming the unknown value and the valid ones
+   */
+  public static Collection<?> of(String name) {
+    return find(name)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "Unknown collection '"
+                        + name
+                        + "'; valid collections: "
+                        + ALL.stream().map(Collection::name).collect(Collectors.joining(", "))));
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Class<E> entityClass() {
+    return entityClass;
+  }
+
+  public Schema entitySchema() {
+    return SpecificData.get().getSchema(entityClass);
+  }
+
+  /** True for collections of directory objects (which have change and inventory topics). */
+  public boolean isObjectCollection() {
+    return this != GROUP_MEMBERS;
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+}

@@ -1,0 +1,66 @@
+package io.dirpipe.schemas.serde;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.SchemaCompatibility.Incompatibility;
+import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
+
+/**
+ * Avro's evolution rules applied to dirpipe's contract: every current message schema must read data
+ * written by every committed version of it (backward), and every committed version must read data
+ * written by the current schema (forward: consumers still running the older dirpipe keep working).
+ */
+public final class SchemaEvolution {
+  private SchemaEvolution() {}
+
+  /**
+   * The incompatibilities between the current schemas and the history, each a sentence naming the
+   * record, the version, the direction and the field; empty when the change is compatible.
+   */
+  public static List<String> problems(List<Map<String, Schema>> history, List<Schema> current) {
+    List<String> problems = new ArrayList<>();
+    for (int i = 0; i < history.size(); i++) {
+      int version = i + 1;
+      for (Schema now : current) {
+        Schema then = history.get(i).get(now.getFullName());
+        if (then == null) {
+          continue; // a message type added after that version: nothing old to read or be read by
+        }
+        check(then, now, "a reader of v" + version + " cannot read records written now", problems);
+        check(now, then, "the current reader cannot read records written by v" + version, problems);
+      }
+    }
+    return problems;
+  }
+
+  private static void check(Schema reader, Schema writer, String what, List<String> problems) {
+    var result = SchemaCompatibility.checkReaderWriterCompatibility(reader, writer).getResult();
+    if (result.getCompatibility() == SchemaCompatibilityType.COMPATIBLE) {
+      return;
+    }
+    for (Incompatibility inc : result.getIncompatibilities()) {
+      problems.add(
+          String.format(
+              "%s: %s: %s '%s' at %s",
+              reader.getName(),
+              what,
+              describe(inc.getType()),
+              inc.getMessage(),
+              inc.getLocation()));
+    }
+  }
+
+  private static String describe(SchemaCompatibility.SchemaIncompatibilityType type) {
+    return switch (type) {
+      case READER_FIELD_MISSING_DEFAULT_VALUE -> "field removed or added without a default:";
+      case TYPE_MISMATCH -> "type changed:";
+      case MISSING_ENUM_SYMBOLS -> "enum symbol removed:";
+      case MISSING_UNION_BRANCH -> "union branch removed:";
+      case NAME_MISMATCH -> "record renamed:";
+      default -> type.name().toLowerCase() + ":";
+    };
+  }
+}

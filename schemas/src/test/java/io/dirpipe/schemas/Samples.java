@@ -1,0 +1,144 @@
+package io.dirpipe.schemas;
+
+import io.dirpipe.schemas.entity.AppRole;
+import io.dirpipe.schemas.entity.Application;
+import io.dirpipe.schemas.entity.AssignedLicense;
+import io.dirpipe.schemas.entity.Credential;
+import io.dirpipe.schemas.entity.Device;
+import io.dirpipe.schemas.entity.DirectoryRole;
+import io.dirpipe.schemas.entity.Group;
+import io.dirpipe.schemas.entity.Member;
+import io.dirpipe.schemas.entity.ServicePrincipal;
+import io.dirpipe.schemas.entity.User;
+import java.time.Instant;
+import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
+
+/** One fully populated record of every message type. */
+public final class Samples {
+  public static final String TENANT = "8f1e2d3c-0000-4000-8000-000000000001";
+  static final Instant T = Instant.parse("2026-11-24T08:00:00.123Z");
+
+  private Samples() {}
+
+  public static User user(String id) {
+    return User.newBuilder()
+        .setId(id)
+        .setDisplayName("Ada Lovelace")
+        .setGivenName("Ada")
+        .setSurname("Lovelace")
+        .setUserPrincipalName("ada@contoso.example")
+        .setMail("ada@contoso.example")
+        .setMailNickname("ada")
+        .setAccountEnabled(true)
+        .setUserType("Member")
+        .setJobTitle("Analyst")
+        .setDepartment("Research")
+        .setCreatedDateTime(T)
+        .setOnPremisesSyncEnabled(false)
+        .setAssignedLicenses(List.of(new AssignedLicense("sku-1", List.of("plan-a"))))
+        .setProxyAddresses(List.of("SMTP:ada@contoso.example"))
+        .build();
+  }
+
+  static Source source() {
+    return new Source(TENANT, "users", "run-1", Mode.FULL, T);
+  }
+
+  /** One record of each type in {@link io.dirpipe.schemas.serde.SchemaHistory#MESSAGES}. */
+  public static List<SpecificRecord> everyMessage() {
+    Credential secret = new Credential("k1", "ci secret", T, T.plusSeconds(86400));
+    return List.of(
+        new ObjectKey(TENANT, "u1"),
+        new Observation(
+            TENANT,
+            "users",
+            "u1",
+            "run-1",
+            Mode.FULL,
+            3,
+            T,
+            ObservationKind.OBSERVED,
+            null,
+            user("u1")),
+        new Observation(
+            TENANT,
+            "users",
+            "u2",
+            "run-2",
+            Mode.DELTA,
+            1,
+            T,
+            ObservationKind.REMOVED,
+            RemovedReason.CHANGED,
+            null),
+        new Change(
+            Operation.UPDATE,
+            user("u1"),
+            User.newBuilder(user("u1")).setDepartment("Ops").build(),
+            List.of("department"),
+            null,
+            source(),
+            T),
+        new MembershipKey(TENANT, "g1", "u1"),
+        new MembershipChange(MembershipOperation.ADD, TENANT, "g1", "u1", "user", source(), T),
+        new CheckpointKey(TENANT, "users"),
+        new Checkpoint(
+            TENANT,
+            "users",
+            "run-1",
+            Mode.FULL,
+            "https://graph/next",
+            null,
+            4,
+            3996L,
+            0L,
+            "00ff",
+            T,
+            T),
+        new RunEvent(
+            RunEventType.COMPLETED,
+            "run-1",
+            TENANT,
+            "users",
+            Mode.FULL,
+            T,
+            T,
+            20000L,
+            0L,
+            21,
+            25L,
+            2L,
+            42L,
+            "abcd",
+            null),
+        new ExtractionTask(TENANT, List.of("users", "groups"), Mode.DELTA),
+        user("u3"),
+        Group.newBuilder()
+            .setId("g1")
+            .setDisplayName("Finance")
+            .setSecurityEnabled(true)
+            .setGroupTypes(List.of("Unified"))
+            .build(),
+        new Member("g1", "u1", "user"),
+        Device.newBuilder().setId("d1").setDisplayName("laptop-1").setIsCompliant(true).build(),
+        Application.newBuilder()
+            .setId("a1")
+            .setAppId("app-1")
+            .setPasswordCredentials(List.of(secret))
+            .build(),
+        ServicePrincipal.newBuilder()
+            .setId("sp1")
+            .setAppId("00000003-0000-0000-c000-000000000000")
+            .setAppRoles(
+                List.of(
+                    new AppRole(
+                        "df021288-bdef-4463-88db-98f22de89214",
+                        "User.Read.All",
+                        "Read all users' full profiles",
+                        List.of("Application"),
+                        true)))
+            .build(),
+        DirectoryRole.newBuilder().setId("r1").setDisplayName("Global Reader").build());
+  }
+}
