@@ -14,7 +14,12 @@ import picocli.CommandLine.Command;
     description =
         "Extracts a Microsoft Entra ID directory through Microsoft Graph into Kafka and turns it into"
             + " change events, a live inventory, Log Analytics rows and a data lake.",
-    subcommands = {KafkaCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      SandboxCommand.class,
+      KafkaCommand.class,
+      ConfigCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main {
   static final int OK = 0;
   static final int FAILURE = 1;

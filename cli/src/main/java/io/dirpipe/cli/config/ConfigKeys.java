@@ -1,6 +1,10 @@
 package io.dirpipe.cli.config;
 
+import io.dirpipe.extractor.ExtractorConfig;
+import io.dirpipe.identity.IdentityConfig;
+import io.dirpipe.sandbox.SandboxConfig;
 import io.dirpipe.schemas.TopicsConfig;
+import io.dirpipe.sink.SinkConfig;
 import java.util.List;
 import org.apache.kafka.common.config.ConfigDef;
 
@@ -9,7 +13,13 @@ public final class ConfigKeys {
   private ConfigKeys() {}
 
   /** The declarations of every module, one per typed config. */
-  static final List<ConfigDef> MODULES = List.of(TopicsConfig.DEF);
+  static final List<ConfigDef> MODULES =
+      List.of(
+          TopicsConfig.DEF,
+          IdentityConfig.DEF,
+          ExtractorConfig.DEF,
+          SinkConfig.DEF,
+          SandboxConfig.DEF);
 
   /**
    * All declared keys in one definition (the {@code kafka.*} pass-through keys are not declared).

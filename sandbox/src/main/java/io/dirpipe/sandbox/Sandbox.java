@@ -1,0 +1,264 @@
+package io.dirpipe.sandbox;
+
+import io.dirpipe.sandbox.arm.ArmSurface;
+import io.dirpipe.sandbox.control.ControlSurface;
+import io.dirpipe.sandbox.graph.GraphSurface;
+import io.dirpipe.sandbox.graph.Throttle;
+import io.dirpipe.sandbox.http.Faults;
+import io.dirpipe.sandbox.http.LoopbackServer;
+import io.dirpipe.sandbox.http.Stats;
+import io.dirpipe.sandbox.identity.ManagedIdentitySurface;
+import io.dirpipe.sandbox.identity.TokenEndpointSurface;
+import io.dirpipe.sandbox.logs.Ingested;
+import io.dirpipe.sandbox.logs.LogsIngestionSurface;
+import io.dirpipe.sandbox.tenant.Identity;
+import io.dirpipe.sandbox.tenant.Tenant;
+import io.dirpipe.sandbox.token.TlsMaterial;
+import io.dirpipe.sandbox.token.TokenIssuer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The emulated tenant on loopback: one http port for IMDS, the App Service identity endpoint,
+ * Graph, Logs Ingestion, ARM and the control API; one https port for the Entra token endpoint, and
+ * again Logs Ingestion and ARM, because azure-core sends bearer tokens over https only. Real
+ * clients (azure-identity, the Graph SDK, azure-monitor-ingestion) run against it unmodified,
+ * redirected by the environment of {@link #environment()}.
+ */
+public final class Sandbox implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Sandbox.class);
+
+  /** Streams the sandbox's data collection rule declares. */
+  public static final Set<String> STREAMS =
+      Set.of("Custom-DirpipeChanges_CL", "Custom-DirpipeMemberships_CL", "Custom-DirpipeRuns_CL");
+
+  /**
+   * How to start.
+   *
+   * @param port http port (0: any free one)
+   * @param httpsPort https port of the token endpoint, Logs Ingestion and ARM (0: any free one)
+   * @param spec the tenant to generate
+   * @param miRoles Graph permissions of the host's system-assigned identity
+   * @param quota throttling class; null derives it from the tenant size as Graph does
+   */
+  public record Options(
+      int port, int httpsPort, Tenant.Spec spec, List<String> miRoles, Throttle.Quota quota) {
+    public static Options defaults(int users) {
+      return new Options(
+          0, 0, Tenant.Spec.forUsers(42, users), List.of("Directory.Read.All"), null);
+    }
+
+    public Options withQuota(Throttle.Quota q) {
+      return new Options(port, httpsPort, spec, miRoles, q);
+    }
+
+    public Options withMiRoles(List<String> roles) {
+      return new Options(port, httpsPort, spec, roles, quota);
+    }
+  }
+
+  private final Tenant tenant;
+  private final TokenIssuer issuer;
+  private final TlsMaterial tls;
+  private final Faults faults = new Faults();
+  private final Stats stats = new Stats();
+  private final Ingested ingested = new Ingested(2_000_000);
+  private final Throttle throttle;
+  private final LoopbackServer http;
+  private final LoopbackServer https;
+  private final Path workDir;
+  private final String identityHeader;
+  private final char[] trustStorePassword;
+  private final String ruleId;
+  private final Identity systemAssigned;
+  private final Identity userAssigned;
+  private final Identity application;
+
+  private Sandbox(Options options) throws IOException {
+    long started = System.nanoTime();
+    Clock clock = Clock.systemUTC();
+    this.tenant = new Tenant(options.spec(), clock);
+    this.issuer = new TokenIssuer(tenant.tenantId(), clock);
+    this.tls = TlsMaterial.generate();
+    this.throttle =
+        new Throttle(
+            options.quota() != null
+                ? options.quota()
+                : Throttle.Quota.forUsers(options.spec().users()));
+    SecureRandom random = new SecureRandom();
+    byte[] header = new byte[16];
+    random.nextBytes(header);
+    this.identityHeader = HexFormat.of().formatHex(header);
+    this.trustStorePassword = HexFormat.of().formatHex(header, 0, 6).toCharArray();
+    this.ruleId = "dcr-" + tenant.tenantId().replace("-", "");
+    this.systemAssigned =
+        tenant.addManagedIdentity(Identity.Type.SYSTEM_ASSIGNED, "dirpipe-host", options.miRoles());
+    tenant.armReaders().add(systemAssigned.objectId());
+    this.userAssigned =
+        tenant.addManagedIdentity(
+            Identity.Type.USER_ASSIGNED, "dirpipe-extractor", List.of("Directory.Read.All"));
+    this.application =
+        tenant.addApplication(
+            "dirpipe-app", List.of("Directory.Read.All"), List.of(), Duration.ofDays(365));
+    this.workDir = Files.createTempDirectory("dirpipe-sandbox");
+    tls.writeTrustStore(trustStore(), trustStorePassword);
+    LogsIngestionSurface logs =
+        new LogsIngestionSurface(issuer, faults, stats, ingested, Map.of(ruleId, STREAMS));
+    this.http =
+        LoopbackServer.http(
+            options.port(),
+            List.of(
+                new ManagedIdentitySurface(tenant, issuer, faults, stats, identityHeader),
+                new GraphSurface(tenant, issuer, throttle, faults, stats),
+                logs,
+                new ArmSurface(tenant, issuer, stats),
+                new ControlSurface(tenant, issuer, faults, stats, ingested, logs, describe())));
+    this.https =
+        LoopbackServer.https(
+            options.httpsPort(),
+            tls.serverContext(),
+            List.of(new TokenEndpointSurface(tenant, issuer, faults, stats)));
+    log.info(
+        "Sandbox tenant {} with {} users ready at {} (token endpoint {}) in {} ms",
+        tenant.tenantId(),
+        options.spec().users(),
+        http.baseUrl(),
+        https.baseUrl(),
+        Duration.ofNanos(System.nanoTime() - started).toMillis());
+  }
+
+  /**
+   * Generates the tenant and starts both servers.
+   *
+   * @throws UncheckedIOException when a port cannot be bound
+   */
+  public static Sandbox start(Options options) {
+    try {
+      return new Sandbox(options);
+    } catch (IOException e) {
+      throw new UncheckedIOException("The sandbox did not start: " + e.getMessage(), e);
+    }
+  }
+
+  private Map<String, Object> describe() {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("tenantId", tenant.tenantId());
+    d.put("subscriptionId", tenant.subscriptionId());
+    d.put("spec", tenant.spec());
+    d.put("quota", throttle.quota().name());
+    d.put("dataCollectionRule", ruleId);
+    d.put("streams", STREAMS);
+    d.put("graphServicePrincipalId", tenant.graphServicePrincipalId());
+    return d;
+  }
+
+  /**
+   * What a pipeline process needs to use this sandbox, in print order: the managed-identity
+   * redirects azure-identity reads, the https authority and its trust store, Graph, Logs Ingestion,
+   * the tenant.
+   */
+  public Map<String, String> environment() {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("DIRPIPE_SANDBOX_URL", http.baseUrl());
+    env.put("DIRPIPE_GRAPH_URL", http.baseUrl());
+    env.put("IDENTITY_ENDPOINT", http.baseUrl() + ManagedIdentitySurface.APP_SERVICE_PATH);
+    env.put("IDENTITY_HEADER", identityHeader);
+    env.put("AZURE_POD_IDENTITY_AUTHORITY_HOST", http.baseUrl());
+    env.put("DIRPIPE_AUTHORITY_HOST", httpsUrl());
+    env.put("DIRPIPE_TRUSTSTORE", trustStore().toString());
+    env.put("DIRPIPE_TRUSTSTORE_PASSWORD", new String(trustStorePassword));
+    env.put("DIRPIPE_LOGS_ENDPOINT", httpsUrl());
+    env.put("DIRPIPE_TENANT_ID", tenant.tenantId());
+    return env;
+  }
+
+  public Path trustStore() {
+    return workDir.resolve("sandbox-truststore.p12");
+  }
+
+  /** An SSL context that trusts the token endpoint, for clients in this JVM. */
+  public SSLContext clientTls() {
+    return tls.clientContext();
+  }
+
+  public String url() {
+    return http.baseUrl();
+  }
+
+  /**
+   * {@code https://localhost:PORT}: the authority host of client-secret and certificate
+   * credentials.
+   */
+  public String authorityHost() {
+    return httpsUrl();
+  }
+
+  /**
+   * The https port's base URL: token endpoint, Logs Ingestion and ARM (azure-core requires https).
+   */
+  public String httpsUrl() {
+    return "https://localhost:" + https.port();
+  }
+
+  public Tenant tenant() {
+    return tenant;
+  }
+
+  public TokenIssuer issuer() {
+    return issuer;
+  }
+
+  public Faults faults() {
+    return faults;
+  }
+
+  public Stats stats() {
+    return stats;
+  }
+
+  public Ingested ingested() {
+    return ingested;
+  }
+
+  public String dataCollectionRule() {
+    return ruleId;
+  }
+
+  public Identity systemAssigned() {
+    return systemAssigned;
+  }
+
+  public Identity userAssigned() {
+    return userAssigned;
+  }
+
+  /** The "dirpipe-app" application: client id and secret for client-secret credentials. */
+  public Identity application() {
+    return application;
+  }
+
+  @Override
+  public void close() {
+    http.close();
+    https.close();
+    try {
+      Files.deleteIfExists(trustStore());
+      Files.deleteIfExists(workDir);
+    } catch (IOException e) {
+      log.debug("Could not delete {}", workDir, e);
+    }
+  }
+}

@@ -1,0 +1,193 @@
+package io.dirpipe.sandbox.graph;
+
+import io.dirpipe.sandbox.tenant.GraphPermissions;
+import io.dirpipe.sandbox.tenant.Kind;
+import io.dirpipe.sandbox.tenant.Memberships;
+import io.dirpipe.sandbox.tenant.ObjectStore;
+import io.dirpipe.sandbox.tenant.Tenant;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Reads: list, get, {@code $count} of collections, and group members. */
+final class Collections {
+  /** What Graph returns for users without {@code $select}. */
+  static final List<String> USER_DEFAULTS =
+      List.of(
+          "businessPhones",
+          "displayName",
+          "givenName",
+          "jobTitle",
+          "mail",
+          "mobilePhone",
+          "officeLocation",
+          "preferredLanguage",
+          "surname",
+          "userPrincipalName",
+          "id");
+
+  private final Tenant tenant;
+
+  Collections(Tenant tenant) {
+    this.tenant = tenant;
+  }
+
+  static int baseCost(Kind kind) {
+    return kind == Kind.USER || kind == Kind.APPLICATION ? 2 : 1;
+  }
+
+  Reply list(Call call, Kind kind) {
+    call.require(GraphPermissions.toRead(kind));
+    call.payRead(baseCost(kind));
+    Query q = Query.parse(call.ex, tenant.properties(kind), kind.odataType(), kind, false);
+    ObjectStore store = tenant.store(kind);
+    int start = position(call);
+    Long count = q.count && start == 0 ? countMatching(store, q) : null;
+    PageWriter page = new PageWriter(call.base() + "/$metadata#" + kind.segment(), count);
+    List<String> select = q.select != null ? q.select : kind == Kind.USER ? USER_DEFAULTS : null;
+    int written = 0;
+    int p = start;
+    for (int end = store.positions(); p < end && written < q.top; p++) {
+      Map<String, Object> o = store.at(p);
+      if (o != null && (q.filter == null || q.filter.test(o))) {
+        page.object(null, o, select, null);
+        written++;
+      }
+    }
+    String next = hasMore(store, q, p) ? nextLink(call, p) : null;
+    return Reply.json(200, page.finish(next, null));
+  }
+
+  private static boolean hasMore(ObjectStore store, Query q, int from) {
+    for (int p = from, end = store.positions(); p < end; p++) {
+      Map<String, Object> o = store.at(p);
+      if (o != null && (q.filter == null || q.filter.test(o))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static long countMatching(ObjectStore store, Query q) {
+    if (q.filter == null) {
+      return store.count();
+    }
+    long n = 0;
+    for (int p = 0, end = store.positions(); p < end; p++) {
+      Map<String, Object> o = store.at(p);
+      if (o != null && q.filter.test(o)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  Reply count(Call call, Kind kind) {
+    call.require(GraphPermissions.toRead(kind));
+    call.payRead(baseCost(kind));
+    requireEventual(call);
+    return Reply.text(Long.toString(tenant.store(kind).count()));
+  }
+
+  Reply get(Call call, Kind kind, String id) {
+    call.require(GraphPermissions.toRead(kind));
+    call.payRead(baseCost(kind));
+    Query q = Query.parse(call.ex, tenant.properties(kind), kind.odataType(), null, false);
+    Map<String, Object> o = tenant.store(kind).get(id);
+    if (o == null) {
+      throw GraphError.notFound(id);
+    }
+    List<String> select = q.select != null ? q.select : kind == Kind.USER ? USER_DEFAULTS : null;
+    byte[] body =
+        new PageWriter(call.base() + "/$metadata#" + kind.segment() + "/$entity", null)
+            .object(null, o, select, null)
+            .finish(null, null);
+    // A single entity is the object itself, not a page: unwrap
+    // {"@odata.context":..,"value":[{..}]}.
+    return Reply.json(200, SingleEntity.unwrap(body));
+  }
+
+  Reply members(Call call, String groupId) {
+    call.require(GraphPermissions.toReadMembers());
+    call.payRead(3);
+    int g = group(groupId);
+    Set<String> known = new HashSet<>(tenant.properties(Kind.USER));
+    known.addAll(tenant.properties(Kind.GROUP));
+    Query q = Query.parse(call.ex, known, "microsoft.graph.directoryObject", null, false);
+    Memberships m = tenant.memberships();
+    int start = position(call);
+    Long count = q.count && start == 0 ? (long) m.all(g).size() : null;
+    PageWriter page = new PageWriter(call.base() + "/$metadata#directoryObjects", count);
+    int written = 0;
+    int p = start;
+    for (int end = m.positions(g); p < end && written < q.top; p++) {
+      Memberships.Member member = m.at(g, p);
+      if (member != null) {
+        Kind kind = member.type().equals("user") ? Kind.USER : Kind.GROUP;
+        Map<String, Object> o = tenant.store(kind).get(member.id());
+        List<String> select =
+            q.select != null ? q.select : kind == Kind.USER ? USER_DEFAULTS : null;
+        page.object(kind.odataType(), o, select, null);
+        written++;
+      }
+    }
+    boolean more = false;
+    for (int q2 = p, end = m.positions(g); q2 < end && !more; q2++) {
+      more = m.at(g, q2) != null;
+    }
+    return Reply.json(200, page.finish(more ? nextLink(call, p) : null, null));
+  }
+
+  Reply memberCount(Call call, String groupId) {
+    call.require(GraphPermissions.toReadMembers());
+    call.payRead(3);
+    requireEventual(call);
+    return Reply.text(Integer.toString(tenant.memberships().all(group(groupId)).size()));
+  }
+
+  int group(String groupId) {
+    if (tenant.store(Kind.GROUP).get(groupId) == null) {
+      throw GraphError.notFound(groupId);
+    }
+    return tenant.ids().indexOf(groupId);
+  }
+
+  private static void requireEventual(Call call) {
+    if (!"eventual".equalsIgnoreCase(call.ex.header("ConsistencyLevel"))) {
+      throw new GraphError(
+          400,
+          "Request_BadRequest",
+          "Count is not currently supported without the ConsistencyLevel header set to eventual.");
+    }
+  }
+
+  private static int position(Call call) {
+    String token = call.ex.query("$skiptoken");
+    if (token == null) {
+      return 0;
+    }
+    return Cursor.intField(Cursor.decode(token, "skip token"), "p", "skip token");
+  }
+
+  /** The request's own URL with the skip token replaced: Graph's next links keep the query. */
+  static String nextLink(Call call, int position) {
+    StringBuilder url = new StringBuilder(call.ex.baseUrl()).append(call.ex.path()).append('?');
+    String raw = call.ex.rawQuery();
+    if (raw != null) {
+      for (String pair : raw.split("&")) {
+        if (!pair.isEmpty()
+            && !pair.startsWith("$skiptoken=")
+            && !pair.startsWith("%24skiptoken=")) {
+          url.append(pair).append('&');
+        }
+      }
+    }
+    String token = Cursor.encode(Map.of("p", Integer.toString(position)));
+    return url.append("$skiptoken=")
+        .append(URLEncoder.encode(token, StandardCharsets.UTF_8))
+        .toString();
+  }
+}

@@ -1,0 +1,272 @@
+package io.dirpipe.sandbox.graph;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dirpipe.sandbox.http.Exchange;
+import io.dirpipe.sandbox.http.Faults;
+import io.dirpipe.sandbox.http.Stats;
+import io.dirpipe.sandbox.http.Surface;
+import io.dirpipe.sandbox.tenant.GraphPermissions;
+import io.dirpipe.sandbox.tenant.Kind;
+import io.dirpipe.sandbox.tenant.Tenant;
+import io.dirpipe.sandbox.token.InvalidTokenException;
+import io.dirpipe.sandbox.token.TokenIssuer;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Microsoft Graph on the sandbox's HTTP port: routing, authentication, throttling, faults, errors.
+ */
+public final class GraphSurface implements Surface {
+  static final Set<String> AUDIENCES =
+      Set.of(
+          "https://graph.microsoft.com",
+          "https://graph.microsoft.com/",
+          GraphPermissions.GRAPH_APP_ID);
+  private static final Pattern PATH = Pattern.compile("/(v1\\.0|beta)(/.*)?");
+  private static final String ID = "([0-9a-fA-F-]{36})";
+  private static final String COLLECTION =
+      "(users|groups|devices|applications|servicePrincipals|directoryRoles)";
+
+  /** A Graph route: method, path regex (after the version) and what answers it. */
+  private record Route(String method, Pattern path, String name, Action action) {}
+
+  @FunctionalInterface
+  private interface Action {
+    Reply run(Call call, Matcher m) throws IOException;
+  }
+
+  private final TokenIssuer issuer;
+  private final Throttle throttle;
+  private final Faults faults;
+  private final Stats stats;
+  private final List<Route> routes;
+
+  public GraphSurface(
+      Tenant tenant, TokenIssuer issuer, Throttle throttle, Faults faults, Stats stats) {
+    this.issuer = issuer;
+    this.throttle = throttle;
+    this.faults = faults;
+    this.stats = stats;
+    Collections reads = new Collections(tenant);
+    Delta delta = new Delta(tenant, faults);
+    Writes writes = new Writes(tenant);
+    this.routes =
+        List.of(
+            route("GET", "/" + COLLECTION, "GET /{collection}", (c, m) -> reads.list(c, kind(m))),
+            route(
+                "GET",
+                "/" + COLLECTION + "/\\$count",
+                "GET /{collection}/$count",
+                (c, m) -> reads.count(c, kind(m))),
+            route(
+                "GET",
+                "/(users|groups|devices|applications|servicePrincipals)/delta(?:\\(\\))?",
+                "GET /{collection}/delta",
+                (c, m) -> delta.delta(c, kind(m))),
+            route(
+                "GET",
+                "/groups/" + ID + "/members",
+                "GET /groups/{id}/members",
+                (c, m) -> reads.members(c, m.group(1))),
+            route(
+                "GET",
+                "/groups/" + ID + "/members/\\$count",
+                "GET /groups/{id}/members/$count",
+                (c, m) -> reads.memberCount(c, m.group(1))),
+            route(
+                "POST",
+                "/groups/" + ID + "/members/\\$ref",
+                "POST /groups/{id}/members/$ref",
+                (c, m) -> writes.addMember(c, reads.group(m.group(1)))),
+            route(
+                "DELETE",
+                "/groups/" + ID + "/members/" + ID + "/\\$ref",
+                "DELETE /groups/{id}/members/{id}/$ref",
+                (c, m) -> writes.removeMember(c, reads.group(m.group(1)), m.group(2))),
+            route(
+                "GET",
+                "/servicePrincipals/" + ID + "/appRoleAssignments",
+                "GET /servicePrincipals/{id}/appRoleAssignments",
+                (c, m) -> writes.listAssignments(c, m.group(1))),
+            route(
+                "POST",
+                "/servicePrincipals/" + ID + "/appRoleAssignments",
+                "POST /servicePrincipals/{id}/appRoleAssignments",
+                (c, m) -> writes.assign(c, m.group(1))),
+            route(
+                "GET",
+                "/" + COLLECTION + "/" + ID,
+                "GET /{collection}/{id}",
+                (c, m) -> reads.get(c, kind(m), m.group(2))),
+            route(
+                "POST",
+                "/(users|groups)",
+                "POST /{collection}",
+                (c, m) -> writes.create(c, kind(m))),
+            route(
+                "PATCH",
+                "/(users|groups)/" + ID,
+                "PATCH /{collection}/{id}",
+                (c, m) -> writes.update(c, kind(m), m.group(2))),
+            route(
+                "DELETE",
+                "/(users|groups|devices)/" + ID,
+                "DELETE /{collection}/{id}",
+                (c, m) -> writes.delete(c, kind(m), m.group(2))));
+  }
+
+  private static Route route(String method, String regex, String name, Action action) {
+    return new Route(method, Pattern.compile(regex), name, action);
+  }
+
+  private static Kind kind(Matcher m) {
+    return Kind.ofSegment(m.group(1));
+  }
+
+  @Override
+  public boolean owns(String path) {
+    return PATH.matcher(path).matches();
+  }
+
+  @Override
+  public void handle(Exchange ex) throws IOException {
+    Matcher version = PATH.matcher(ex.path());
+    version.matches();
+    String rest = version.group(2) == null ? "/" : version.group(2);
+    String requestId = UUID.randomUUID().toString();
+    String clientRequestId =
+        ex.header("client-request-id") != null ? ex.header("client-request-id") : requestId;
+    ex.responseHeader("request-id", requestId);
+    ex.responseHeader("client-request-id", clientRequestId);
+    String name = ex.method() + " " + rest;
+    Reply reply;
+    Call call = null;
+    try {
+      injectFault(ex);
+      Route route = null;
+      Matcher m = null;
+      for (Route r : routes) {
+        Matcher candidate = r.path.matcher(rest);
+        if (candidate.matches() && r.method.equals(ex.method())) {
+          route = r;
+          m = candidate;
+          break;
+        }
+      }
+      if (route == null) {
+        String segment = rest.replaceFirst("^/", "").split("/")[0];
+        throw GraphError.badRequest("Resource not found for the segment '" + segment + "'.");
+      }
+      name = route.name;
+      call = new Call(ex, version.group(1), authenticate(ex), throttle);
+      reply = route.action.run(call, m);
+    } catch (GraphError e) {
+      reply = error(e, requestId, clientRequestId);
+    }
+    send(ex, reply, call);
+    stats.request(name, reply.status());
+  }
+
+  private void injectFault(Exchange ex) {
+    switch (faults.roll()) {
+      case THROTTLE -> throw GraphError.throttled(faults.retryAfterSeconds);
+      case ERROR_500 ->
+          throw new GraphError(
+              500, "generalException", "An unexpected error occurred (injected by the sandbox).");
+      case ERROR_503 ->
+          throw new GraphError(
+              503,
+              "serviceNotAvailable",
+              "The service is temporarily unavailable (injected by the sandbox).",
+              1);
+      case ERROR_504 ->
+          throw new GraphError(504, "UnknownError", "Gateway timeout (injected by the sandbox).");
+      case RESET -> ex.inject(Exchange.Fault.RESET);
+      case TRUNCATE -> ex.inject(Exchange.Fault.TRUNCATE);
+      case NONE -> {}
+    }
+  }
+
+  private ObjectNode authenticate(Exchange ex) {
+    String auth = ex.header("Authorization");
+    if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7) || auth.length() <= 7) {
+      throw GraphError.invalidToken("Access token is empty.");
+    }
+    ObjectNode claims;
+    try {
+      claims = issuer.verify(auth.substring(7).trim());
+    } catch (InvalidTokenException e) {
+      throw switch (e.reason()) {
+        case EXPIRED ->
+            GraphError.invalidToken("Lifetime validation failed, the token is expired.");
+        case NOT_YET_VALID ->
+            GraphError.invalidToken("Lifetime validation failed, the token is not yet valid.");
+        case MALFORMED -> GraphError.invalidToken("IDX14100: JWT is not well formed.");
+        case SIGNATURE -> GraphError.invalidToken("Access token validation failure.");
+      };
+    }
+    if (!AUDIENCES.contains(claims.path("aud").asText())) {
+      throw GraphError.invalidToken("Access token validation failure. Invalid audience.");
+    }
+    if (!claims.path("tid").asText().equals(issuer.tenantId())) {
+      throw GraphError.invalidToken("Access token validation failure. Invalid issuer.");
+    }
+    return claims;
+  }
+
+  private Reply error(GraphError e, String requestId, String clientRequestId) {
+    Map<String, Object> inner = new LinkedHashMap<>();
+    inner.put("date", Instant.now().toString().replaceAll("\\.\\d+Z$", "Z"));
+    inner.put("request-id", requestId);
+    inner.put("client-request-id", clientRequestId);
+    Map<String, Object> error = new LinkedHashMap<>();
+    error.put("code", e.code);
+    error.put("message", e.getMessage());
+    error.put("innerError", inner);
+    Reply reply;
+    try {
+      reply = Reply.json(e.status, Exchange.JSON.writeValueAsBytes(Map.of("error", error)));
+    } catch (IOException io) {
+      throw new IllegalStateException(io);
+    }
+    if (e.status == 429) {
+      reply.headers().put("Retry-After", Integer.toString(e.retryAfterSeconds));
+      reply.headers().put("x-ms-throttle-scope", "Tenant_Application/Read/" + "*");
+      reply.headers().put("x-ms-throttle-information", "ResourceUnitLimitExceeded");
+      stats.add("throttled", 1);
+    } else if (e.retryAfterSeconds > 0) {
+      reply.headers().put("Retry-After", Integer.toString(e.retryAfterSeconds));
+    }
+    return reply;
+  }
+
+  private void send(Exchange ex, Reply reply, Call call) throws IOException {
+    reply.headers().forEach(ex::responseHeader);
+    if (call != null && call.resourceUnits() > 0) {
+      ex.responseHeader("x-ms-resource-unit", Integer.toString(call.resourceUnits()));
+      stats.add("resourceUnits", call.resourceUnits());
+      if (call.usedFraction() >= 0.8) {
+        ex.responseHeader(
+            "x-ms-throttle-limit-percentage",
+            String.format(Locale.ROOT, "%.2f", call.usedFraction()));
+      }
+    }
+    if (reply.status() == 429 && call != null) {
+      ex.responseHeader("x-ms-throttle-scope", "Tenant_Application/Read/" + call.appTenant());
+    }
+    faults.delay(reply.body().length);
+    if (reply.body().length == 0) {
+      ex.sendEmpty(reply.status());
+    } else {
+      ex.send(reply.status(), reply.contentType(), reply.body());
+    }
+  }
+}

@@ -1,0 +1,177 @@
+package io.dirpipe.sandbox.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * One request and its answer. Bodies are sent with a Content-Length (never chunked), which lets a
+ * fault cut a body short so that the client sees a truncated response, as on a broken connection.
+ */
+public final class Exchange {
+  public static final ObjectMapper JSON = new ObjectMapper();
+
+  private final HttpExchange http;
+  private final String path;
+  private final Map<String, List<String>> query;
+  private final String baseUrl;
+  private byte[] body;
+  private int status;
+  private Fault fault = Fault.NONE;
+
+  /** What goes wrong with this answer. */
+  public enum Fault {
+    NONE,
+    RESET,
+    TRUNCATE
+  }
+
+  Exchange(HttpExchange http, String baseUrl) {
+    this.http = http;
+    this.baseUrl = baseUrl;
+    java.net.URI uri = http.getRequestURI();
+    String raw = uri.getRawPath() == null ? "/" : uri.getRawPath();
+    // msal4j 1.23 requests "//metadata/identity/...": a URI parser reads "metadata" as an
+    // authority.
+    if (uri.getScheme() == null && uri.getRawAuthority() != null) {
+      raw = "/" + uri.getRawAuthority() + raw;
+    }
+    this.path = raw.startsWith("//") ? raw.substring(1) : raw;
+    this.query = parseQuery(http.getRequestURI().getRawQuery());
+  }
+
+  public String method() {
+    return http.getRequestMethod();
+  }
+
+  public String path() {
+    return path;
+  }
+
+  /** Scheme, host and port of this server, e.g. {@code http://127.0.0.1:41000}. */
+  public String baseUrl() {
+    return baseUrl;
+  }
+
+  public String header(String name) {
+    return http.getRequestHeaders().getFirst(name);
+  }
+
+  /** The first value of a query parameter (names are case-sensitive, like Graph's). */
+  public String query(String name) {
+    List<String> values = query.get(name);
+    return values == null || values.isEmpty() ? null : values.get(0);
+  }
+
+  public Map<String, List<String>> queryParameters() {
+    return query;
+  }
+
+  public String rawQuery() {
+    return http.getRequestURI().getRawQuery();
+  }
+
+  /** The request body, gunzipped when sent with {@code Content-Encoding: gzip}. */
+  public byte[] body() throws IOException {
+    if (body == null) {
+      InputStream raw = http.getRequestBody();
+      try (InputStream in =
+          "gzip".equalsIgnoreCase(header("Content-Encoding")) ? new GZIPInputStream(raw) : raw) {
+        body = in.readAllBytes();
+      }
+    }
+    return body;
+  }
+
+  public String bodyText() throws IOException {
+    return new String(body(), StandardCharsets.UTF_8);
+  }
+
+  public void responseHeader(String name, String value) {
+    http.getResponseHeaders().set(name, value);
+  }
+
+  public void inject(Fault fault) {
+    this.fault = fault;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public void sendJson(int status, Object value) throws IOException {
+    send(status, "application/json", JSON.writeValueAsBytes(value));
+  }
+
+  public void sendEmpty(int status) throws IOException {
+    this.status = status;
+    if (fault == Fault.RESET) {
+      http.close();
+      return;
+    }
+    http.sendResponseHeaders(status, -1);
+    http.close();
+  }
+
+  public void send(int status, String contentType, byte[] bytes) throws IOException {
+    this.status = status;
+    if (fault == Fault.RESET) {
+      http.close(); // no answer at all: the client sees the connection closed
+      return;
+    }
+    http.getResponseHeaders().set("Content-Type", contentType);
+    http.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+    try (OutputStream out = http.getResponseBody()) {
+      if (fault == Fault.TRUNCATE && bytes.length > 1) {
+        out.write(bytes, 0, bytes.length / 2);
+        out.flush();
+        throw new TruncatedOnPurpose();
+      }
+      out.write(bytes);
+    } catch (TruncatedOnPurpose e) {
+      // closing a fixed-length stream early fails and drops the connection: that is the fault
+    } catch (IOException e) {
+      if (fault != Fault.TRUNCATE) {
+        throw e;
+      }
+    } finally {
+      http.close();
+    }
+  }
+
+  private static final class TruncatedOnPurpose extends RuntimeException {
+    TruncatedOnPurpose() {
+      super(null, null, false, false);
+    }
+  }
+
+  private static Map<String, List<String>> parseQuery(String raw) {
+    Map<String, List<String>> params = new LinkedHashMap<>();
+    if (raw == null || raw.isEmpty()) {
+      return params;
+    }
+    for (String pair : raw.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+      String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+      params.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+    }
+    return params;
+  }
+
+  private static String decode(String s) {
+    return URLDecoder.decode(s, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,108 @@
+package io.dirpipe.sandbox.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An HTTP or HTTPS server on 127.0.0.1 dispatching to surfaces by path. Port 0 picks a free port.
+ */
+public final class LoopbackServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(LoopbackServer.class);
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final String baseUrl;
+  private final List<Surface> surfaces;
+
+  private LoopbackServer(HttpServer server, String scheme, List<Surface> surfaces) {
+    this.server = server;
+    this.surfaces = List.copyOf(surfaces);
+    this.executor = Executors.newCachedThreadPool(daemonThreads(scheme));
+    this.baseUrl = scheme + "://127.0.0.1:" + server.getAddress().getPort();
+    server.setExecutor(executor);
+    server.createContext("/", this::dispatch);
+    server.start();
+  }
+
+  public static LoopbackServer http(int port, List<Surface> surfaces) {
+    try {
+      HttpServer s =
+          HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
+      return new LoopbackServer(s, "http", surfaces);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot listen on 127.0.0.1:" + port, e);
+    }
+  }
+
+  public static LoopbackServer https(int port, SSLContext tls, List<Surface> surfaces) {
+    try {
+      HttpsServer s =
+          HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+      s.setHttpsConfigurator(new HttpsConfigurator(tls));
+      return new LoopbackServer(s, "https", surfaces);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot listen on 127.0.0.1:" + port + " (https)", e);
+    }
+  }
+
+  public String baseUrl() {
+    return baseUrl;
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  private void dispatch(HttpExchange http) {
+    Exchange exchange = new Exchange(http, baseUrl);
+    try {
+      for (Surface s : surfaces) {
+        if (s.owns(exchange.path())) {
+          s.handle(exchange);
+          return;
+        }
+      }
+      exchange.sendJson(
+          404,
+          Map.of(
+              "error",
+              Map.of("code", "NotFound", "message", "No sandbox service at " + exchange.path())));
+    } catch (IOException | RuntimeException e) {
+      log.debug("{} {} failed", exchange.method(), exchange.path(), e);
+      http.close();
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+    try {
+      executor.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemonThreads(String scheme) {
+    return r -> {
+      Thread t = new Thread(r, "sandbox-" + scheme);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

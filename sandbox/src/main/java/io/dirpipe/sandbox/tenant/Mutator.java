@@ -1,0 +1,123 @@
+package io.dirpipe.sandbox.tenant;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * Random, seeded changes of the tenant, the way a directory changes: new objects, edited
+ * properties, deletions and membership changes. Each is logged, so the next delta query returns it.
+ */
+public final class Mutator {
+  /** How many of each change to make in one collection ({@code groupMembers}: adds and removes). */
+  public record Request(
+      String collection, int creates, int updates, int deletes, int adds, int removes, long seed) {}
+
+  /**
+   * What changed: ids created, ids updated with the properties changed, ids deleted, membership
+   * edges.
+   */
+  public record Report(
+      String collection,
+      List<String> created,
+      List<Map<String, Object>> updated,
+      List<String> deleted,
+      List<Map<String, Object>> memberships) {}
+
+  private final Tenant tenant;
+
+  public Mutator(Tenant tenant) {
+    this.tenant = tenant;
+  }
+
+  public synchronized Report apply(Request r) {
+    SplittableRandom random = new SplittableRandom(r.seed());
+    if (r.collection().equals("groupMembers")) {
+      return new Report(r.collection(), List.of(), List.of(), List.of(), members(r, random));
+    }
+    Kind kind = Kind.ofSegment(r.collection());
+    if (kind == null || kind == Kind.DIRECTORY_ROLE) {
+      throw new IllegalArgumentException(
+          "Cannot mutate collection '"
+              + r.collection()
+              + "': use users, groups, devices, applications, servicePrincipals or groupMembers");
+    }
+    ObjectStore store = tenant.store(kind);
+    Set<String> touched = new HashSet<>();
+    List<Map<String, Object>> updated = new ArrayList<>();
+    for (int i = 0; i < r.updates(); i++) {
+      String id = pickLive(store, random, touched);
+      if (id != null) {
+        List<String> fields = store.mutate(id, random.nextLong());
+        if (!fields.isEmpty()) {
+          updated.add(Map.of("id", id, "changedFields", fields));
+        }
+      }
+    }
+    List<String> deleted = new ArrayList<>();
+    for (int i = 0; i < r.deletes(); i++) {
+      String id = pickLive(store, random, touched);
+      if (id != null && store.delete(id, kind == Kind.DEVICE ? "deleted" : "changed")) {
+        deleted.add(id);
+      }
+    }
+    List<String> created = new ArrayList<>();
+    for (int i = 0; i < r.creates(); i++) {
+      created.add(store.create(tenant.generatorSample(kind, store.positions())));
+    }
+    return new Report(r.collection(), created, updated, deleted, List.of());
+  }
+
+  private List<Map<String, Object>> members(Request r, SplittableRandom random) {
+    List<Map<String, Object>> changes = new ArrayList<>();
+    Memberships m = tenant.memberships();
+    ObjectStore groups = tenant.store(Kind.GROUP);
+    ObjectStore users = tenant.store(Kind.USER);
+    for (int i = 0, tries = 0; i < r.adds() && tries < r.adds() * 20; tries++) {
+      String group = pickLive(groups, random, Set.of());
+      String user = pickLive(users, random, Set.of());
+      if (group != null && user != null && m.add(tenant.ids().indexOf(group), user, "user")) {
+        changes.add(Map.of("op", "ADD", "groupId", group, "memberId", user, "memberType", "user"));
+        i++;
+      }
+    }
+    for (int i = 0, tries = 0; i < r.removes() && tries < r.removes() * 20; tries++) {
+      String group = pickLive(groups, random, Set.of());
+      if (group == null) {
+        break;
+      }
+      int g = tenant.ids().indexOf(group);
+      int positions = m.positions(g);
+      Memberships.Member member = positions == 0 ? null : m.at(g, random.nextInt(positions));
+      if (member != null && m.remove(g, member.id())) {
+        changes.add(
+            Map.of(
+                "op",
+                "REMOVE",
+                "groupId",
+                group,
+                "memberId",
+                member.id(),
+                "memberType",
+                member.type()));
+        i++;
+      }
+    }
+    return changes;
+  }
+
+  private static String pickLive(ObjectStore store, SplittableRandom random, Set<String> touched) {
+    int positions = store.positions();
+    for (int tries = 0; tries < 100 && positions > 0; tries++) {
+      int p = random.nextInt(positions);
+      String id = store.idAt(p);
+      if (store.at(p) != null && touched.add(id)) {
+        return id;
+      }
+    }
+    return null;
+  }
+}
