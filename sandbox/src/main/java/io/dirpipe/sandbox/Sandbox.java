@@ -115,6 +115,7 @@ public final class Sandbox implements AutoCloseable {
             "dirpipe-app", List.of("Directory.Read.All"), List.of(), Duration.ofDays(365));
     this.workDir = Files.createTempDirectory("dirpipe-sandbox");
     tls.writeTrustStore(trustStore(), trustStorePassword);
+    ArmSurface arm = new ArmSurface(tenant, issuer, stats);
     LogsIngestionSurface logs =
         new LogsIngestionSurface(issuer, faults, stats, ingested, Map.of(ruleId, STREAMS));
     this.http =
@@ -124,13 +125,15 @@ public final class Sandbox implements AutoCloseable {
                 new ManagedIdentitySurface(tenant, issuer, faults, stats, identityHeader),
                 new GraphSurface(tenant, issuer, throttle, faults, stats),
                 logs,
-                new ArmSurface(tenant, issuer, stats),
+                arm,
                 new ControlSurface(tenant, issuer, faults, stats, ingested, logs, describe())));
+    // azure-core sends bearer tokens over https only: Logs Ingestion and ARM clients need this
+    // port.
     this.https =
         LoopbackServer.https(
             options.httpsPort(),
             tls.serverContext(),
-            List.of(new TokenEndpointSurface(tenant, issuer, faults, stats)));
+            List.of(new TokenEndpointSurface(tenant, issuer, faults, stats), logs, arm));
     log.info(
         "Sandbox tenant {} with {} users ready at {} (token endpoint {}) in {} ms",
         tenant.tenantId(),

@@ -87,6 +87,7 @@ final class Delta {
               410,
               "resyncRequired",
               "Resync required: replace any local state with a full resynchronisation.");
+      gone.location = call.ex.baseUrl() + call.ex.path() + "?$deltatoken=";
       throw gone;
     }
     long issued = Cursor.longField(link, "t", "delta token");

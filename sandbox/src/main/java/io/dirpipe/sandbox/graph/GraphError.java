@@ -6,6 +6,9 @@ final class GraphError extends RuntimeException {
   final String code;
   final int retryAfterSeconds;
 
+  /** A Location header (410 resync), or null. */
+  String location;
+
   GraphError(int status, String code, String message) {
     this(status, code, message, 0);
   }

@@ -237,6 +237,9 @@ public final class GraphSurface implements Surface {
     } catch (IOException io) {
       throw new IllegalStateException(io);
     }
+    if (e.location != null) {
+      reply.headers().put("Location", e.location);
+    }
     if (e.status == 429) {
       reply.headers().put("Retry-After", Integer.toString(e.retryAfterSeconds));
       reply.headers().put("x-ms-throttle-scope", "Tenant_Application/Read/" + "*");

@@ -25,6 +25,8 @@ public final class Exchange {
   private final Map<String, List<String>> query;
   private final String baseUrl;
   private byte[] body;
+  private int wireLength;
+
   private int status;
   private Fault fault = Fault.NONE;
 
@@ -81,12 +83,25 @@ public final class Exchange {
   }
 
   /** The request body, gunzipped when sent with {@code Content-Encoding: gzip}. */
+  /** Bytes of the body as sent (compressed when gzip). */
+  public int wireLength() throws IOException {
+    body();
+    return wireLength;
+  }
+
   public byte[] body() throws IOException {
     if (body == null) {
-      InputStream raw = http.getRequestBody();
-      try (InputStream in =
-          "gzip".equalsIgnoreCase(header("Content-Encoding")) ? new GZIPInputStream(raw) : raw) {
-        body = in.readAllBytes();
+      byte[] wire;
+      try (InputStream raw = http.getRequestBody()) {
+        wire = raw.readAllBytes();
+      }
+      wireLength = wire.length;
+      if ("gzip".equalsIgnoreCase(header("Content-Encoding"))) {
+        try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(wire))) {
+          body = in.readAllBytes();
+        }
+      } else {
+        body = wire;
       }
     }
     return body;

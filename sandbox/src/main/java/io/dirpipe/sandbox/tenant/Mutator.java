@@ -77,15 +77,15 @@ public final class Mutator {
     ObjectStore groups = tenant.store(Kind.GROUP);
     ObjectStore users = tenant.store(Kind.USER);
     for (int i = 0, tries = 0; i < r.adds() && tries < r.adds() * 20; tries++) {
-      String group = pickLive(groups, random, Set.of());
-      String user = pickLive(users, random, Set.of());
+      String group = pickLive(groups, random, new HashSet<>());
+      String user = pickLive(users, random, new HashSet<>());
       if (group != null && user != null && m.add(tenant.ids().indexOf(group), user, "user")) {
         changes.add(Map.of("op", "ADD", "groupId", group, "memberId", user, "memberType", "user"));
         i++;
       }
     }
     for (int i = 0, tries = 0; i < r.removes() && tries < r.removes() * 20; tries++) {
-      String group = pickLive(groups, random, Set.of());
+      String group = pickLive(groups, random, new HashSet<>());
       if (group == null) {
         break;
       }
