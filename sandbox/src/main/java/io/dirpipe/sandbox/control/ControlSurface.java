@@ -73,6 +73,8 @@ public final class ControlSurface implements Surface {
       ex.sendJson(200, answer);
     } catch (IllegalArgumentException e) {
       ex.sendJson(400, Map.of("error", e.getMessage()));
+    } catch (com.fasterxml.jackson.core.JacksonException e) {
+      ex.sendJson(400, Map.of("error", "Invalid request body: " + e.getOriginalMessage()));
     }
   }
 
