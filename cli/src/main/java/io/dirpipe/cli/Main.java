@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       SandboxCommand.class,
       KafkaCommand.class,
       ConfigCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {
