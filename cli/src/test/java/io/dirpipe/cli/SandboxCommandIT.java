@@ -3,7 +3,6 @@ package io.dirpipe.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dirpipe.sandbox.TokenProbe;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -62,7 +61,7 @@ class SandboxCommandIT {
               "DIRPIPE_KAFKA_BOOTSTRAP_SERVERS");
       env.values().forEach(v -> assertThat(v).doesNotContain("0.0.0.0"));
 
-      JsonNode claims = probe(env);
+      JsonNode claims = TokenProbe.run(env);
       assertThat(claims.path("tid").asText()).isEqualTo(env.get("DIRPIPE_TENANT_ID"));
       assertThat(claims.path("roles").toString()).contains("Directory.Read.All");
 
@@ -109,30 +108,5 @@ class SandboxCommandIT {
       throw new java.io.UncheckedIOException(e);
     }
     return env;
-  }
-
-  private static JsonNode probe(Map<String, String> printed) throws Exception {
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            JAVA, "-cp", System.getProperty("java.class.path"), TokenProbe.class.getName());
-    pb.environment()
-        .keySet()
-        .removeIf(
-            k ->
-                k.startsWith("IDENTITY_")
-                    || k.startsWith("MSI_")
-                    || k.startsWith("AZURE_")
-                    || k.startsWith("IMDS_"));
-    pb.environment().putAll(printed);
-    pb.redirectErrorStream(true);
-    Process p = pb.start();
-    boolean done = p.waitFor(60, TimeUnit.SECONDS);
-    if (!done) {
-      p.destroyForcibly();
-    }
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(done && p.exitValue() == 0).as(output).isTrue();
-    return new ObjectMapper()
-        .readTree(output.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
   }
 }

@@ -4,13 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dirpipe.sandbox.tenant.Identity;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,7 +31,7 @@ class ManagedIdentityIT {
   void systemAssignedThroughTheAppServiceEndpoint() throws Exception {
     Map<String, String> env = sandbox.environment();
     JsonNode claims =
-        probe(
+        TokenProbe.run(
             Map.of(
                 "IDENTITY_ENDPOINT",
                 env.get("IDENTITY_ENDPOINT"),
@@ -52,7 +47,7 @@ class ManagedIdentityIT {
   @Test
   void systemAssignedThroughImds() throws Exception {
     JsonNode claims =
-        probe(
+        TokenProbe.run(
             Map.of(
                 "AZURE_POD_IDENTITY_AUTHORITY_HOST",
                 sandbox.environment().get("AZURE_POD_IDENTITY_AUTHORITY_HOST")));
@@ -67,7 +62,7 @@ class ManagedIdentityIT {
     Map<String, String> env = sandbox.environment();
 
     JsonNode appService =
-        probe(
+        TokenProbe.run(
             Map.of(
                 "IDENTITY_ENDPOINT",
                 env.get("IDENTITY_ENDPOINT"),
@@ -77,7 +72,7 @@ class ManagedIdentityIT {
                 env.get("AZURE_POD_IDENTITY_AUTHORITY_HOST")),
             uami.clientId());
     JsonNode imds =
-        probe(
+        TokenProbe.run(
             Map.of(
                 "AZURE_POD_IDENTITY_AUTHORITY_HOST", env.get("AZURE_POD_IDENTITY_AUTHORITY_HOST")),
             uami.clientId());
@@ -98,42 +93,5 @@ class ManagedIdentityIT {
     assertThat(claims.path("roles").toString()).contains("Directory.Read.All");
     assertThat(claims.has("scp")).isFalse();
     assertThat(claims.path("exp").asLong()).isGreaterThan(claims.path("iat").asLong() + 3600);
-  }
-
-  private static JsonNode probe(Map<String, String> env, String... args)
-      throws IOException, InterruptedException {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                TokenProbe.class.getName()));
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command);
-    pb.environment()
-        .keySet()
-        .removeIf(
-            k ->
-                k.startsWith("IDENTITY_")
-                    || k.startsWith("MSI_")
-                    || k.startsWith("AZURE_")
-                    || k.startsWith("IMDS_"));
-    pb.environment().putAll(env);
-    pb.redirectErrorStream(true);
-    Process p = pb.start();
-    boolean finished = p.waitFor(60, TimeUnit.SECONDS);
-    if (!finished) {
-      p.destroyForcibly();
-    }
-    assertThat(finished).as("token probe finished").isTrue();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.exitValue()).as(out).isZero();
-    String json =
-        out.lines()
-            .filter(l -> l.startsWith("{"))
-            .reduce((a, b) -> b)
-            .orElseThrow(() -> new AssertionError("no claims printed: " + out));
-    return SandboxClients.JSON.readTree(json);
   }
 }

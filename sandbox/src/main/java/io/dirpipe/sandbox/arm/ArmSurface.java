@@ -2,6 +2,7 @@ package io.dirpipe.sandbox.arm;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirpipe.sandbox.http.Exchange;
+import io.dirpipe.sandbox.http.Refusal;
 import io.dirpipe.sandbox.http.Stats;
 import io.dirpipe.sandbox.http.Surface;
 import io.dirpipe.sandbox.tenant.Tenant;
@@ -60,12 +61,12 @@ public final class ArmSurface implements Surface {
     Object answer;
     try {
       answer = read(ex);
-    } catch (ArmError e) {
-      status = e.status;
-      if (e.retryAfter > 0) {
-        ex.responseHeader("Retry-After", Integer.toString(e.retryAfter));
+    } catch (Refusal e) {
+      status = e.status();
+      if (e.retryAfterSeconds() > 0) {
+        ex.responseHeader("Retry-After", Integer.toString(e.retryAfterSeconds()));
       }
-      answer = Map.of("error", Map.of("code", e.code, "message", e.getMessage()));
+      answer = Map.of("error", Map.of("code", e.code(), "message", e.getMessage()));
     }
     ex.sendJson(status, answer);
     stats.request("GET /subscriptions/{id}/...", status);
@@ -74,7 +75,7 @@ public final class ArmSurface implements Surface {
   private Object read(Exchange ex) {
     Matcher m = PATH.matcher(ex.path());
     if (!ex.method().equals("GET") || !m.matches()) {
-      throw new ArmError(
+      throw new Refusal(
           404,
           "InvalidResourceType",
           "The resource type could not be found in the namespace for api version '"
@@ -83,7 +84,7 @@ public final class ArmSurface implements Surface {
           0);
     }
     if (ex.query("api-version") == null) {
-      throw new ArmError(
+      throw new Refusal(
           400,
           "MissingApiVersionParameter",
           "The api-version query parameter (?api-version=) is required for all requests.",
@@ -98,7 +99,7 @@ public final class ArmSurface implements Surface {
             : "Microsoft.Authorization/roleAssignments/read";
     String oid = claims.path("oid").asText();
     if (!subscription.equals(tenant.subscriptionId()) || !tenant.armReaders().contains(oid)) {
-      throw new ArmError(
+      throw new Refusal(
           403,
           "AuthorizationFailed",
           "The client '"
@@ -127,7 +128,7 @@ public final class ArmSurface implements Surface {
     ex.responseHeader(
         "x-ms-ratelimit-remaining-subscription-reads", Long.toString(probe.getRemainingTokens()));
     if (!probe.isConsumed()) {
-      throw new ArmError(
+      throw new Refusal(
           429,
           "TooManyRequests",
           "The request is being throttled.",
@@ -191,7 +192,7 @@ public final class ArmSurface implements Surface {
   private ObjectNode authenticate(Exchange ex) {
     String auth = ex.header("Authorization");
     if (auth == null || !auth.startsWith("Bearer ")) {
-      throw new ArmError(
+      throw new Refusal(
           401,
           "AuthenticationFailed",
           "Authentication failed. The 'Authorization' header is missing.",
@@ -201,7 +202,7 @@ public final class ArmSurface implements Surface {
     try {
       claims = issuer.verify(auth.substring(7).trim());
     } catch (InvalidTokenException e) {
-      throw new ArmError(
+      throw new Refusal(
           401,
           e.reason() == InvalidTokenException.Reason.EXPIRED
               ? "ExpiredAuthenticationToken"
@@ -212,7 +213,7 @@ public final class ArmSurface implements Surface {
           0);
     }
     if (!AUDIENCES.contains(claims.path("aud").asText())) {
-      throw new ArmError(
+      throw new Refusal(
           401,
           "InvalidAuthenticationTokenAudience",
           "The access token has been obtained for wrong audience or resource '"
@@ -221,18 +222,5 @@ public final class ArmSurface implements Surface {
           0);
     }
     return claims;
-  }
-
-  private static final class ArmError extends RuntimeException {
-    final int status;
-    final String code;
-    final int retryAfter;
-
-    ArmError(int status, String code, String message, int retryAfter) {
-      super(message, null, false, false);
-      this.status = status;
-      this.code = code;
-      this.retryAfter = retryAfter;
-    }
   }
 }

@@ -2,6 +2,7 @@ package io.dirpipe.sandbox.identity;
 
 import io.dirpipe.sandbox.http.Exchange;
 import io.dirpipe.sandbox.http.Faults;
+import io.dirpipe.sandbox.http.Refusal;
 import io.dirpipe.sandbox.http.Stats;
 import io.dirpipe.sandbox.http.Surface;
 import io.dirpipe.sandbox.tenant.Identity;
@@ -61,8 +62,8 @@ public final class ManagedIdentitySurface implements Surface {
       answer = token(id, resource, imds);
       stats.add("tokensIssued", 1);
     } catch (Refusal r) {
-      status = r.status;
-      answer = Map.of("error", r.code, "error_description", r.getMessage());
+      status = r.status();
+      answer = Map.of("error", r.code(), "error_description", r.getMessage());
     }
     ex.sendJson(status, answer);
     stats.request(route, status);
@@ -156,16 +157,5 @@ public final class ManagedIdentitySurface implements Surface {
     a.put("token_type", "Bearer");
     a.put("client_id", id.clientId());
     return a;
-  }
-
-  private static final class Refusal extends RuntimeException {
-    final int status;
-    final String code;
-
-    Refusal(int status, String code, String message) {
-      super(message, null, false, false);
-      this.status = status;
-      this.code = code;
-    }
   }
 }

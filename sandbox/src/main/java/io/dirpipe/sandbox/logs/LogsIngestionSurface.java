@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirpipe.sandbox.http.Exchange;
 import io.dirpipe.sandbox.http.Faults;
+import io.dirpipe.sandbox.http.Refusal;
 import io.dirpipe.sandbox.http.Stats;
 import io.dirpipe.sandbox.http.Surface;
 import io.dirpipe.sandbox.token.InvalidTokenException;
@@ -77,12 +78,12 @@ public final class LogsIngestionSurface implements Surface {
     try {
       status = ingest(ex, m.group(1), m.group(2));
     } catch (Refusal r) {
-      status = r.status;
-      ex.responseHeader("x-ms-error-code", r.code);
-      if (r.retryAfter > 0) {
-        ex.responseHeader("Retry-After", Integer.toString(r.retryAfter));
+      status = r.status();
+      ex.responseHeader("x-ms-error-code", r.code());
+      if (r.retryAfterSeconds() > 0) {
+        ex.responseHeader("Retry-After", Integer.toString(r.retryAfterSeconds()));
       }
-      ex.sendJson(r.status, Map.of("error", Map.of("code", r.code, "message", r.getMessage())));
+      ex.sendJson(r.status(), Map.of("error", Map.of("code", r.code(), "message", r.getMessage())));
     }
     stats.request("POST /dataCollectionRules/{dcr}/streams/{stream}", status);
   }
@@ -188,19 +189,6 @@ public final class LogsIngestionSurface implements Surface {
               + claims.path("aud").asText()
               + "': request a token for https://monitor.azure.com.",
           0);
-    }
-  }
-
-  private static final class Refusal extends RuntimeException {
-    final int status;
-    final String code;
-    final int retryAfter;
-
-    Refusal(int status, String code, String message, int retryAfter) {
-      super(message, null, false, false);
-      this.status = status;
-      this.code = code;
-      this.retryAfter = retryAfter;
     }
   }
 }
