@@ -3,11 +3,9 @@ package io.dirpipe.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirpipe.cli.config.ConfigKeys;
-import io.dirpipe.cli.config.ConfigLoader;
 import io.dirpipe.cli.config.LoadedConfig;
 import io.dirpipe.schemas.TopicsConfig;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -16,6 +14,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -37,11 +36,7 @@ final class ConfigCommand implements Callable<Integer>, Main.Env {
 
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--config",
-      paramLabel = "FILE",
-      description = "YAML configuration file (default: ./dirpipe.yaml when present).")
-  Path file;
+  @Mixin ConfigOption config;
 
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
@@ -56,7 +51,7 @@ final class ConfigCommand implements Callable<Integer>, Main.Env {
   @Override
   public Integer call() throws Exception {
     ConfigDef known = ConfigKeys.all();
-    LoadedConfig loaded = new ConfigLoader(known).load(file, env);
+    LoadedConfig loaded = config.load(env);
     Map<String, String[]> rows = new TreeMap<>();
     known
         .configKeys()

@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
       SandboxCommand.class,
       KafkaCommand.class,
       ConfigCommand.class,
+      DiagnoseCommand.class,
+      GrantCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })
@@ -46,6 +48,11 @@ public final class Main {
             err.println("dirpipe: configuration error: " + e.getMessage());
             return USAGE;
           }
+          if (e instanceof CommandLine.ParameterException) {
+            err.println("dirpipe " + commandLine.getCommandName() + ": " + e.getMessage());
+            return USAGE;
+          }
+
           err.println("dirpipe " + commandLine.getCommandName() + ": " + describe(e));
           return FAILURE;
         });

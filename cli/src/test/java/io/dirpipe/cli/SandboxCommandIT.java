@@ -54,6 +54,7 @@ class SandboxCommandIT {
               "IDENTITY_HEADER",
               "AZURE_POD_IDENTITY_AUTHORITY_HOST",
               "DIRPIPE_AUTHORITY_HOST",
+              "DIRPIPE_INSTANCE_DISCOVERY",
               "DIRPIPE_TRUSTSTORE",
               "DIRPIPE_TRUSTSTORE_PASSWORD",
               "DIRPIPE_LOGS_ENDPOINT",

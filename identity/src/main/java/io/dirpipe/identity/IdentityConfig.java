@@ -1,5 +1,7 @@
 package io.dirpipe.identity;
 
+import io.dirpipe.identity.credential.CredentialKind;
+import java.util.Arrays;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -8,26 +10,103 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.types.Password;
 
 /**
- * Where tokens come from: the tenant, the Entra authority host and the trust store used to reach
- * it. (Credential kinds arrive with the identity module's issue; these keys are the ones the
- * sandbox prints.)
+ * Who dirpipe authenticates as, and where the directory APIs are. Secrets are {@link Password}s.
  */
 public final class IdentityConfig extends AbstractConfig {
   public static final String TENANT_ID = "tenant.id";
+  public static final String CREDENTIAL = "credential";
+  public static final String CLIENT_ID = "client.id";
+  public static final String MI_OBJECT_ID = "managed-identity.object-id";
+  public static final String MI_RESOURCE_ID = "managed-identity.resource-id";
+  public static final String CLIENT_SECRET = "client.secret";
+  public static final String CLIENT_SECRET_FILE = "client.secret-file";
+  public static final String CLIENT_CERTIFICATE = "client.certificate";
+  public static final String CLIENT_CERTIFICATE_PASSWORD = "client.certificate-password";
+  public static final String WORKLOAD_TOKEN_FILE = "workload.token-file";
   public static final String AUTHORITY_HOST = "authority.host";
+  public static final String INSTANCE_DISCOVERY = "instance-discovery";
   public static final String TRUSTSTORE = "truststore";
   public static final String TRUSTSTORE_PASSWORD = "truststore.password";
+  public static final String GRAPH_URL = "graph.url";
+  public static final String ARM_URL = "arm.url";
+  public static final String SUBSCRIPTION_ID = "subscription.id";
 
   public static final ConfigDef DEF =
       new ConfigDef()
           .define(
               TENANT_ID, Type.STRING, null, Importance.HIGH, "Entra tenant id (GUID) to extract.")
           .define(
+              CREDENTIAL,
+              Type.STRING,
+              CredentialKind.MANAGED_IDENTITY.configName(),
+              ConfigDef.ValidString.in(
+                  Arrays.stream(CredentialKind.values())
+                      .map(CredentialKind::configName)
+                      .toArray(String[]::new)),
+              Importance.HIGH,
+              "How to authenticate: managed-identity (system-assigned, or user-assigned with client.id,"
+                  + " managed-identity.object-id or managed-identity.resource-id), workload-identity (AKS),"
+                  + " client-secret, client-certificate, azure-cli, or default (DefaultAzureCredential).")
+          .define(
+              CLIENT_ID,
+              Type.STRING,
+              null,
+              Importance.HIGH,
+              "Client id of a user-assigned identity or an application.")
+          .define(
+              MI_OBJECT_ID,
+              Type.STRING,
+              null,
+              Importance.LOW,
+              "Object (principal) id of a user-assigned identity.")
+          .define(
+              MI_RESOURCE_ID,
+              Type.STRING,
+              null,
+              Importance.LOW,
+              "Azure resource id of a user-assigned identity.")
+          .define(
+              CLIENT_SECRET,
+              Type.PASSWORD,
+              null,
+              Importance.MEDIUM,
+              "Client secret (set it through DIRPIPE_CLIENT_SECRET, never in the file).")
+          .define(
+              CLIENT_SECRET_FILE,
+              Type.STRING,
+              null,
+              Importance.MEDIUM,
+              "File holding the client secret (e.g. a mounted Kubernetes secret).")
+          .define(
+              CLIENT_CERTIFICATE,
+              Type.STRING,
+              null,
+              Importance.MEDIUM,
+              "PEM (key + certificate) or PFX file of a client certificate.")
+          .define(
+              CLIENT_CERTIFICATE_PASSWORD,
+              Type.PASSWORD,
+              null,
+              Importance.LOW,
+              "Password of a PFX client certificate.")
+          .define(
+              WORKLOAD_TOKEN_FILE,
+              Type.STRING,
+              null,
+              Importance.LOW,
+              "Federated token file of workload identity (default: AZURE_FEDERATED_TOKEN_FILE).")
+          .define(
               AUTHORITY_HOST,
               Type.STRING,
               "https://login.microsoftonline.com",
               Importance.LOW,
-              "Entra authority host for client-secret and certificate credentials (https only).")
+              "Entra authority host (https only).")
+          .define(
+              INSTANCE_DISCOVERY,
+              Type.BOOLEAN,
+              true,
+              Importance.LOW,
+              "Let msal4j discover the authority; false for a private authority such as the sandbox.")
           .define(
               TRUSTSTORE,
               Type.STRING,
@@ -39,7 +118,25 @@ public final class IdentityConfig extends AbstractConfig {
               Type.PASSWORD,
               null,
               Importance.LOW,
-              "Password of the trust store.");
+              "Password of the trust store.")
+          .define(
+              GRAPH_URL,
+              Type.STRING,
+              "https://graph.microsoft.com",
+              Importance.LOW,
+              "Microsoft Graph base URL. Graph tokens are sent to this host only.")
+          .define(
+              ARM_URL,
+              Type.STRING,
+              "https://management.azure.com",
+              Importance.LOW,
+              "Azure Resource Manager base URL.")
+          .define(
+              SUBSCRIPTION_ID,
+              Type.STRING,
+              null,
+              Importance.LOW,
+              "Subscription whose ARM read access `dirpipe diagnose` also checks.");
 
   public IdentityConfig(Map<String, ?> values) {
     super(DEF, values, false);
@@ -49,15 +146,27 @@ public final class IdentityConfig extends AbstractConfig {
     return getString(TENANT_ID);
   }
 
-  public String authorityHost() {
-    return getString(AUTHORITY_HOST);
+  public CredentialKind credential() {
+    return CredentialKind.of(getString(CREDENTIAL));
   }
 
-  public String trustStore() {
-    return getString(TRUSTSTORE);
+  public String clientId() {
+    return getString(CLIENT_ID);
   }
 
-  public Password trustStorePassword() {
-    return getPassword(TRUSTSTORE_PASSWORD);
+  public String graphUrl() {
+    return stripSlash(getString(GRAPH_URL));
+  }
+
+  public String armUrl() {
+    return stripSlash(getString(ARM_URL));
+  }
+
+  public String subscriptionId() {
+    return getString(SUBSCRIPTION_ID);
+  }
+
+  private static String stripSlash(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 }

@@ -181,6 +181,8 @@ public final class Sandbox implements AutoCloseable {
     env.put("IDENTITY_HEADER", identityHeader);
     env.put("AZURE_POD_IDENTITY_AUTHORITY_HOST", http.baseUrl());
     env.put("DIRPIPE_AUTHORITY_HOST", httpsUrl());
+    env.put("DIRPIPE_INSTANCE_DISCOVERY", "false");
+
     env.put("DIRPIPE_TRUSTSTORE", trustStore().toString());
     env.put("DIRPIPE_TRUSTSTORE_PASSWORD", new String(trustStorePassword));
     env.put("DIRPIPE_LOGS_ENDPOINT", httpsUrl());

@@ -1,6 +1,5 @@
 package io.dirpipe.cli.config;
 
-import io.dirpipe.extractor.ExtractorConfig;
 import io.dirpipe.identity.IdentityConfig;
 import io.dirpipe.sandbox.SandboxConfig;
 import io.dirpipe.schemas.TopicsConfig;
@@ -14,12 +13,7 @@ public final class ConfigKeys {
 
   /** The declarations of every module, one per typed config. */
   static final List<ConfigDef> MODULES =
-      List.of(
-          TopicsConfig.DEF,
-          IdentityConfig.DEF,
-          ExtractorConfig.DEF,
-          SinkConfig.DEF,
-          SandboxConfig.DEF);
+      List.of(TopicsConfig.DEF, IdentityConfig.DEF, SinkConfig.DEF, SandboxConfig.DEF);
 
   /**
    * All declared keys in one definition (the {@code kafka.*} pass-through keys are not declared).

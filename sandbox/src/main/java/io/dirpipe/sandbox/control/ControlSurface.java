@@ -226,7 +226,11 @@ public final class ControlSurface implements Surface {
               throw new IllegalArgumentException(
                   "type must be system-assigned, user-assigned or application");
         };
+    if (r.hasNonNull("federatedSubject")) {
+      tenant.federate(id.clientId(), r.get("federatedSubject").asText());
+    }
     if (r.path("armReader").asBoolean(false)) {
+
       tenant.armReaders().add(id.objectId());
     }
     return describe(id, true);

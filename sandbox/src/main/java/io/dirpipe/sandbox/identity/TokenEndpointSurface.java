@@ -233,6 +233,10 @@ public final class TokenEndpointSurface implements Surface {
       throw new AadError(401, "invalid_client", 50027, "JWT token is invalid or malformed.");
     }
     ObjectNode h = jwt.header();
+    if (issuer.kid().equals(h.path("kid").asText())) {
+      checkFederated(app, assertion);
+      return;
+    }
     X509Certificate cert =
         app.certificates().stream()
             .filter(
@@ -276,7 +280,47 @@ public final class TokenEndpointSurface implements Surface {
     }
   }
 
+  /**
+   * Workload identity: the assertion is a Kubernetes service-account token, here signed by the
+   * sandbox's own key, standing in for the cluster's OIDC issuer.
+   */
+  private void checkFederated(Identity app, String assertion) {
+    ObjectNode c;
+    try {
+      c = issuer.verify(assertion);
+    } catch (io.dirpipe.sandbox.token.InvalidTokenException e) {
+      throw new AadError(
+          401,
+          "invalid_client",
+          700024,
+          "Client assertion is not within its valid time range or its signature is invalid: "
+              + e.getMessage()
+              + ".");
+    }
+    if (!"api://AzureADTokenExchange".equals(c.path("aud").asText())) {
+      throw new AadError(
+          401,
+          "invalid_client",
+          700212,
+          "No matching federated identity record found for presented assertion audience '"
+              + c.path("aud").asText()
+              + "'.");
+    }
+    if (!tenant.federated(app.clientId(), c.path("sub").asText())) {
+      throw new AadError(
+          401,
+          "invalid_client",
+          70021,
+          "No matching federated identity record found for presented assertion. Assertion Issuer: '"
+              + c.path("iss").asText()
+              + "'. Assertion Subject: '"
+              + c.path("sub").asText()
+              + "'.");
+    }
+  }
+
   static String thumbprint(X509Certificate cert, String algorithm) {
+
     try {
       return Base64.getUrlEncoder()
           .withoutPadding()

@@ -44,6 +44,8 @@ public final class Tenant {
   private final Map<String, Identity> identitiesByClientId = new ConcurrentHashMap<>();
   private final Map<String, Map<String, Assignment>> assignments = new ConcurrentHashMap<>();
   private final Set<String> armReaders = ConcurrentHashMap.newKeySet();
+  private final Map<String, Set<String>> federated = new ConcurrentHashMap<>();
+
   private final AtomicInteger identityCounter = new AtomicInteger();
   private final String graphServicePrincipalId;
   private final SecureRandom random = new SecureRandom();
@@ -346,6 +348,19 @@ public final class Tenant {
       }
     }
     return values;
+  }
+
+  /**
+   * Adds a federated identity credential to an application: tokens of that subject, issued by the
+   * sandbox's OIDC issuer for audience {@code api://AzureADTokenExchange}, are accepted as its
+   * assertion (workload identity).
+   */
+  public void federate(String clientId, String subject) {
+    federated.computeIfAbsent(clientId, k -> ConcurrentHashMap.newKeySet()).add(subject);
+  }
+
+  public boolean federated(String clientId, String subject) {
+    return federated.getOrDefault(clientId, Set.of()).contains(subject);
   }
 
   /** Azure RBAC: principals with Reader on the sandbox subscription (authorises ARM reads). */

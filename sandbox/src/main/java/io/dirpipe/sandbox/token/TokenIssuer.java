@@ -109,7 +109,13 @@ public final class TokenIssuer {
     return jwt.claims();
   }
 
+  /** The key id in the header of every token this issuer signs. */
+  public String kid() {
+    return kid;
+  }
+
   public String tenantId() {
+
     return tenantId;
   }
 }

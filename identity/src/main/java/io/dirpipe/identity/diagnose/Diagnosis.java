@@ -1,0 +1,249 @@
+package io.dirpipe.identity.diagnose;
+
+import com.azure.core.exception.ClientAuthenticationException;
+import com.azure.identity.CredentialUnavailableException;
+import io.dirpipe.identity.Audience;
+import io.dirpipe.identity.IdentityException;
+import io.dirpipe.identity.graph.ApiClient;
+import io.dirpipe.identity.token.TokenClaims;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Acquires a Graph token, reads its claims, probes each collection with {@code GET
+ * /<collection>?$top=1&$select=id} and, when a subscription is configured, ARM; explains every
+ * failure and names the fix.
+ */
+public final class Diagnosis {
+  /** Collection to the least-privileged application permission that reads it. */
+  public static final Map<String, String> COLLECTIONS = new LinkedHashMap<>();
+
+  static {
+    COLLECTIONS.put("users", "User.Read.All");
+    COLLECTIONS.put("groups", "Group.Read.All");
+    COLLECTIONS.put("groupMembers", "GroupMember.Read.All");
+    COLLECTIONS.put("devices", "Device.Read.All");
+    COLLECTIONS.put("applications", "Application.Read.All");
+    COLLECTIONS.put("servicePrincipals", "Application.Read.All");
+    COLLECTIONS.put("directoryRoles", "RoleManagement.Read.Directory");
+  }
+
+  /** The whole answer: the Graph token's claims (null when none was obtained) and every probe. */
+  public record Report(TokenClaims graphToken, List<Probe> probes) {
+    public boolean ok() {
+      return probes.stream().allMatch(Probe::ok);
+    }
+  }
+
+  private final ApiClient graph;
+  private final ApiClient arm;
+  private final String subscriptionId;
+  private final Clock clock;
+
+  /**
+   * @param arm null when no subscription is configured
+   */
+  public Diagnosis(ApiClient graph, ApiClient arm, String subscriptionId, Clock clock) {
+    this.graph = graph;
+    this.arm = arm;
+    this.subscriptionId = subscriptionId;
+    this.clock = clock;
+  }
+
+  public Report run(List<String> collections) {
+    TokenClaims claims;
+    try {
+      claims = TokenClaims.decode(graph.token());
+    } catch (CredentialUnavailableException e) {
+      return new Report(
+          null,
+          List.of(
+              new Probe(
+                  "credential",
+                  null,
+                  0,
+                  Verdict.CREDENTIAL_UNAVAILABLE,
+                  firstLine(e.getMessage()),
+                  "Run where the configured credential exists (a managed identity needs an Azure host with one assigned), or choose another with 'credential'.")));
+    } catch (ClientAuthenticationException e) {
+      return new Report(
+          null,
+          List.of(
+              new Probe(
+                  "credential",
+                  null,
+                  0,
+                  Verdict.AUTHENTICATION_FAILED,
+                  firstLine(e.getMessage()),
+                  "Check tenant.id, client.id and the secret or certificate; the AADSTS code above names the cause.")));
+    }
+    List<Probe> probes = new ArrayList<>();
+    String firstGroup = null;
+    for (String collection : collections) {
+      String path =
+          collection.equals("groupMembers")
+              ? (firstGroup == null
+                  ? null
+                  : "/v1.0/groups/" + firstGroup + "/members?$top=1&$select=id")
+              : "/v1.0/" + collection + "?$top=1&$select=id";
+      if (path == null) {
+        probes.add(
+            new Probe(
+                collection,
+                null,
+                0,
+                Verdict.SKIPPED,
+                "No group could be read, so group members could not be probed.",
+                "Fix the groups probe first."));
+        continue;
+      }
+      ApiClient.Response r = graph.get(path);
+      if (collection.equals("groups") && r.ok() && r.body().path("value").size() > 0) {
+        firstGroup = r.body().path("value").get(0).path("id").asText();
+      }
+      probes.add(graphProbe(collection, "GET " + path, r, claims));
+    }
+    if (arm != null && subscriptionId != null) {
+      probes.add(armProbe());
+    }
+    return new Report(claims, probes);
+  }
+
+  private Probe graphProbe(
+      String collection, String request, ApiClient.Response r, TokenClaims claims) {
+    Verdict v = Explain.verdict(r.status(), claims, Audience.GRAPH.scope(), clock.instant());
+    String permission = COLLECTIONS.getOrDefault(collection, "Directory.Read.All");
+    String error = r.errorCode() == null ? "" : " " + r.errorCode() + ": " + r.errorMessage();
+    return switch (v) {
+      case OK -> new Probe(collection, request, r.status(), v, "readable", null);
+      case EXPIRED ->
+          new Probe(
+              collection,
+              request,
+              r.status(),
+              v,
+              "The token expired at " + claims.exp() + error,
+              "Request a new token; if this persists, check the clock of this host.");
+      case WRONG_AUDIENCE ->
+          new Probe(
+              collection,
+              request,
+              r.status(),
+              v,
+              "The token is for '" + claims.aud() + "', not Microsoft Graph." + error,
+              "Request the token with scope " + Audience.GRAPH.scope() + ".");
+      case DELEGATED_TOKEN ->
+          new Probe(
+              collection,
+              request,
+              r.status(),
+              v,
+              "This is a delegated (user) token with scopes "
+                  + claims.scp()
+                  + " and no application roles."
+                  + error,
+              "Use an app-only credential (managed identity, client secret or certificate) holding "
+                  + permission
+                  + ".");
+      case MISSING_PERMISSION ->
+          new Probe(
+              collection,
+              request,
+              r.status(),
+              v,
+              "The token's roles "
+                  + claims.roles()
+                  + " include neither "
+                  + permission
+                  + " nor Directory.Read.All."
+                  + error,
+              "dirpipe grant --principal-id "
+                  + claims.oid()
+                  + " --permissions "
+                  + permission
+                  + "   (or Directory.Read.All for every collection)");
+      case INVALID_TOKEN ->
+          new Probe(
+              collection,
+              request,
+              r.status(),
+              v,
+              "Graph refused the token." + error,
+              "Check tenant.id and that the token comes from this tenant's authority.");
+      case SERVICE_UNAVAILABLE ->
+          new Probe(
+              collection,
+              request,
+              r.status(),
+              v,
+              "Graph is throttling or failing (" + r.status() + ")." + error,
+              "Retry later; this is not a permission problem.");
+      default ->
+          new Probe(
+              collection,
+              request,
+              r.status(),
+              v,
+              "Unexpected answer " + r.status() + "." + error,
+              null);
+    };
+  }
+
+  private Probe armProbe() {
+    String request = "/subscriptions/" + subscriptionId + "/resourcegroups?api-version=2021-04-01";
+    TokenClaims claims;
+    ApiClient.Response r;
+    try {
+      claims = TokenClaims.decode(arm.token());
+      r = arm.get(request);
+    } catch (ClientAuthenticationException e) {
+      return new Probe(
+          "arm", null, 0, Verdict.CREDENTIAL_UNAVAILABLE, firstLine(e.getMessage()), null);
+    } catch (IdentityException e) {
+      return new Probe(
+          "arm",
+          "GET " + request,
+          0,
+          Verdict.SERVICE_UNAVAILABLE,
+          e.getMessage(),
+          "Check arm.url.");
+    }
+    Verdict v = Explain.verdict(r.status(), claims, Audience.ARM.scope(), clock.instant());
+    String error = r.errorCode() == null ? "" : " " + r.errorCode() + ": " + r.errorMessage();
+    if (v == Verdict.MISSING_PERMISSION) {
+      return new Probe(
+          "arm",
+          "GET " + request,
+          r.status(),
+          v,
+          "Azure RBAC, not Graph permissions, governs ARM: principal "
+              + claims.oid()
+              + " has no role on the subscription."
+              + error,
+          "az role assignment create --assignee-object-id "
+              + claims.oid()
+              + " --assignee-principal-type ServicePrincipal --role Reader --scope /subscriptions/"
+              + subscriptionId);
+    }
+    return new Probe(
+        "arm",
+        "GET " + request,
+        r.status(),
+        v,
+        v == Verdict.OK
+            ? "readable (Azure RBAC grants read on the subscription)"
+            : "ARM answered " + r.status() + "." + error,
+        null);
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "no detail";
+    }
+    int nl = message.indexOf('\n');
+    return (nl < 0 ? message : message.substring(0, nl)).strip();
+  }
+}

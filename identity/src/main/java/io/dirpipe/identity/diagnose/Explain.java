@@ -1,0 +1,34 @@
+package io.dirpipe.identity.diagnose;
+
+import io.dirpipe.identity.token.TokenClaims;
+import java.time.Instant;
+
+/** The FACTS.md §4 decision tree: from a 401/403 and the token's claims to a verdict. */
+final class Explain {
+  private Explain() {}
+
+  static Verdict verdict(int status, TokenClaims claims, String expectedScope, Instant now) {
+    if (status >= 200 && status < 300) {
+      return Verdict.OK;
+    }
+    if (status == 401) {
+      if (claims != null && claims.expiredAt(now)) {
+        return Verdict.EXPIRED;
+      }
+      if (claims != null && !claims.isFor(expectedScope)) {
+        return Verdict.WRONG_AUDIENCE;
+      }
+      return Verdict.INVALID_TOKEN;
+    }
+    if (status == 403) {
+      if (claims != null && claims.delegated() && claims.roles().isEmpty()) {
+        return Verdict.DELEGATED_TOKEN;
+      }
+      return Verdict.MISSING_PERMISSION;
+    }
+    if (status == 429 || status >= 500) {
+      return Verdict.SERVICE_UNAVAILABLE;
+    }
+    return Verdict.UNEXPECTED;
+  }
+}

@@ -1,0 +1,2 @@
+/** Idempotent Graph app-role assignments to a managed identity (what the portal cannot do). */
+package io.dirpipe.identity.grant;

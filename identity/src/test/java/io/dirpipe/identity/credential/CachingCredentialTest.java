@@ -1,0 +1,91 @@
+package io.dirpipe.identity.credential;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.azure.core.credential.AccessToken;
+import com.azure.core.credential.TokenCredential;
+import com.azure.core.credential.TokenRequestContext;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+
+class CachingCredentialTest {
+  static final TokenRequestContext GRAPH =
+      new TokenRequestContext().addScopes("https://graph.microsoft.com/.default");
+
+  final AtomicInteger issued = new AtomicInteger();
+  Instant now = Instant.parse("2026-11-24T10:00:00Z");
+  Duration lifetime = Duration.ofHours(1);
+
+  final TokenCredential source =
+      new TokenCredential() {
+        @Override
+        public Mono<AccessToken> getToken(TokenRequestContext r) {
+          return Mono.just(getTokenSync(r));
+        }
+
+        @Override
+        public AccessToken getTokenSync(TokenRequestContext r) {
+          return new AccessToken(
+              "t" + issued.incrementAndGet(),
+              OffsetDateTime.ofInstant(now.plus(lifetime), ZoneOffset.UTC));
+        }
+      };
+
+  CachingCredential cache() {
+    return new CachingCredential(
+        source,
+        new Clock() {
+          @Override
+          public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+          }
+
+          @Override
+          public Clock withZone(java.time.ZoneId zone) {
+            return this;
+          }
+
+          @Override
+          public Instant instant() {
+            return now;
+          }
+        });
+  }
+
+  @Test
+  void servesTheCachedTokenUntilFiveMinutesBeforeExpiry() {
+    CachingCredential c = cache();
+    assertThat(c.getTokenSync(GRAPH).getToken()).isEqualTo("t1");
+    now = now.plus(Duration.ofMinutes(54));
+    assertThat(c.getTokenSync(GRAPH).getToken()).isEqualTo("t1");
+    now = now.plus(Duration.ofMinutes(1)).plusSeconds(1);
+    assertThat(c.getTokenSync(GRAPH).getToken()).isEqualTo("t2");
+  }
+
+  @Test
+  void shortLivedTokensRefreshAtHalfLife() {
+    lifetime = Duration.ofSeconds(10);
+    CachingCredential c = cache();
+    c.getTokenSync(GRAPH);
+    now = now.plusSeconds(4);
+    assertThat(c.getTokenSync(GRAPH).getToken()).isEqualTo("t1");
+    now = now.plusSeconds(2);
+    assertThat(c.getTokenSync(GRAPH).getToken()).isEqualTo("t2");
+  }
+
+  @Test
+  void invalidateForcesANewTokenAndScopesAreCachedApart() {
+    CachingCredential c = cache();
+    c.getTokenSync(GRAPH);
+    c.getTokenSync(new TokenRequestContext().addScopes("https://management.azure.com/.default"));
+    assertThat(issued).hasValue(2);
+    c.invalidate("https://graph.microsoft.com/.default");
+    assertThat(c.getTokenSync(GRAPH).getToken()).isEqualTo("t3");
+  }
+}
