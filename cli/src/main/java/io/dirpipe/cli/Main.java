@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       ConfigCommand.class,
       DiagnoseCommand.class,
       GrantCommand.class,
+      ExtractCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })

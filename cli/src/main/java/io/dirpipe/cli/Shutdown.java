@@ -24,4 +24,9 @@ final class Shutdown {
   void await() throws InterruptedException {
     requested.await();
   }
+
+  /** Waits up to {@code timeout}; true when a signal arrived. */
+  boolean await(java.time.Duration timeout) throws InterruptedException {
+    return requested.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
 }

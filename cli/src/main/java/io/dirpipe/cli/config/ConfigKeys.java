@@ -13,7 +13,12 @@ public final class ConfigKeys {
 
   /** The declarations of every module, one per typed config. */
   static final List<ConfigDef> MODULES =
-      List.of(TopicsConfig.DEF, IdentityConfig.DEF, SinkConfig.DEF, SandboxConfig.DEF);
+      List.of(
+          TopicsConfig.DEF,
+          IdentityConfig.DEF,
+          io.dirpipe.extractor.ExtractorConfig.DEF,
+          SinkConfig.DEF,
+          SandboxConfig.DEF);
 
   /**
    * All declared keys in one definition (the {@code kafka.*} pass-through keys are not declared).

@@ -38,7 +38,7 @@ public final class AvroSerde<T extends SpecificRecord>
    * own fields, so a record nesting another one with timestamps (ServicePrincipal's credentials)
    * needs them all.
    */
-  private static final SpecificData MODEL = new PlainListData();
+  static final SpecificData MODEL = new PlainListData();
 
   static {
     MODEL.addLogicalTypeConversion(new TimeConversions.TimestampMillisConversion());

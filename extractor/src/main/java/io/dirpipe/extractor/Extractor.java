@@ -1,0 +1,159 @@
+package io.dirpipe.extractor;
+
+import io.dirpipe.extractor.graph.CollectionSpec;
+import io.dirpipe.extractor.graph.GraphTransport;
+import io.dirpipe.extractor.publish.Checkpoints;
+import io.dirpipe.extractor.publish.Publisher;
+import io.dirpipe.extractor.publish.TopicSetup;
+import io.dirpipe.extractor.ratelimit.ResourceUnitLimiter;
+import io.dirpipe.extractor.run.CollectionRun;
+import io.dirpipe.extractor.run.MembersRun;
+import io.dirpipe.extractor.run.PageFetcher;
+import io.dirpipe.extractor.run.RunSummary;
+import io.dirpipe.identity.credential.CachingCredential;
+import io.dirpipe.schemas.Checkpoint;
+import io.dirpipe.schemas.CheckpointKey;
+import io.dirpipe.schemas.Collection;
+import io.dirpipe.schemas.Topic;
+import io.dirpipe.schemas.Topics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Extracts the configured collections of one tenant, in parallel, each as a run with its own
+ * transactional producer; all runs of the tenant share one resource-unit limiter.
+ */
+public final class Extractor {
+  private static final Logger log = LoggerFactory.getLogger(Extractor.class);
+
+  private final ExtractorConfig config;
+  private final String tenantId;
+  private final String graphUrl;
+  private final CachingCredential credential;
+  private final Map<String, Object> kafka;
+  private final Topics topics;
+
+  public Extractor(
+      ExtractorConfig config,
+      String tenantId,
+      String graphUrl,
+      CachingCredential credential,
+      Map<String, Object> kafka,
+      Topics topics) {
+    if (tenantId == null) {
+      throw new org.apache.kafka.common.config.ConfigException(
+          "Extraction needs tenant.id (variable DIRPIPE_TENANT_ID).");
+    }
+    this.config = config;
+    this.tenantId = tenantId;
+    this.graphUrl = graphUrl;
+    this.credential = credential;
+    this.kafka = kafka;
+    this.topics = topics;
+  }
+
+  /** Runs every configured collection once; a failed collection does not stop the others. */
+  public List<RunSummary> runOnce() throws InterruptedException {
+    List<Collection<?>> collections = config.collections();
+    List<Topic<?, ?>> needed = new ArrayList<>(List.of(topics.checkpoints(), topics.runs()));
+    collections.forEach(c -> needed.add(topics.raw(c)));
+    TopicSetup.ensure(kafka, needed, 3);
+    Map<CheckpointKey, Checkpoint> checkpoints = Checkpoints.read(kafka, topics.checkpoints());
+    ResourceUnitLimiter limiter = new ResourceUnitLimiter(config.quota());
+    GraphTransport transport = new GraphTransport(graphUrl, credential, !config.delta());
+    PageFetcher fetcher = new PageFetcher(transport, limiter, config.maxAttempts());
+    String base = graphUrl + "/" + config.apiVersion();
+    boolean members = collections.contains(Collection.GROUP_MEMBERS);
+    ExecutorService runs = Executors.newFixedThreadPool(collections.size());
+    ExecutorService prefetch = Executors.newCachedThreadPool();
+    try {
+      List<Future<RunSummary>> futures = new ArrayList<>();
+      for (Collection<?> c : collections) {
+        if (c == Collection.GROUP_MEMBERS
+            && config.delta()
+            && collections.contains(Collection.GROUPS)) {
+          continue; // delta runs read members@delta with the groups
+        }
+        futures.add(
+            runs.submit(
+                () ->
+                    run(
+                        c,
+                        base,
+                        members,
+                        fetcher,
+                        checkpoints.get(new CheckpointKey(tenantId, c.name())),
+                        prefetch)));
+      }
+      List<RunSummary> summaries = new ArrayList<>();
+      for (Future<RunSummary> f : futures) {
+        try {
+          summaries.add(f.get());
+        } catch (ExecutionException e) {
+          throw new IllegalStateException(e.getCause());
+        }
+      }
+      return summaries;
+    } finally {
+      runs.shutdownNow();
+      prefetch.shutdownNow();
+    }
+  }
+
+  private RunSummary run(
+      Collection<?> c,
+      String base,
+      boolean members,
+      PageFetcher fetcher,
+      Checkpoint checkpoint,
+      ExecutorService prefetch) {
+    String transactionalId = config.transactionalIdPrefix() + "-" + tenantId + "-" + c.name();
+    try (Publisher publisher = new Publisher(kafka, transactionalId, topics)) {
+      var ctx =
+          new CollectionRun.Context(
+              tenantId,
+              base,
+              config.pageSize(),
+              config.delta(),
+              members,
+              fetcher,
+              publisher,
+              topics,
+              prefetch);
+      return c == Collection.GROUP_MEMBERS
+          ? new MembersRun(ctx).run(checkpoint)
+          : new CollectionRun(CollectionSpec.of(c, config.select(c)), ctx).run(checkpoint);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return failed(c, "interrupted");
+    } catch (RuntimeException e) {
+      log.error("{}: run failed: {}", c, e.getMessage());
+      return failed(c, e.getMessage());
+    }
+  }
+
+  private RunSummary failed(Collection<?> c, String error) {
+    return new RunSummary(
+        tenantId,
+        c.name(),
+        null,
+        config.delta() ? "DELTA" : "FULL",
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        null,
+        "failed",
+        error);
+  }
+}

@@ -1,0 +1,134 @@
+package io.dirpipe.extractor;
+
+import io.dirpipe.schemas.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.common.config.ConfigException;
+
+/** What to extract and how fast: collections, mode, API version, page size, quota, retries. */
+public final class ExtractorConfig extends AbstractConfig {
+  public static final String COLLECTIONS = "extract.collections";
+  public static final String MODE = "extract.mode";
+  public static final String API_VERSION = "extract.api-version";
+  public static final String PAGE_SIZE = "extract.page-size";
+  public static final String QUOTA = "extract.quota";
+  public static final String MAX_ATTEMPTS = "extract.max-attempts";
+  public static final String TRANSACTIONAL_ID_PREFIX = "extract.transactional-id-prefix";
+  public static final String SELECT_PREFIX = "extract.select.";
+
+  public static final ConfigDef DEF = define();
+
+  private static ConfigDef define() {
+    String all = Collection.all().stream().map(Collection::name).collect(Collectors.joining(","));
+    ConfigDef def =
+        new ConfigDef()
+            .define(
+                COLLECTIONS,
+                Type.LIST,
+                all,
+                (name, value) -> {
+                  for (Object c : (List<?>) value) {
+                    if (Collection.find(String.valueOf(c)).isEmpty()) {
+                      throw new ConfigException(
+                          name, value, "unknown collection '" + c + "'; valid: " + all);
+                    }
+                  }
+                },
+                Importance.HIGH,
+                "Collections to extract, in parallel.")
+            .define(
+                MODE,
+                Type.STRING,
+                "full",
+                ValidString.in("full", "delta"),
+                Importance.HIGH,
+                "full: page every object; delta: follow the stored deltaLink (the first delta run syncs everything).")
+            .define(
+                API_VERSION,
+                Type.STRING,
+                "v1.0",
+                ValidString.in("v1.0", "beta"),
+                Importance.LOW,
+                "Graph API version of every request of a run.")
+            .define(
+                PAGE_SIZE,
+                Type.INT,
+                999,
+                Range.between(1, 999),
+                Importance.LOW,
+                "$top of full runs (Graph's maximum, 999, is the fastest).")
+            .define(
+                QUOTA,
+                Type.INT,
+                8000,
+                Range.atLeast(1),
+                Importance.MEDIUM,
+                "Graph resource units per 10 s for this app and tenant: 3500 (< 50 users), 5000 (50-500), 8000 (> 500).")
+            .define(
+                MAX_ATTEMPTS,
+                Type.INT,
+                10,
+                Range.between(1, 100),
+                Importance.LOW,
+                "Attempts per page before the run fails (429s excluded: they wait for Retry-After).")
+            .define(
+                TRANSACTIONAL_ID_PREFIX,
+                Type.STRING,
+                "dirpipe-extractor",
+                Importance.LOW,
+                "Prefix of the Kafka transactional.id of each (tenant, collection): a second extractor of the same pair fences the first.");
+    for (Collection<?> c : Collection.all()) {
+      def.define(
+          SELECT_PREFIX + c.name(),
+          Type.LIST,
+          null,
+          Importance.LOW,
+          "$select of " + c.name() + " (default: the fields of its Avro record).");
+    }
+    return def;
+  }
+
+  public ExtractorConfig(Map<String, ?> values) {
+    super(DEF, values, false);
+  }
+
+  public List<Collection<?>> collections() {
+    return getList(COLLECTIONS).stream().map(Collection::of).collect(Collectors.toList());
+  }
+
+  public boolean delta() {
+    return getString(MODE).equals("delta");
+  }
+
+  public String apiVersion() {
+    return getString(API_VERSION);
+  }
+
+  public int pageSize() {
+    return getInt(PAGE_SIZE);
+  }
+
+  public int quota() {
+    return getInt(QUOTA);
+  }
+
+  public int maxAttempts() {
+    return getInt(MAX_ATTEMPTS);
+  }
+
+  public String transactionalIdPrefix() {
+    return getString(TRANSACTIONAL_ID_PREFIX);
+  }
+
+  /** The configured $select of a collection, or null for the default. */
+  public List<String> select(Collection<?> c) {
+    return getList(SELECT_PREFIX + c.name());
+  }
+}

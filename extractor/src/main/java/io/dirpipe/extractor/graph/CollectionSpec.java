@@ -1,0 +1,62 @@
+package io.dirpipe.extractor.graph;
+
+import io.dirpipe.schemas.Collection;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.apache.avro.Schema;
+
+/** How a collection is read from Graph: its URLs, $select and resource-unit cost. */
+public record CollectionSpec(
+    Collection<?> collection, String segment, List<String> select, int baseCost) {
+
+  /** The spec of a collection, with the configured $select or the fields of its Avro record. */
+  public static CollectionSpec of(Collection<?> c, List<String> configuredSelect) {
+    List<String> select =
+        configuredSelect != null
+            ? configuredSelect
+            : c == Collection.GROUP_MEMBERS
+                ? List.of("id")
+                : c.entitySchema().getFields().stream().map(Schema.Field::name).toList();
+    int cost =
+        c == Collection.USERS || c == Collection.APPLICATIONS
+            ? 2
+            : c == Collection.GROUP_MEMBERS ? 3 : 1;
+    String segment = c == Collection.GROUP_MEMBERS ? "groups" : c.name();
+    return new CollectionSpec(c, segment, select, cost);
+  }
+
+  /**
+   * Directory roles have no delta in the sandbox and are small: their delta runs page them fully.
+   */
+  public boolean supportsDelta() {
+    return collection != Collection.DIRECTORY_ROLES && collection != Collection.GROUP_MEMBERS;
+  }
+
+  public String fullUrl(String base, int top) {
+    return base + "/" + segment + "?$top=" + top + "&$select=" + join(select);
+  }
+
+  /** The initial delta request; groups track membership too when {@code members} is true. */
+  public String deltaUrl(String base, boolean members) {
+    return base
+        + "/"
+        + segment
+        + "/delta?$select="
+        + join(select)
+        + (members ? "," + "members" : "");
+  }
+
+  public static String membersUrl(String base, String groupId, int top) {
+    return base + "/groups/" + groupId + "/members?$top=" + top + "&$select=id";
+  }
+
+  /** Predicted cost: base, minus 1 with $select, at least 1 (FACTS.md §7). */
+  public int predictedCost() {
+    return Math.max(1, baseCost - 1);
+  }
+
+  private static String join(List<String> fields) {
+    return URLEncoder.encode(String.join(",", fields), StandardCharsets.UTF_8).replace("%2C", ",");
+  }
+}

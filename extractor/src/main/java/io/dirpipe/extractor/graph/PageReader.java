@@ -1,0 +1,142 @@
+package io.dirpipe.extractor.graph;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * Parses a Graph collection page from its body stream: the whole top-level object (next and delta
+ * links may come before or after {@code value}), every item straight into Avro. A body that ends
+ * early or is not JSON throws, so a truncated page is never half-used.
+ */
+public final class PageReader {
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private final JsonToAvro mapper;
+
+  /**
+   * @param entitySchema the record of the items, or null to read only ids and types (member
+   *     listings)
+   */
+  public PageReader(Schema entitySchema) {
+    this.mapper = entitySchema == null ? null : new JsonToAvro(entitySchema);
+  }
+
+  public Page read(InputStream body, int resourceUnits, double limitPercentage) throws IOException {
+    List<Page.Item> items = new ArrayList<>();
+    String next = null;
+    String delta = null;
+    try (JsonParser p = JSON.createParser(body)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new IOException("the page is not a JSON object");
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken t = p.nextToken();
+        if (name.equals("value") && t == JsonToken.START_ARRAY) {
+          while (p.nextToken() == JsonToken.START_OBJECT) {
+            items.add(item(p));
+          }
+        } else if (name.equals("@odata.nextLink")) {
+          next = p.getValueAsString();
+        } else if (name.equals("@odata.deltaLink")) {
+          delta = p.getValueAsString();
+        } else {
+          p.skipChildren();
+        }
+      }
+      if (p.currentToken() != JsonToken.END_OBJECT) {
+        throw new IOException("the page ended before its closing brace");
+      }
+    }
+    return new Page(items, next, delta, resourceUnits, limitPercentage);
+  }
+
+  private Page.Item item(JsonParser p) throws IOException {
+    String[] removed = {null};
+    String[] type = {null};
+    String[] id = {null};
+    List<Page.MemberRef> members = new ArrayList<>();
+    JsonToAvro.SpecialFields special =
+        (name, q) -> {
+          switch (name) {
+            case "@removed" -> removed[0] = reason(q);
+            case "@odata.type" -> type[0] = strip(q.getValueAsString());
+            case "members@delta" -> members(q, members);
+            default -> q.skipChildren();
+          }
+        };
+    if (mapper == null) {
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        p.nextToken();
+        if (name.equals("id")) {
+          id[0] = p.getValueAsString();
+        } else {
+          special.field(name, p);
+        }
+      }
+      return new Page.Item(null, id[0], type[0], removed[0], List.of());
+    }
+    SpecificRecord entity = mapper.read(p, special);
+    Object entityId = entity.get(entity.getSchema().getField("id").pos());
+    return new Page.Item(
+        removed[0] == null ? entity : null,
+        entityId == null ? null : entityId.toString(),
+        type[0],
+        removed[0],
+        members);
+  }
+
+  private static String reason(JsonParser p) throws IOException {
+    String reason = "changed";
+    if (p.currentToken() == JsonToken.START_OBJECT) {
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String n = p.currentName();
+        p.nextToken();
+        if (n.equals("reason")) {
+          reason = p.getValueAsString();
+        } else {
+          p.skipChildren();
+        }
+      }
+    }
+    return reason;
+  }
+
+  private static void members(JsonParser p, List<Page.MemberRef> out) throws IOException {
+    if (p.currentToken() != JsonToken.START_ARRAY) {
+      p.skipChildren();
+      return;
+    }
+    while (p.nextToken() == JsonToken.START_OBJECT) {
+      String id = null;
+      String type = null;
+      boolean removed = false;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String n = p.currentName();
+        p.nextToken();
+        switch (n) {
+          case "id" -> id = p.getValueAsString();
+          case "@odata.type" -> type = strip(p.getValueAsString());
+          case "@removed" -> {
+            removed = true;
+            p.skipChildren();
+          }
+          default -> p.skipChildren();
+        }
+      }
+      out.add(new Page.MemberRef(id, type, removed));
+    }
+  }
+
+  private static String strip(String odataType) {
+    return odataType == null ? null : odataType.replace("#microsoft.graph.", "");
+  }
+}

@@ -1,0 +1,124 @@
+package io.dirpipe.extractor.publish;
+
+import io.dirpipe.schemas.Checkpoint;
+import io.dirpipe.schemas.CheckpointKey;
+import io.dirpipe.schemas.ObjectKey;
+import io.dirpipe.schemas.Observation;
+import io.dirpipe.schemas.RunEvent;
+import io.dirpipe.schemas.Topic;
+import io.dirpipe.schemas.Topics;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The transactional producer of one (tenant, collection). Its transactional.id is derived from the
+ * pair, so a second extractor of the same pair fences this one (a zombie cannot commit). Each
+ * {@link #commit} is one transaction: a page's observations, its checkpoint and, at the end of a
+ * run, the RUN_END markers and the run event, all or nothing.
+ */
+public final class Publisher implements AutoCloseable {
+  private final KafkaProducer<byte[], byte[]> producer;
+  private final Topics topics;
+  private final Map<String, Topic<ObjectKey, Observation>> raws = new HashMap<>();
+
+  /** What one transaction holds. */
+  public record Batch(
+      List<Observation> observations,
+      Checkpoint checkpoint,
+      List<Marker> markers,
+      List<RunEvent> events) {}
+
+  /** A RUN_END marker for every partition of a raw topic. */
+  public record Marker(Topic<ObjectKey, Observation> raw, Observation runEnd) {}
+
+  public Publisher(Map<String, Object> kafka, String transactionalId, Topics topics) {
+    Map<String, Object> config = new HashMap<>(kafka);
+    config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
+    config.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+    config.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    this.producer =
+        new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+    this.topics = topics;
+    producer.initTransactions();
+  }
+
+  /**
+   * Sends a batch in one transaction; on failure the transaction is aborted and the exception
+   * thrown.
+   */
+  public void commit(Batch batch) {
+    producer.beginTransaction();
+    try {
+      for (Observation o : batch.observations()) {
+        Topic<ObjectKey, Observation> raw =
+            raws.computeIfAbsent(
+                o.getCollection(), c -> topics.raw(io.dirpipe.schemas.Collection.of(c)));
+        ObjectKey key = new ObjectKey(o.getTenantId(), o.getObjectId());
+        producer.send(
+            new ProducerRecord<>(
+                raw.name(),
+                raw.keySerde().serializer().serialize(raw.name(), key),
+                raw.valueSerde().serializer().serialize(raw.name(), o)));
+      }
+      for (Marker m : batch.markers()) {
+        int partitions = producer.partitionsFor(m.raw().name()).size();
+        byte[] value = m.raw().valueSerde().serializer().serialize(m.raw().name(), m.runEnd());
+        byte[] key =
+            m.raw()
+                .keySerde()
+                .serializer()
+                .serialize(m.raw().name(), new ObjectKey(m.runEnd().getTenantId(), ""));
+        for (int p = 0; p < partitions; p++) {
+          producer.send(new ProducerRecord<>(m.raw().name(), p, key, value));
+        }
+      }
+      Topic<String, RunEvent> runs = topics.runs();
+      for (RunEvent event : batch.events()) {
+        producer.send(
+            new ProducerRecord<>(
+                runs.name(),
+                runs.keySerde().serializer().serialize(runs.name(), event.getRunId()),
+                runs.valueSerde().serializer().serialize(runs.name(), event)));
+      }
+      Topic<CheckpointKey, Checkpoint> cps = topics.checkpoints();
+      Checkpoint cp = batch.checkpoint();
+      producer.send(
+          new ProducerRecord<>(
+              cps.name(),
+              cps.keySerde()
+                  .serializer()
+                  .serialize(cps.name(), new CheckpointKey(cp.getTenantId(), cp.getCollection())),
+              cps.valueSerde().serializer().serialize(cps.name(), cp)));
+      producer.commitTransaction();
+    } catch (ProducerFencedException e) {
+      throw new IllegalStateException(
+          "Another extractor took over "
+              + batch.checkpoint().getTenantId()
+              + "/"
+              + batch.checkpoint().getCollection()
+              + " (its transactional.id fenced this one); stopping.",
+          e);
+    } catch (RuntimeException e) {
+      try {
+        producer.abortTransaction();
+      } catch (RuntimeException abort) {
+        e.addSuppressed(abort);
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public void close() {
+    producer.close();
+  }
+}

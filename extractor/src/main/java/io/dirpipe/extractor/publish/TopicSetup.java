@@ -1,0 +1,53 @@
+package io.dirpipe.extractor.publish;
+
+import io.dirpipe.schemas.Topic;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * Creates the topics a stage writes when they are missing: compacted where the catalogue says so.
+ */
+public final class TopicSetup {
+  private TopicSetup() {}
+
+  /**
+   * @param partitions partitions of new topics; replication: the broker's default
+   */
+  public static void ensure(Map<String, Object> kafka, List<Topic<?, ?>> topics, int partitions) {
+    try (Admin admin = Admin.create(kafka)) {
+      Set<String> existing = admin.listTopics().names().get();
+      List<NewTopic> missing = new ArrayList<>();
+      for (Topic<?, ?> t : topics) {
+        if (!existing.contains(t.name())) {
+          NewTopic n =
+              new NewTopic(t.name(), java.util.Optional.of(partitions), java.util.Optional.empty());
+          n.configs(
+              Map.of(
+                  TopicConfig.CLEANUP_POLICY_CONFIG,
+                  t.compacted()
+                      ? TopicConfig.CLEANUP_POLICY_COMPACT
+                      : TopicConfig.CLEANUP_POLICY_DELETE));
+          missing.add(n);
+        }
+      }
+      if (!missing.isEmpty()) {
+        admin.createTopics(missing).all().get();
+      }
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw new IllegalStateException(
+            "Cannot create topics: " + e.getCause().getMessage(), e.getCause());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while creating topics", e);
+    }
+  }
+}

@@ -1,0 +1,188 @@
+package io.dirpipe.extractor.run;
+
+import io.dirpipe.extractor.graph.CollectionSpec;
+import io.dirpipe.extractor.graph.Page;
+import io.dirpipe.extractor.graph.PageReader;
+import io.dirpipe.extractor.publish.Publisher;
+import io.dirpipe.schemas.Checkpoint;
+import io.dirpipe.schemas.Collection;
+import io.dirpipe.schemas.Mode;
+import io.dirpipe.schemas.Observation;
+import io.dirpipe.schemas.RunEvent;
+import io.dirpipe.schemas.RunEventType;
+import io.dirpipe.schemas.Topics;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of a directory-object collection: FULL pages with {@code $top} and {@code $select}, DELTA
+ * from the stored deltaLink (or an initial sync). Each page is committed with its checkpoint; the
+ * next page is fetched while the current one is published; a killed run resumes at the committed
+ * next link.
+ */
+public final class CollectionRun {
+  private static final Logger log = LoggerFactory.getLogger(CollectionRun.class);
+
+  /** What a run needs besides its spec. */
+  public record Context(
+      String tenantId,
+      String graphBase,
+      int pageSize,
+      boolean delta,
+      boolean withMembers,
+      PageFetcher fetcher,
+      Publisher publisher,
+      Topics topics,
+      ExecutorService prefetch) {}
+
+  private final CollectionSpec spec;
+  private final Context ctx;
+  private final PageReader reader;
+
+  public CollectionRun(CollectionSpec spec, Context ctx) {
+    this.spec = spec;
+    this.ctx = ctx;
+    this.reader = new PageReader(spec.collection().entitySchema());
+  }
+
+  /** Runs to completion (resuming a committed run when there is one); returns the summary. */
+  public RunSummary run(Checkpoint checkpoint) throws InterruptedException {
+    RunState state;
+    String url;
+    boolean resumed = checkpoint != null && checkpoint.getNextLink() != null;
+    if (resumed) {
+      state = RunState.resumed(checkpoint);
+      url = checkpoint.getNextLink();
+      log.info(
+          "{}: resuming run {} after page {} ({} objects so far)",
+          spec.collection(),
+          state.runId,
+          state.pages,
+          state.records);
+    } else {
+      String deltaLink = checkpoint == null ? null : checkpoint.getDeltaLink();
+      boolean delta = ctx.delta() && spec.supportsDelta();
+      state =
+          RunState.fresh(
+              ctx.tenantId(), spec.collection().name(), delta ? Mode.DELTA : Mode.FULL, deltaLink);
+      url =
+          !delta
+              ? spec.fullUrl(ctx.graphBase(), ctx.pageSize())
+              : deltaLink != null
+                  ? deltaLink
+                  : spec.deltaUrl(
+                      ctx.graphBase(), ctx.withMembers() && spec.collection() == Collection.GROUPS);
+    }
+    try {
+      return pages(state, url, !resumed);
+    } catch (PageFetcher.ResyncRequired e) {
+      log.warn(
+          "{}: the delta token is no longer valid ({}); starting a new FULL run",
+          spec.collection(),
+          e.getMessage());
+      RunState full = RunState.fresh(ctx.tenantId(), spec.collection().name(), Mode.FULL, null);
+      return pages(full, spec.fullUrl(ctx.graphBase(), ctx.pageSize()), true);
+    }
+  }
+
+  private RunSummary pages(RunState state, String firstUrl, boolean announce)
+      throws InterruptedException {
+    Map<String, String> headers =
+        state.mode == Mode.DELTA
+            ? Map.of("Prefer", "odata.maxpagesize=" + ctx.pageSize())
+            : Map.of();
+    CompletableFuture<Page> next = fetchAsync(firstUrl, headers, state, state.pages + 1);
+    List<RunEvent> events = new ArrayList<>();
+    if (announce) {
+      events.add(state.event(RunEventType.STARTED, null));
+    }
+    while (true) {
+      Page page = join(next);
+      state.pages++;
+      String following = page.nextLink();
+      if (following != null) {
+        next = fetchAsync(following, headers, state, state.pages + 1);
+      }
+      List<Observation> observations = new ArrayList<>(page.items().size());
+      Instant at = Instant.now();
+      for (Page.Item item : page.items()) {
+        Observations.object(state, state.pages, at, item, observations);
+        for (Page.MemberRef m : item.members()) {
+          Observations.member(
+              state, state.pages, at, item.id(), m.id(), m.type(), m.removed(), observations);
+        }
+      }
+      List<Publisher.Marker> markers = List.of();
+      if (following == null) {
+        markers = new ArrayList<>();
+        markers.add(
+            new Publisher.Marker(
+                ctx.topics().raw(spec.collection()),
+                Observations.runEnd(state, spec.collection().name())));
+        if (ctx.withMembers()
+            && state.mode == Mode.DELTA
+            && spec.collection() == Collection.GROUPS) {
+          markers.add(
+              new Publisher.Marker(
+                  ctx.topics().raw(Collection.GROUP_MEMBERS),
+                  Observations.runEnd(state, Collection.GROUP_MEMBERS.name())));
+        }
+        events.add(state.event(RunEventType.COMPLETED, null));
+      }
+      String deltaLink = page.deltaLink() != null ? page.deltaLink() : state.previousDeltaLink;
+      ctx.publisher()
+          .commit(
+              new Publisher.Batch(
+                  observations, state.checkpoint(following, deltaLink), markers, events));
+      events = new ArrayList<>();
+      if (following == null) {
+        log.info(
+            "{}: run {} completed: {} objects, {} removed, {} pages, {} requests, {} throttled",
+            spec.collection(),
+            state.runId,
+            state.records,
+            state.removed,
+            state.pages,
+            state.requests,
+            state.throttled);
+        return state.summary("completed", null);
+      }
+    }
+  }
+
+  private CompletableFuture<Page> fetchAsync(
+      String url, Map<String, String> headers, RunState state, int pageNo) {
+    String what = spec.collection() + " page " + pageNo + " of run " + state.runId;
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return ctx.fetcher().fetch(url, reader, headers, spec.predictedCost(), state, what);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CompletionException(e);
+          }
+        },
+        ctx.prefetch());
+  }
+
+  static Page join(CompletableFuture<Page> f) throws InterruptedException {
+    try {
+      return f.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof InterruptedException i) {
+        throw i;
+      }
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,8 @@
+package io.dirpipe.extractor.run;
+
+/** A run that cannot go on: the message names the collection, the run, the page and the cause. */
+public final class ExtractionException extends RuntimeException {
+  public ExtractionException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

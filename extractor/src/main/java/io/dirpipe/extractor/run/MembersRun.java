@@ -1,0 +1,143 @@
+package io.dirpipe.extractor.run;
+
+import io.dirpipe.extractor.graph.CollectionSpec;
+import io.dirpipe.extractor.graph.Page;
+import io.dirpipe.extractor.graph.PageReader;
+import io.dirpipe.extractor.publish.Publisher;
+import io.dirpipe.schemas.Checkpoint;
+import io.dirpipe.schemas.Collection;
+import io.dirpipe.schemas.Mode;
+import io.dirpipe.schemas.Observation;
+import io.dirpipe.schemas.RunEvent;
+import io.dirpipe.schemas.RunEventType;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A FULL run of group memberships: pages through the groups ({@code $select=id}) and lists each
+ * group's members from {@code /groups/{id}/members}. One transaction per group (all its member
+ * pages) with a checkpoint naming the groups page and the next group in it, so a killed run resumes
+ * at that group.
+ */
+public final class MembersRun {
+  private static final Logger log = LoggerFactory.getLogger(MembersRun.class);
+  private static final int MEMBER_COST = 2; // groups/{id}/members 3, minus 1 for $select
+
+  private final CollectionRun.Context ctx;
+  private final PageReader ids = new PageReader(null);
+
+  public MembersRun(CollectionRun.Context ctx) {
+    this.ctx = ctx;
+  }
+
+  public RunSummary run(Checkpoint checkpoint) throws InterruptedException {
+    RunState state;
+    String groupsPage;
+    int startIndex;
+    if (checkpoint != null && checkpoint.getNextLink() != null) {
+      state = RunState.resumed(checkpoint);
+      String[] cursor = checkpoint.getNextLink().split(" ", 2);
+      startIndex = Integer.parseInt(cursor[0]);
+      groupsPage = cursor[1];
+      log.info(
+          "groupMembers: resuming run {} at group {} of a groups page ({} edges so far)",
+          state.runId,
+          startIndex,
+          state.records);
+    } else {
+      state = RunState.fresh(ctx.tenantId(), Collection.GROUP_MEMBERS.name(), Mode.FULL, null);
+      groupsPage = ctx.graphBase() + "/groups?$top=999&$select=id";
+      startIndex = 0;
+    }
+    List<RunEvent> events = new ArrayList<>();
+    if (startIndex == 0 && state.pages == 0) {
+      events.add(state.event(RunEventType.STARTED, null));
+    }
+    while (groupsPage != null) {
+      Page groups =
+          ctx.fetcher()
+              .fetch(
+                  groupsPage,
+                  ids,
+                  Map.of(),
+                  1,
+                  state,
+                  "groups page for groupMembers run " + state.runId);
+      List<Page.Item> items = groups.items();
+      for (int i = startIndex; i < items.size(); i++) {
+        List<Observation> observations = members(state, items.get(i).id());
+        boolean last = i == items.size() - 1 && groups.nextLink() == null;
+        String cursor =
+            last
+                ? null
+                : (i + 1 < items.size() ? (i + 1) + " " + groupsPage : "0 " + groups.nextLink());
+        List<Publisher.Marker> markers = List.of();
+        if (last) {
+          markers =
+              List.of(
+                  new Publisher.Marker(
+                      ctx.topics().raw(Collection.GROUP_MEMBERS),
+                      Observations.runEnd(state, Collection.GROUP_MEMBERS.name())));
+          events.add(state.event(RunEventType.COMPLETED, null));
+        }
+        ctx.publisher()
+            .commit(
+                new Publisher.Batch(observations, state.checkpoint(cursor, null), markers, events));
+        events = new ArrayList<>();
+      }
+      if (items.isEmpty()
+          && groups.nextLink() == null) { // a tenant without groups still completes its run
+        events.add(state.event(RunEventType.COMPLETED, null));
+        ctx.publisher()
+            .commit(
+                new Publisher.Batch(
+                    List.of(),
+                    state.checkpoint(null, null),
+                    List.of(
+                        new Publisher.Marker(
+                            ctx.topics().raw(Collection.GROUP_MEMBERS),
+                            Observations.runEnd(state, Collection.GROUP_MEMBERS.name()))),
+                    events));
+      }
+      groupsPage = groups.nextLink();
+      startIndex = 0;
+    }
+    log.info(
+        "groupMembers: run {} completed: {} edges, {} pages, {} requests",
+        state.runId,
+        state.records,
+        state.pages,
+        state.requests);
+    return state.summary("completed", null);
+  }
+
+  private List<Observation> members(RunState state, String groupId) throws InterruptedException {
+    List<Observation> observations = new ArrayList<>();
+    String url = CollectionSpec.membersUrl(ctx.graphBase(), groupId, 999);
+    while (url != null) {
+      Page page =
+          ctx.fetcher()
+              .fetch(
+                  url,
+                  ids,
+                  Map.of(),
+                  MEMBER_COST,
+                  state,
+                  "members of group " + groupId + " in run " + state.runId);
+      state.pages++;
+      Instant at = Instant.now();
+      for (Page.Item m : page.items()) {
+        if (m.id() != null) {
+          Observations.member(
+              state, state.pages, at, groupId, m.id(), m.odataType(), false, observations);
+        }
+      }
+      url = page.nextLink();
+    }
+    return observations;
+  }
+}

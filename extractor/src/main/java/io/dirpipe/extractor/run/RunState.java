@@ -1,0 +1,128 @@
+package io.dirpipe.extractor.run;
+
+import io.dirpipe.schemas.Checkpoint;
+import io.dirpipe.schemas.Mode;
+import io.dirpipe.schemas.RunDigest;
+import io.dirpipe.schemas.RunEvent;
+import io.dirpipe.schemas.RunEventType;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * The counters of a run in progress: restored from a checkpoint on resume, written into each one.
+ */
+final class RunState {
+  final String tenantId;
+  final String collection;
+  final String runId;
+  final Mode mode;
+  final Instant startedAt;
+  final RunDigest digest;
+  final String previousDeltaLink;
+  int pages;
+  long records;
+  long removed;
+  long requests;
+  long throttled;
+  long resourceUnits;
+
+  private RunState(
+      String tenantId,
+      String collection,
+      String runId,
+      Mode mode,
+      Instant startedAt,
+      RunDigest digest,
+      String previousDeltaLink) {
+    this.tenantId = tenantId;
+    this.collection = collection;
+    this.runId = runId;
+    this.mode = mode;
+    this.startedAt = startedAt;
+    this.digest = digest;
+    this.previousDeltaLink = previousDeltaLink;
+  }
+
+  static RunState fresh(String tenantId, String collection, Mode mode, String previousDeltaLink) {
+    String id =
+        collection
+            + "-"
+            + mode.name().toLowerCase()
+            + "-"
+            + Instant.now().toString().replaceAll("[-:.]", "").replace("T", "-").substring(0, 15)
+            + "-"
+            + UUID.randomUUID().toString().substring(0, 8);
+    return new RunState(
+        tenantId, collection, id, mode, Instant.now(), new RunDigest(), previousDeltaLink);
+  }
+
+  static RunState resumed(Checkpoint cp) {
+    RunState s =
+        new RunState(
+            cp.getTenantId(),
+            cp.getCollection(),
+            cp.getRunId(),
+            cp.getMode(),
+            cp.getStartedAt(),
+            RunDigest.of(cp.getDigest()),
+            cp.getDeltaLink());
+    s.pages = cp.getPages();
+    s.records = cp.getRecords();
+    s.removed = cp.getRemoved();
+    return s;
+  }
+
+  Checkpoint checkpoint(String nextLink, String deltaLink) {
+    return new Checkpoint(
+        tenantId,
+        collection,
+        runId,
+        mode,
+        nextLink,
+        deltaLink,
+        pages,
+        records,
+        removed,
+        digest.hex(),
+        startedAt,
+        Instant.now());
+  }
+
+  RunEvent event(RunEventType type, String error) {
+    return new RunEvent(
+        type,
+        runId,
+        tenantId,
+        collection,
+        mode,
+        Instant.now(),
+        startedAt,
+        records,
+        removed,
+        pages,
+        requests,
+        throttled,
+        resourceUnits,
+        type == RunEventType.COMPLETED ? digest.hex() : null,
+        error);
+  }
+
+  RunSummary summary(String status, String error) {
+    double seconds = (Instant.now().toEpochMilli() - startedAt.toEpochMilli()) / 1000.0;
+    return new RunSummary(
+        tenantId,
+        collection,
+        runId,
+        mode.name(),
+        records,
+        removed,
+        pages,
+        requests,
+        throttled,
+        resourceUnits,
+        seconds,
+        digest.hex(),
+        status,
+        error);
+  }
+}

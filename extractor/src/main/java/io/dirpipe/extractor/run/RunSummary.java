@@ -1,0 +1,23 @@
+package io.dirpipe.extractor.run;
+
+/**
+ * What one run did: the {@code --json} summary of {@code dirpipe extract}.
+ *
+ * @param status {@code completed} or {@code failed}
+ * @param error why it failed, or null
+ */
+public record RunSummary(
+    String tenantId,
+    String collection,
+    String runId,
+    String mode,
+    long records,
+    long removed,
+    int pages,
+    long requests,
+    long throttled,
+    long resourceUnits,
+    double seconds,
+    String digest,
+    String status,
+    String error) {}
