@@ -1,0 +1,166 @@
+package io.dirpipe.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dirpipe.sandbox.Sandbox;
+import io.dirpipe.sandbox.graph.Throttle;
+import io.dirpipe.sandbox.kafka.KafkaExtension;
+import io.dirpipe.sandbox.kafka.TestKafka;
+import io.dirpipe.schemas.Collection;
+import io.dirpipe.schemas.ObjectKey;
+import io.dirpipe.schemas.Observation;
+import io.dirpipe.schemas.ObservationKind;
+import io.dirpipe.schemas.Topics;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * {@code kill -9} of the packaged extractor at random pages: after restarts, nothing lost, nothing
+ * doubled.
+ */
+@ExtendWith(KafkaExtension.class)
+class ExtractKillIT {
+  static Sandbox sandbox;
+
+  @BeforeAll
+  static void start() {
+    sandbox = Sandbox.start(Sandbox.Options.defaults(20_000).withQuota(Throttle.Quota.OFF));
+    sandbox.faults().latencyMs = 40; // ~100 pages of 200 take a few seconds: room to kill mid-run
+  }
+
+  @AfterAll
+  static void stop() {
+    sandbox.close();
+  }
+
+  static Map<String, String> env(TestKafka kafka, String prefix) {
+    Map<String, String> env = new HashMap<>();
+    sandbox
+        .environment()
+        .forEach(
+            (k, v) -> {
+              if (k.startsWith("DIRPIPE_")) {
+                env.put(k, v);
+              }
+            });
+    env.put("DIRPIPE_CREDENTIAL", "client-secret");
+    env.put("DIRPIPE_CLIENT_ID", sandbox.application().clientId());
+    env.put("DIRPIPE_CLIENT_SECRET", sandbox.application().secrets().get(0).value());
+    env.put("DIRPIPE_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+    env.put("DIRPIPE_TOPICS_PREFIX", prefix);
+    env.put("DIRPIPE_EXTRACT_PAGE_SIZE", "200");
+    return env;
+  }
+
+  static Process extract(Map<String, String> env) throws Exception {
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-jar",
+            Path.of("target", "dirpipe.jar").toString(),
+            "extract",
+            "--collections",
+            "users",
+            "--json");
+    pb.environment()
+        .keySet()
+        .removeIf(
+            k -> k.startsWith("DIRPIPE_") || k.startsWith("AZURE_") || k.startsWith("IDENTITY_"));
+    pb.environment().putAll(env);
+    pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+    return pb.start();
+  }
+
+  static JsonNode finish(Process p) throws Exception {
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.exitValue()).as(out).isZero();
+    return new ObjectMapper().readTree(out).path("runs").get(0);
+  }
+
+  @Test
+  void resumesFromTheLastCommittedPageAfterKills(TestKafka kafka) throws Exception {
+    String undisturbedDigest =
+        finish(
+                extract(
+                    env(kafka, "undisturbed" + UUID.randomUUID().toString().substring(0, 6) + ".")))
+            .path("digest")
+            .asText();
+
+    String prefix = "killed" + UUID.randomUUID().toString().substring(0, 6) + ".";
+    Random random = new Random(7);
+    int killed = 0;
+    for (int trial = 0; trial < 5; trial++) {
+      Process p = extract(env(kafka, prefix));
+      Thread.sleep(1_500 + random.nextInt(2_000));
+      if (p.isAlive()) {
+        p.destroyForcibly(); // SIGKILL: no shutdown hook, the open transaction is left to the
+        // broker
+        p.waitFor(10, TimeUnit.SECONDS);
+        killed++;
+      }
+    }
+    assertThat(killed).as("kills that landed mid-run").isGreaterThanOrEqualTo(4);
+    JsonNode run = finish(extract(env(kafka, prefix)));
+
+    Topics topics = new Topics(prefix);
+    List<Observation> all = new ArrayList<>();
+    readAll(kafka, topics.raw(Collection.USERS).name(), topics).forEach(r -> all.add(r));
+    List<Observation> ofRun =
+        all.stream()
+            .filter(
+                o ->
+                    o.getRunId().equals(run.path("runId").asText())
+                        && o.getKind() == ObservationKind.OBSERVED)
+            .toList();
+    assertThat(ofRun).as("every user of the run").hasSize(20_000);
+    assertThat(ofRun.stream().map(Observation::getObjectId).distinct().count())
+        .as("each once")
+        .isEqualTo(20_000);
+    assertThat(run.path("digest").asText())
+        .as("same digest as the undisturbed run")
+        .isEqualTo(undisturbedDigest);
+    assertThat(run.path("records").asLong()).isEqualTo(20_000);
+  }
+
+  private static List<Observation> readAll(TestKafka kafka, String topic, Topics topics) {
+    var t = topics.raw(Collection.USERS);
+    Map<String, Object> config = kafka.consumerConfig("verify-" + UUID.randomUUID());
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    List<Observation> out = new ArrayList<>();
+    try (KafkaConsumer<ObjectKey, Observation> c =
+        new KafkaConsumer<>(config, t.keySerde().deserializer(), t.valueSerde().deserializer())) {
+      List<TopicPartition> parts =
+          c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = c.endOffsets(parts);
+      while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
+        for (ConsumerRecord<ObjectKey, Observation> r : c.poll(Duration.ofMillis(200))) {
+          out.add(r.value());
+        }
+      }
+    }
+    return out;
+  }
+}
