@@ -1,9 +1,12 @@
 package io.dirpipe.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dirpipe.bench.ExtractBench;
 import io.dirpipe.sandbox.bench.PageServingBench;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,7 +32,7 @@ final class BenchCommand implements Callable<Integer> {
       index = "0",
       defaultValue = "sandbox",
       paramLabel = "SCENARIO",
-      description = "sandbox (default: ${DEFAULT-VALUE})")
+      description = "sandbox or extract (default: ${DEFAULT-VALUE})")
   String scenario;
 
   @Option(
@@ -42,11 +45,84 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object.")
   boolean json;
 
+  @Option(
+      names = "--groups",
+      paramLabel = "N",
+      defaultValue = "12000",
+      description = "extract: groups of the throttled scenario (default: ${DEFAULT-VALUE}).")
+  int groups;
+
+  @Option(
+      names = "--large-users",
+      paramLabel = "N",
+      defaultValue = "1000000",
+      description =
+          "extract: users of the large tenant of the memory scenario (default: ${DEFAULT-VALUE}).")
+  int largeUsers;
+
+  private Integer extract() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    try (ExtractBench bench = new ExtractBench()) {
+      List<ExtractBench.Figure> figures = bench.unthrottled(users);
+      ExtractBench.Throttled throttled = bench.throttled(groups);
+      ExtractBench.Memory memory = bench.memory(largeUsers / 10, largeUsers);
+      if (json) {
+        out.println(
+            new ObjectMapper()
+                .writeValueAsString(
+                    Map.of("unthrottled", figures, "throttled", throttled, "memory", memory)));
+        return Main.OK;
+      }
+      out.printf(
+          Locale.ROOT,
+          "extract, unthrottled, %d users, %d cores%n",
+          users,
+          Runtime.getRuntime().availableProcessors());
+      for (ExtractBench.Figure f : figures) {
+        out.printf(
+            Locale.ROOT, "  %-54s %9.0f users/s  (%.1f s)%n", f.what(), f.perSecond(), f.seconds());
+      }
+      double dirpipe = figures.get(3).perSecond();
+      double lower = Math.min(figures.get(1).perSecond(), figures.get(2).perSecond());
+      out.printf(
+          Locale.ROOT,
+          "  dirpipe / baseline = %.1fx (target >= 5x); dirpipe / lower limit = %.0f%% (target >= 60%%)%n",
+          dirpipe / figures.get(0).perSecond(),
+          100 * dirpipe / lower);
+      out.printf(
+          Locale.ROOT,
+          "extract, throttled (8,000 RU / 10 s), memberships of %d groups%n",
+          throttled.groups());
+      out.printf(
+          Locale.ROOT,
+          "  %d RU in %.1f s = %.0f%% of the %d RU the quota allowed (burst + refill); %d of %d requests answered 429 (%.2f%%; target <= 1%%)%n",
+          throttled.resourceUnits(),
+          throttled.seconds(),
+          100.0 * throttled.resourceUnits() / throttled.allowedUnits(),
+          throttled.allowedUnits(),
+          throttled.throttled(),
+          throttled.requests(),
+          100.0 * throttled.throttled() / Math.max(1, throttled.requests()));
+      out.printf(
+          Locale.ROOT,
+          "extract, memory: peak live heap (after collections) %d MB at %d users, %d MB at %d users: %.2fx (target <= 1.5x)%n",
+          memory.smallPeakBytes() >> 20,
+          memory.smallUsers(),
+          memory.largePeakBytes() >> 20,
+          memory.largeUsers(),
+          (double) memory.largePeakBytes() / memory.smallPeakBytes());
+      return Main.OK;
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
+    if (scenario.equals("extract")) {
+      return extract();
+    }
     if (!scenario.equals("sandbox")) {
       throw new picocli.CommandLine.ParameterException(
-          spec.commandLine(), "Unknown scenario '" + scenario + "': use sandbox.");
+          spec.commandLine(), "Unknown scenario '" + scenario + "': use sandbox or extract.");
     }
     PageServingBench.Result r = new PageServingBench().run(users);
     PrintWriter out = spec.commandLine().getOut();

@@ -45,7 +45,21 @@ public final class RunDigest {
    * marker).
    */
   public void add(String objectId, byte[] contentHash) {
+    long[] t = term(objectId, contentHash);
+    add(t[0], t[1]);
+  }
+
+  /** Adds a term computed by {@link #term} (on another thread, say). */
+  public void add(long hi, long lo) {
+    long newLow = low + lo;
+    high += hi + (Long.compareUnsigned(newLow, low) < 0 ? 1 : 0);
+    low = newLow;
+  }
+
+  /** The 128-bit term of one record: {high, low}. */
+  public static long[] term(String objectId, byte[] contentHash) {
     MessageDigest sha = SHA256.get();
+
     sha.reset();
     sha.update(objectId.getBytes(StandardCharsets.UTF_8));
     sha.update((byte) 0);
@@ -57,9 +71,7 @@ public final class RunDigest {
       hi = (hi << 8) | (h[i] & 0xff);
       lo = (lo << 8) | (h[8 + i] & 0xff);
     }
-    long newLow = low + lo;
-    high += hi + (Long.compareUnsigned(newLow, low) < 0 ? 1 : 0);
-    low = newLow;
+    return new long[] {hi, lo};
   }
 
   /** SHA-256 of content bytes: the content hash of {@link #add}. */

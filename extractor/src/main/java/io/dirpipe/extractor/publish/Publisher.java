@@ -25,14 +25,35 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class Publisher implements AutoCloseable {
   private final KafkaProducer<byte[], byte[]> producer;
   private final Topics topics;
-  private final Map<String, Topic<ObjectKey, Observation>> raws = new HashMap<>();
 
   /** What one transaction holds. */
   public record Batch(
-      List<Observation> observations,
+      List<Serialized> records,
       Checkpoint checkpoint,
       List<Marker> markers,
       List<RunEvent> events) {}
+
+  /** An observation already serialized for its raw topic (done off the committing thread). */
+  public record Serialized(String topic, byte[] key, byte[] value) {}
+
+  /** Serializes observations for their raw topics; safe to call from any thread. */
+  public static List<Serialized> serialize(Topics topics, List<Observation> observations) {
+    List<Serialized> out = new java.util.ArrayList<>(observations.size());
+    Map<String, Topic<ObjectKey, Observation>> raws = new HashMap<>();
+    for (Observation o : observations) {
+      Topic<ObjectKey, Observation> raw =
+          raws.computeIfAbsent(
+              o.getCollection(), c -> topics.raw(io.dirpipe.schemas.Collection.of(c)));
+      out.add(
+          new Serialized(
+              raw.name(),
+              raw.keySerde()
+                  .serializer()
+                  .serialize(raw.name(), new ObjectKey(o.getTenantId(), o.getObjectId())),
+              raw.valueSerde().serializer().serialize(raw.name(), o)));
+    }
+    return out;
+  }
 
   /** A RUN_END marker for every partition of a raw topic. */
   public record Marker(Topic<ObjectKey, Observation> raw, Observation runEnd) {}
@@ -58,16 +79,8 @@ public final class Publisher implements AutoCloseable {
   public void commit(Batch batch) {
     producer.beginTransaction();
     try {
-      for (Observation o : batch.observations()) {
-        Topic<ObjectKey, Observation> raw =
-            raws.computeIfAbsent(
-                o.getCollection(), c -> topics.raw(io.dirpipe.schemas.Collection.of(c)));
-        ObjectKey key = new ObjectKey(o.getTenantId(), o.getObjectId());
-        producer.send(
-            new ProducerRecord<>(
-                raw.name(),
-                raw.keySerde().serializer().serialize(raw.name(), key),
-                raw.valueSerde().serializer().serialize(raw.name(), o)));
+      for (Serialized r : batch.records()) {
+        producer.send(new ProducerRecord<>(r.topic(), r.key(), r.value()));
       }
       for (Marker m : batch.markers()) {
         int partitions = producer.partitionsFor(m.raw().name()).size();

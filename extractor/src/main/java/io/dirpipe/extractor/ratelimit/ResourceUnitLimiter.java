@@ -25,7 +25,6 @@ public final class ResourceUnitLimiter {
                 Bandwidth.builder()
                     .capacity(unitsPerTenSeconds)
                     .refillGreedy(unitsPerTenSeconds, Duration.ofSeconds(10))
-                    .initialTokens(unitsPerTenSeconds / 2)
                     .build())
             .build();
   }

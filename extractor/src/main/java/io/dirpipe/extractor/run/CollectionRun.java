@@ -7,11 +7,9 @@ import io.dirpipe.extractor.publish.Publisher;
 import io.dirpipe.schemas.Checkpoint;
 import io.dirpipe.schemas.Collection;
 import io.dirpipe.schemas.Mode;
-import io.dirpipe.schemas.Observation;
 import io.dirpipe.schemas.RunEvent;
 import io.dirpipe.schemas.RunEventType;
 import io.dirpipe.schemas.Topics;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -92,33 +90,30 @@ public final class CollectionRun {
     }
   }
 
+  /** A fetched page made ready for commit off the committing thread. */
+  private record Prepared(
+      Page page, Observations observations, List<Publisher.Serialized> records) {}
+
   private RunSummary pages(RunState state, String firstUrl, boolean announce)
       throws InterruptedException {
     Map<String, String> headers =
         state.mode == Mode.DELTA
             ? Map.of("Prefer", "odata.maxpagesize=" + ctx.pageSize())
             : Map.of();
-    CompletableFuture<Page> next = fetchAsync(firstUrl, headers, state, state.pages + 1);
+    CompletableFuture<Prepared> next = fetchAsync(firstUrl, headers, state, state.pages + 1);
     List<RunEvent> events = new ArrayList<>();
     if (announce) {
       events.add(state.event(RunEventType.STARTED, null));
     }
     while (true) {
-      Page page = join(next);
+      Prepared ready = join(next);
+      Page page = ready.page();
       state.pages++;
       String following = page.nextLink();
       if (following != null) {
         next = fetchAsync(following, headers, state, state.pages + 1);
       }
-      List<Observation> observations = new ArrayList<>(page.items().size());
-      Instant at = Instant.now();
-      for (Page.Item item : page.items()) {
-        Observations.object(state, state.pages, at, item, observations);
-        for (Page.MemberRef m : item.members()) {
-          Observations.member(
-              state, state.pages, at, item.id(), m.id(), m.type(), m.removed(), observations);
-        }
-      }
+      state.apply(ready.observations());
       List<Publisher.Marker> markers = List.of();
       if (following == null) {
         markers = new ArrayList<>();
@@ -140,7 +135,7 @@ public final class CollectionRun {
       ctx.publisher()
           .commit(
               new Publisher.Batch(
-                  observations, state.checkpoint(following, deltaLink), markers, events));
+                  ready.records(), state.checkpoint(following, deltaLink), markers, events));
       events = new ArrayList<>();
       if (following == null) {
         log.info(
@@ -157,13 +152,18 @@ public final class CollectionRun {
     }
   }
 
-  private CompletableFuture<Page> fetchAsync(
+  /** Fetches, parses, hashes and serializes a page on the prefetch pool. */
+  private CompletableFuture<Prepared> fetchAsync(
       String url, Map<String, String> headers, RunState state, int pageNo) {
     String what = spec.collection() + " page " + pageNo + " of run " + state.runId;
     return CompletableFuture.supplyAsync(
         () -> {
           try {
-            return ctx.fetcher().fetch(url, reader, headers, spec.predictedCost(), state, what);
+            Page page =
+                ctx.fetcher().fetch(url, reader, headers, spec.predictedCost(), state, what);
+            Observations o = Observations.of(state);
+            o.page(spec.collection().name(), pageNo, page);
+            return new Prepared(page, o, o.serialized(ctx.topics()));
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CompletionException(e);
@@ -172,7 +172,7 @@ public final class CollectionRun {
         ctx.prefetch());
   }
 
-  static Page join(CompletableFuture<Page> f) throws InterruptedException {
+  static <T> T join(CompletableFuture<T> f) throws InterruptedException {
     try {
       return f.join();
     } catch (CompletionException e) {

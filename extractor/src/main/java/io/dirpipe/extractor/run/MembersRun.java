@@ -7,13 +7,14 @@ import io.dirpipe.extractor.publish.Publisher;
 import io.dirpipe.schemas.Checkpoint;
 import io.dirpipe.schemas.Collection;
 import io.dirpipe.schemas.Mode;
-import io.dirpipe.schemas.Observation;
 import io.dirpipe.schemas.RunEvent;
 import io.dirpipe.schemas.RunEventType;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,9 @@ import org.slf4j.LoggerFactory;
 public final class MembersRun {
   private static final Logger log = LoggerFactory.getLogger(MembersRun.class);
   private static final int MEMBER_COST = 2; // groups/{id}/members 3, minus 1 for $select
+
+  /** Groups whose members are fetched concurrently and committed in one transaction. */
+  static final int GROUPS_PER_TRANSACTION = 32;
 
   private final CollectionRun.Context ctx;
   private final PageReader ids = new PageReader(null);
@@ -68,13 +72,28 @@ public final class MembersRun {
                   state,
                   "groups page for groupMembers run " + state.runId);
       List<Page.Item> items = groups.items();
-      for (int i = startIndex; i < items.size(); i++) {
-        List<Observation> observations = members(state, items.get(i).id());
-        boolean last = i == items.size() - 1 && groups.nextLink() == null;
+      for (int i = startIndex; i < items.size(); ) {
+        int end = Math.min(items.size(), i + GROUPS_PER_TRANSACTION);
+        List<CompletableFuture<GroupMembers>> fetches = new ArrayList<>();
+        for (int j = i; j < end; j++) {
+          String groupId = items.get(j).id();
+          fetches.add(CompletableFuture.supplyAsync(() -> list(state, groupId), ctx.prefetch()));
+        }
+        Observations observations = Observations.of(state);
+        Instant at = Instant.now();
+        for (CompletableFuture<GroupMembers> f : fetches) {
+          GroupMembers gm = CollectionRun.join(f);
+          state.pages += gm.pages();
+          for (Page.Item m : gm.members()) {
+            if (m.id() != null) {
+              observations.member(state.pages, at, gm.groupId(), m.id(), m.odataType(), false);
+            }
+          }
+        }
+        state.apply(observations);
+        boolean last = end == items.size() && groups.nextLink() == null;
         String cursor =
-            last
-                ? null
-                : (i + 1 < items.size() ? (i + 1) + " " + groupsPage : "0 " + groups.nextLink());
+            last ? null : end < items.size() ? end + " " + groupsPage : "0 " + groups.nextLink();
         List<Publisher.Marker> markers = List.of();
         if (last) {
           markers =
@@ -86,8 +105,13 @@ public final class MembersRun {
         }
         ctx.publisher()
             .commit(
-                new Publisher.Batch(observations, state.checkpoint(cursor, null), markers, events));
+                new Publisher.Batch(
+                    observations.serialized(ctx.topics()),
+                    state.checkpoint(cursor, null),
+                    markers,
+                    events));
         events = new ArrayList<>();
+        i = end;
       }
       if (items.isEmpty()
           && groups.nextLink() == null) { // a tenant without groups still completes its run
@@ -115,29 +139,34 @@ public final class MembersRun {
     return state.summary("completed", null);
   }
 
-  private List<Observation> members(RunState state, String groupId) throws InterruptedException {
-    List<Observation> observations = new ArrayList<>();
+  /**
+   * The members of one group, all its pages; fetched concurrently with other groups of the batch.
+   */
+  private record GroupMembers(String groupId, List<Page.Item> members, int pages) {}
+
+  private GroupMembers list(RunState state, String groupId) {
+    List<Page.Item> members = new ArrayList<>();
+    int pages = 0;
     String url = CollectionSpec.membersUrl(ctx.graphBase(), groupId, 999);
-    while (url != null) {
-      Page page =
-          ctx.fetcher()
-              .fetch(
-                  url,
-                  ids,
-                  Map.of(),
-                  MEMBER_COST,
-                  state,
-                  "members of group " + groupId + " in run " + state.runId);
-      state.pages++;
-      Instant at = Instant.now();
-      for (Page.Item m : page.items()) {
-        if (m.id() != null) {
-          Observations.member(
-              state, state.pages, at, groupId, m.id(), m.odataType(), false, observations);
-        }
+    try {
+      while (url != null) {
+        Page page =
+            ctx.fetcher()
+                .fetch(
+                    url,
+                    ids,
+                    Map.of(),
+                    MEMBER_COST,
+                    state,
+                    "members of group " + groupId + " in run " + state.runId);
+        pages++;
+        members.addAll(page.items());
+        url = page.nextLink();
       }
-      url = page.nextLink();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CompletionException(e);
     }
-    return observations;
+    return new GroupMembers(groupId, members, pages);
   }
 }

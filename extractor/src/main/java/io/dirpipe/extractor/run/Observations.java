@@ -1,100 +1,136 @@
 package io.dirpipe.extractor.run;
 
 import io.dirpipe.extractor.graph.Page;
+import io.dirpipe.extractor.publish.Publisher;
 import io.dirpipe.schemas.Collection;
+import io.dirpipe.schemas.Mode;
 import io.dirpipe.schemas.Observation;
 import io.dirpipe.schemas.ObservationKind;
 import io.dirpipe.schemas.RemovedReason;
+import io.dirpipe.schemas.RunDigest;
+import io.dirpipe.schemas.Topics;
 import io.dirpipe.schemas.entity.Member;
 import io.dirpipe.schemas.serde.ContentHash;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
-/** Turns page items into observations and adds each to the run's digest and counters. */
+/**
+ * Turns page items into observations with their digest terms and counts. It touches no run state,
+ * so a page can be prepared (hashed and serialized) on the fetching thread while the previous one
+ * commits; {@link RunState#apply} then adds the terms in the committing thread.
+ */
 final class Observations {
-  private Observations() {}
+  final String tenantId;
+  final String runId;
+  final Mode mode;
+  final List<Observation> list = new ArrayList<>();
+  final List<long[]> terms = new ArrayList<>();
+  long observed;
+  long removed;
 
-  static void object(RunState s, int page, Instant at, Page.Item item, List<Observation> out) {
+  Observations(String tenantId, String runId, Mode mode) {
+    this.tenantId = tenantId;
+    this.runId = runId;
+    this.mode = mode;
+  }
+
+  static Observations of(RunState s) {
+    return new Observations(s.tenantId, s.runId, s.mode);
+  }
+
+  void object(String collection, int page, Instant at, Page.Item item) {
     if (item.id() == null) {
       return; // an object without id cannot be keyed; Graph always sends one
     }
     if (item.removedReason() != null) {
-      RemovedReason reason = reason(item.removedReason());
-      out.add(
+      RemovedReason reason =
+          "deleted".equalsIgnoreCase(item.removedReason())
+              ? RemovedReason.DELETED
+              : RemovedReason.CHANGED;
+      list.add(
           new Observation(
-              s.tenantId,
-              s.collection,
+              tenantId,
+              collection,
               item.id(),
-              s.runId,
-              s.mode,
+              runId,
+              mode,
               page,
               at,
               ObservationKind.REMOVED,
               reason,
               null));
-      s.digest.add(item.id(), ContentHash.removed(reason.name()));
-      s.removed++;
+      terms.add(RunDigest.term(item.id(), ContentHash.removed(reason.name())));
+      removed++;
     } else {
-      out.add(
+      list.add(
           new Observation(
-              s.tenantId,
-              s.collection,
+              tenantId,
+              collection,
               item.id(),
-              s.runId,
-              s.mode,
+              runId,
+              mode,
               page,
               at,
               ObservationKind.OBSERVED,
               null,
               item.entity()));
-      s.digest.add(item.id(), ContentHash.of(item.entity()));
-      s.records++;
+      terms.add(RunDigest.term(item.id(), ContentHash.of(item.entity())));
+      observed++;
     }
   }
 
   /** A membership edge (the group is the key, so one group's members share a partition). */
-  static void member(
-      RunState s,
-      int page,
-      Instant at,
-      String groupId,
-      String memberId,
-      String type,
-      boolean removed,
-      List<Observation> out) {
+  void member(
+      int page, Instant at, String groupId, String memberId, String type, boolean isRemoved) {
     Member m = new Member(groupId, memberId, type == null ? "directoryObject" : type);
     String termId = groupId + "/" + memberId;
-    if (removed) {
-      out.add(
+    if (isRemoved) {
+      list.add(
           new Observation(
-              s.tenantId,
+              tenantId,
               Collection.GROUP_MEMBERS.name(),
               groupId,
-              s.runId,
-              s.mode,
+              runId,
+              mode,
               page,
               at,
               ObservationKind.REMOVED,
               RemovedReason.DELETED,
               m));
-      s.digest.add(termId, ContentHash.removed(RemovedReason.DELETED.name()));
-      s.removed++;
+      terms.add(RunDigest.term(termId, ContentHash.removed(RemovedReason.DELETED.name())));
+      removed++;
     } else {
-      out.add(
+      list.add(
           new Observation(
-              s.tenantId,
+              tenantId,
               Collection.GROUP_MEMBERS.name(),
               groupId,
-              s.runId,
-              s.mode,
+              runId,
+              mode,
               page,
               at,
               ObservationKind.OBSERVED,
               null,
               m));
-      s.digest.add(termId, ContentHash.of(m));
-      s.records++;
+      terms.add(RunDigest.term(termId, ContentHash.of(m)));
+      observed++;
     }
+  }
+
+  /** Every item of a page, and the members@delta of groups. */
+  void page(String collection, int page, Page p) {
+    Instant at = Instant.now();
+    for (Page.Item item : p.items()) {
+      object(collection, page, at, item);
+      for (Page.MemberRef m : item.members()) {
+        member(page, at, item.id(), m.id(), m.type(), m.removed());
+      }
+    }
+  }
+
+  List<Publisher.Serialized> serialized(Topics topics) {
+    return Publisher.serialize(topics, list);
   }
 
   static Observation runEnd(RunState s, String collection) {
@@ -109,9 +145,5 @@ final class Observations {
         ObservationKind.RUN_END,
         null,
         null);
-  }
-
-  private static RemovedReason reason(String graphReason) {
-    return "deleted".equalsIgnoreCase(graphReason) ? RemovedReason.DELETED : RemovedReason.CHANGED;
   }
 }

@@ -72,6 +72,15 @@ final class RunState {
     return s;
   }
 
+  /** Adds a prepared page's digest terms and counts. */
+  void apply(Observations o) {
+    for (long[] t : o.terms) {
+      digest.add(t[0], t[1]);
+    }
+    records += o.observed;
+    removed += o.removed;
+  }
+
   Checkpoint checkpoint(String nextLink, String deltaLink) {
     return new Checkpoint(
         tenantId,

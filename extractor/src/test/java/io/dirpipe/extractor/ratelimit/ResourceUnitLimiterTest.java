@@ -28,12 +28,13 @@ class ResourceUnitLimiterTest {
 
   @Test
   void theQuotaBoundsTheRate() throws Exception {
-    ResourceUnitLimiter limiter = new ResourceUnitLimiter(100); // 10 RU/s, starts half full
+    ResourceUnitLimiter limiter =
+        new ResourceUnitLimiter(100); // 10 RU/s, starts full like the server's bucket
     long t0 = System.nanoTime();
-    for (int i = 0; i < 60; i++) {
+    for (int i = 0; i < 110; i++) {
       limiter.acquire(1);
     }
-    // 50 initial tokens, then 10 more at 10 RU/s: about one second
+    // 100 initial tokens, then 10 more at 10 RU/s: about one second
     assertThat(Duration.ofNanos(System.nanoTime() - t0))
         .isBetween(Duration.ofMillis(700), Duration.ofMillis(2_500));
   }
