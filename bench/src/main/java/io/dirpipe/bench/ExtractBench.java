@@ -73,7 +73,22 @@ public final class ExtractBench implements AutoCloseable {
     return measure(users);
   }
 
+  /** Only dirpipe's figure, no baseline or limits (for profiling). */
+  public Figure unthrottledOnce(int users) throws Exception {
+    try (Sandbox sandbox =
+        Sandbox.start(
+            new Sandbox.Options(
+                0,
+                0,
+                Tenant.Spec.forUsers(42, users),
+                List.of("Directory.Read.All"),
+                Throttle.Quota.OFF))) {
+      return dirpipe(sandbox, credential(sandbox), Map.of("extract.collections", "users"));
+    }
+  }
+
   private List<Figure> measure(int users) throws Exception {
+
     try (Sandbox sandbox =
         Sandbox.start(
             new Sandbox.Options(

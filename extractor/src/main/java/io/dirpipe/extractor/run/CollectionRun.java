@@ -13,9 +13,12 @@ import io.dirpipe.schemas.Topics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +30,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class CollectionRun {
   private static final Logger log = LoggerFactory.getLogger(CollectionRun.class);
+
+  /** Pages read ahead of the commits. */
+  static final int LOOKAHEAD = 3;
 
   /** What a run needs besides its spec. */
   public record Context(
@@ -100,76 +106,91 @@ public final class CollectionRun {
         state.mode == Mode.DELTA
             ? Map.of("Prefer", "odata.maxpagesize=" + ctx.pageSize())
             : Map.of();
-    CompletableFuture<Prepared> next = fetchAsync(firstUrl, headers, state, state.pages + 1);
-    List<RunEvent> events = new ArrayList<>();
-    if (announce) {
-      events.add(state.event(RunEventType.STARTED, null));
-    }
-    while (true) {
-      Prepared ready = join(next);
-      Page page = ready.page();
-      state.pages++;
-      String following = page.nextLink();
-      if (following != null) {
-        next = fetchAsync(following, headers, state, state.pages + 1);
+    BlockingQueue<Object> ready = new ArrayBlockingQueue<>(LOOKAHEAD);
+    Future<?> reading = ctx.prefetch().submit(() -> readAhead(firstUrl, headers, state, ready));
+    try {
+      List<RunEvent> events = new ArrayList<>();
+      if (announce) {
+        events.add(state.event(RunEventType.STARTED, null));
       }
-      state.apply(ready.observations());
-      List<Publisher.Marker> markers = List.of();
-      if (following == null) {
-        markers = new ArrayList<>();
-        markers.add(
-            new Publisher.Marker(
-                ctx.topics().raw(spec.collection()),
-                Observations.runEnd(state, spec.collection().name())));
-        if (ctx.withMembers()
-            && state.mode == Mode.DELTA
-            && spec.collection() == Collection.GROUPS) {
+      while (true) {
+        Object next = ready.take();
+        if (next instanceof RuntimeException failure) {
+          throw failure;
+        }
+        Prepared prepared = (Prepared) next;
+        Page page = prepared.page();
+        state.pages++;
+        state.apply(prepared.observations());
+        String following = page.nextLink();
+        List<Publisher.Marker> markers = List.of();
+        if (following == null) {
+          markers = new ArrayList<>();
           markers.add(
               new Publisher.Marker(
-                  ctx.topics().raw(Collection.GROUP_MEMBERS),
-                  Observations.runEnd(state, Collection.GROUP_MEMBERS.name())));
+                  ctx.topics().raw(spec.collection()),
+                  Observations.runEnd(state, spec.collection().name())));
+          if (ctx.withMembers()
+              && state.mode == Mode.DELTA
+              && spec.collection() == Collection.GROUPS) {
+            markers.add(
+                new Publisher.Marker(
+                    ctx.topics().raw(Collection.GROUP_MEMBERS),
+                    Observations.runEnd(state, Collection.GROUP_MEMBERS.name())));
+          }
+          events.add(state.event(RunEventType.COMPLETED, null));
         }
-        events.add(state.event(RunEventType.COMPLETED, null));
+        String deltaLink = page.deltaLink() != null ? page.deltaLink() : state.previousDeltaLink;
+        ctx.publisher()
+            .commit(
+                new Publisher.Batch(
+                    prepared.records(), state.checkpoint(following, deltaLink), markers, events));
+        events = new ArrayList<>();
+        if (following == null) {
+          log.info(
+              "{}: run {} completed: {} objects, {} removed, {} pages, {} requests, {} throttled",
+              spec.collection(),
+              state.runId,
+              state.records,
+              state.removed,
+              state.pages,
+              state.requests,
+              state.throttled);
+          return state.summary("completed", null);
+        }
       }
-      String deltaLink = page.deltaLink() != null ? page.deltaLink() : state.previousDeltaLink;
-      ctx.publisher()
-          .commit(
-              new Publisher.Batch(
-                  ready.records(), state.checkpoint(following, deltaLink), markers, events));
-      events = new ArrayList<>();
-      if (following == null) {
-        log.info(
-            "{}: run {} completed: {} objects, {} removed, {} pages, {} requests, {} throttled",
-            spec.collection(),
-            state.runId,
-            state.records,
-            state.removed,
-            state.pages,
-            state.requests,
-            state.throttled);
-        return state.summary("completed", null);
-      }
+    } finally {
+      reading.cancel(true);
     }
   }
 
-  /** Fetches, parses, hashes and serializes a page on the prefetch pool. */
-  private CompletableFuture<Prepared> fetchAsync(
-      String url, Map<String, String> headers, RunState state, int pageNo) {
-    String what = spec.collection() + " page " + pageNo + " of run " + state.runId;
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try {
-            Page page =
-                ctx.fetcher().fetch(url, reader, headers, spec.predictedCost(), state, what);
-            Observations o = Observations.of(state);
-            o.page(spec.collection().name(), pageNo, page);
-            return new Prepared(page, o, o.serialized(ctx.topics()));
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CompletionException(e);
-          }
-        },
-        ctx.prefetch());
+  /**
+   * Fetches, parses, hashes and serializes pages one after the other, following next links, up to
+   * {@value #LOOKAHEAD} pages ahead of the commits: reading never waits for a commit to finish.
+   */
+  private void readAhead(
+      String firstUrl, Map<String, String> headers, RunState state, BlockingQueue<Object> out) {
+    String url = firstUrl;
+    int pageNo = state.pages + 1;
+    try {
+      while (url != null) {
+        String what = spec.collection() + " page " + pageNo + " of run " + state.runId;
+        Page page = ctx.fetcher().fetch(url, reader, headers, spec.predictedCost(), state, what);
+        Observations o = Observations.of(state);
+        o.page(spec.collection().name(), pageNo, page);
+        out.put(new Prepared(page, o, o.serialized(ctx.topics())));
+        url = page.nextLink();
+        pageNo++;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // the run ended or failed: stop reading
+    } catch (RuntimeException e) {
+      try {
+        out.put(e); // blocks until the committing thread makes room: a failure is never dropped
+      } catch (InterruptedException stopped) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   static <T> T join(CompletableFuture<T> f) throws InterruptedException {
