@@ -99,7 +99,10 @@ final class ExtractCommand implements Callable<Integer>, Main.Env {
     Shutdown shutdown = follow ? Shutdown.onSignals() : null;
     boolean ok;
     do {
-      List<RunSummary> runs = extractor.runOnce();
+      List<RunSummary> runs;
+      try (AutoCloseable progress = ProgressLine.onTerminal(json, extractor::progress)) {
+        runs = extractor.runOnce();
+      }
       print(runs);
       ok = runs.stream().allMatch(r -> r.status().equals("completed"));
     } while (follow && !shutdown.await(interval));

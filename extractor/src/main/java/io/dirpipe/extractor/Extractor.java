@@ -9,6 +9,8 @@ import io.dirpipe.extractor.ratelimit.ResourceUnitLimiter;
 import io.dirpipe.extractor.run.CollectionRun;
 import io.dirpipe.extractor.run.MembersRun;
 import io.dirpipe.extractor.run.PageFetcher;
+import io.dirpipe.extractor.run.Progress;
+import io.dirpipe.extractor.run.ProgressBoard;
 import io.dirpipe.extractor.run.RunSummary;
 import io.dirpipe.identity.credential.CachingCredential;
 import io.dirpipe.schemas.Checkpoint;
@@ -39,6 +41,7 @@ public final class Extractor {
   private final CachingCredential credential;
   private final Map<String, Object> kafka;
   private final Topics topics;
+  private final ProgressBoard board = new ProgressBoard();
 
   public Extractor(
       ExtractorConfig config,
@@ -126,7 +129,8 @@ public final class Extractor {
               fetcher,
               publisher,
               topics,
-              prefetch);
+              prefetch,
+              board);
       return c == Collection.GROUP_MEMBERS
           ? new MembersRun(ctx).run(checkpoint)
           : new CollectionRun(CollectionSpec.of(c, config.select(c)), ctx).run(checkpoint);
@@ -137,6 +141,11 @@ public final class Extractor {
       log.error("{}: run failed: {}", c, e.getMessage());
       return failed(c, e.getMessage());
     }
+  }
+
+  /** The runs of the current (or last) {@link #runOnce}, readable while they go on. */
+  public List<Progress> progress() {
+    return board.snapshot();
   }
 
   private RunSummary failed(Collection<?> c, String error) {

@@ -44,7 +44,8 @@ public final class CollectionRun {
       PageFetcher fetcher,
       Publisher publisher,
       Topics topics,
-      ExecutorService prefetch) {}
+      ExecutorService prefetch,
+      ProgressBoard board) {}
 
   private final CollectionSpec spec;
   private final Context ctx;
@@ -102,6 +103,7 @@ public final class CollectionRun {
 
   private RunSummary pages(RunState state, String firstUrl, boolean announce)
       throws InterruptedException {
+    ctx.board().track(state);
     Map<String, String> headers =
         state.mode == Mode.DELTA
             ? Map.of("Prefer", "odata.maxpagesize=" + ctx.pageSize())

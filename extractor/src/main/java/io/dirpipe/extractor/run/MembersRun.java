@@ -57,6 +57,7 @@ public final class MembersRun {
       groupsPage = ctx.graphBase() + "/groups?$top=999&$select=id";
       startIndex = 0;
     }
+    ctx.board().track(state);
     List<RunEvent> events = new ArrayList<>();
     if (startIndex == 0 && state.pages == 0) {
       events.add(state.event(RunEventType.STARTED, null));

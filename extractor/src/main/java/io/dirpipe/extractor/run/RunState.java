@@ -19,9 +19,9 @@ final class RunState {
   final Instant startedAt;
   final RunDigest digest;
   final String previousDeltaLink;
-  int pages;
-  long records;
-  long removed;
+  volatile int pages;
+  volatile long records;
+  volatile long removed;
   long requests;
   long throttled;
   long resourceUnits;
@@ -114,6 +114,16 @@ final class RunState {
         resourceUnits,
         type == RunEventType.COMPLETED ? digest.hex() : null,
         error);
+  }
+
+  Progress progress() {
+    return new Progress(
+        collection,
+        records,
+        removed,
+        pages,
+        throttled,
+        (System.currentTimeMillis() - startedAt.toEpochMilli()) / 1000.0);
   }
 
   RunSummary summary(String status, String error) {
