@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dirpipe.cli.config.LoadedConfig;
 import io.dirpipe.extractor.Extractor;
 import io.dirpipe.extractor.ExtractorConfig;
+import io.dirpipe.extractor.Worker;
 import io.dirpipe.extractor.run.RunSummary;
 import io.dirpipe.identity.IdentityConfig;
 import io.dirpipe.identity.credential.Credentials;
@@ -65,6 +66,19 @@ final class ExtractCommand implements Callable<Integer>, Main.Env {
   @Option(names = "--json", description = "Print the run summaries as one JSON object.")
   boolean json;
 
+  @Option(
+      names = "--worker",
+      description =
+          "Join the extraction workers: take tasks from the tasks topic (dirpipe task ...) until Ctrl-C or SIGTERM. Each tenant's tasks go to one worker, which owns that tenant's quota.")
+  boolean worker;
+
+  @Option(
+      names = "--group",
+      paramLabel = "ID",
+      defaultValue = Worker.DEFAULT_GROUP,
+      description = "Consumer group of --worker (default: ${DEFAULT-VALUE}).")
+  String group;
+
   private Map<String, String> env = Map.of();
 
   @Override
@@ -88,6 +102,9 @@ final class ExtractCommand implements Callable<Integer>, Main.Env {
     ExtractorConfig extract = new ExtractorConfig(loaded.values());
     IdentityConfig identity = new IdentityConfig(loaded.values());
     TopicsConfig kafka = new TopicsConfig(loaded.values());
+    if (worker) {
+      return work(loaded, extract, kafka);
+    }
     Extractor extractor =
         new Extractor(
             extract,
@@ -107,6 +124,48 @@ final class ExtractCommand implements Callable<Integer>, Main.Env {
       ok = runs.stream().allMatch(r -> r.status().equals("completed"));
     } while (follow && !shutdown.await(interval));
     return ok ? Main.OK : Main.FAILURE;
+  }
+
+  private int work(LoadedConfig loaded, ExtractorConfig extract, TopicsConfig kafka)
+      throws InterruptedException {
+    Shutdown shutdown = Shutdown.onSignals();
+    Worker w =
+        new Worker(
+            tenant -> {
+              IdentityConfig identity = IdentityConfig.forTenant(loaded.values(), tenant);
+              return new Extractor(
+                  extract,
+                  tenant,
+                  identity.graphUrl(),
+                  Credentials.build(identity),
+                  kafka.kafkaProperties(),
+                  kafka.topics());
+            },
+            kafka.kafkaProperties(),
+            kafka.topics(),
+            group,
+            runs -> {
+              try {
+                print(runs);
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    Thread stopper =
+        new Thread(
+            () -> {
+              try {
+                shutdown.await();
+                w.close();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "worker-shutdown");
+    stopper.setDaemon(true);
+    stopper.start();
+    w.run();
+    return Main.OK;
   }
 
   private void print(List<RunSummary> runs) throws Exception {

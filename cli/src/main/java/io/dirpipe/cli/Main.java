@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       DiagnoseCommand.class,
       GrantCommand.class,
       ExtractCommand.class,
+      TaskCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })

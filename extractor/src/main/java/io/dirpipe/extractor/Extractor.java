@@ -43,6 +43,12 @@ public final class Extractor {
   private final Topics topics;
   private final ProgressBoard board = new ProgressBoard();
 
+  /**
+   * This tenant's share of Graph's quota: it lives as long as the extractor (the worker keeps one
+   * per tenant).
+   */
+  private final ResourceUnitLimiter limiter;
+
   public Extractor(
       ExtractorConfig config,
       String tenantId,
@@ -60,17 +66,22 @@ public final class Extractor {
     this.credential = credential;
     this.kafka = kafka;
     this.topics = topics;
+    this.limiter = new ResourceUnitLimiter(config.quota());
   }
 
   /** Runs every configured collection once; a failed collection does not stop the others. */
   public List<RunSummary> runOnce() throws InterruptedException {
-    List<Collection<?>> collections = config.collections();
+    return runOnce(config.collections(), config.delta());
+  }
+
+  /** Runs these collections once in that mode (a task of the worker); others as configured. */
+  public List<RunSummary> runOnce(List<Collection<?>> collections, boolean delta)
+      throws InterruptedException {
     List<Topic<?, ?>> needed = new ArrayList<>(List.of(topics.checkpoints(), topics.runs()));
     collections.forEach(c -> needed.add(topics.raw(c)));
     TopicSetup.ensure(kafka, needed, 3);
     Map<CheckpointKey, Checkpoint> checkpoints = Checkpoints.read(kafka, topics.checkpoints());
-    ResourceUnitLimiter limiter = new ResourceUnitLimiter(config.quota());
-    GraphTransport transport = new GraphTransport(graphUrl, credential, !config.delta());
+    GraphTransport transport = new GraphTransport(graphUrl, credential, !delta);
     PageFetcher fetcher = new PageFetcher(transport, limiter, config.maxAttempts());
     String base = graphUrl + "/" + config.apiVersion();
     boolean members = collections.contains(Collection.GROUP_MEMBERS);
@@ -79,9 +90,7 @@ public final class Extractor {
     try {
       List<Future<RunSummary>> futures = new ArrayList<>();
       for (Collection<?> c : collections) {
-        if (c == Collection.GROUP_MEMBERS
-            && config.delta()
-            && collections.contains(Collection.GROUPS)) {
+        if (c == Collection.GROUP_MEMBERS && delta && collections.contains(Collection.GROUPS)) {
           continue; // delta runs read members@delta with the groups
         }
         futures.add(
@@ -90,6 +99,7 @@ public final class Extractor {
                     run(
                         c,
                         base,
+                        delta,
                         members,
                         fetcher,
                         checkpoints.get(new CheckpointKey(tenantId, c.name())),
@@ -113,6 +123,7 @@ public final class Extractor {
   private RunSummary run(
       Collection<?> c,
       String base,
+      boolean delta,
       boolean members,
       PageFetcher fetcher,
       Checkpoint checkpoint,
@@ -124,7 +135,7 @@ public final class Extractor {
               tenantId,
               base,
               config.pageSize(),
-              config.delta(),
+              delta,
               members,
               fetcher,
               publisher,
@@ -136,10 +147,10 @@ public final class Extractor {
           : new CollectionRun(CollectionSpec.of(c, config.select(c)), ctx).run(checkpoint);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return failed(c, "interrupted");
+      return failed(c, delta, "interrupted");
     } catch (RuntimeException e) {
       log.error("{}: run failed: {}", c, e.getMessage());
-      return failed(c, e.getMessage());
+      return failed(c, delta, e.getMessage());
     }
   }
 
@@ -148,12 +159,12 @@ public final class Extractor {
     return board.snapshot();
   }
 
-  private RunSummary failed(Collection<?> c, String error) {
+  private RunSummary failed(Collection<?> c, boolean delta, String error) {
     return new RunSummary(
         tenantId,
         c.name(),
         null,
-        config.delta() ? "DELTA" : "FULL",
+        delta ? "DELTA" : "FULL",
         0,
         0,
         0,

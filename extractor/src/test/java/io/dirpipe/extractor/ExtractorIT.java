@@ -2,9 +2,7 @@ package io.dirpipe.extractor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.azure.identity.ClientSecretCredentialBuilder;
 import io.dirpipe.extractor.run.RunSummary;
-import io.dirpipe.identity.credential.CachingCredential;
 import io.dirpipe.sandbox.Sandbox;
 import io.dirpipe.sandbox.SandboxClients;
 import io.dirpipe.sandbox.graph.Throttle;
@@ -24,7 +22,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -44,28 +41,11 @@ class ExtractorIT {
   }
 
   Extractor extractor(TestKafka kafka, Topics topics, Map<String, Object> settings) {
-    SandboxClients clients = new SandboxClients(sandbox);
-    CachingCredential credential =
-        new CachingCredential(
-            new ClientSecretCredentialBuilder()
-                .tenantId(sandbox.tenant().tenantId())
-                .clientId(sandbox.application().clientId())
-                .clientSecret(sandbox.application().secrets().get(0).value())
-                .authorityHost(sandbox.authorityHost())
-                .disableInstanceDiscovery()
-                .httpClient(clients.azureHttpClient())
-                .build());
-    return new Extractor(
-        new ExtractorConfig(settings),
-        sandbox.tenant().tenantId(),
-        sandbox.url(),
-        credential,
-        Map.of("bootstrap.servers", kafka.bootstrapServers()),
-        topics);
+    return SandboxExtractors.extractor(sandbox, kafka, topics, settings);
   }
 
   static Topics topics() {
-    return new Topics("it" + UUID.randomUUID().toString().substring(0, 6) + ".");
+    return SandboxExtractors.topics();
   }
 
   static Map<String, RunSummary> byCollection(List<RunSummary> runs) {

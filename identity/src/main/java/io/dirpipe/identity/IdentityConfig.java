@@ -7,6 +7,7 @@ import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 
 /**
@@ -138,8 +139,69 @@ public final class IdentityConfig extends AbstractConfig {
               Importance.LOW,
               "Subscription whose ARM read access `dirpipe diagnose` also checks.");
 
+  /**
+   * Keys under {@code tenants.<name>.} configure one more tenant for extraction workers: its {@code
+   * tenant.id} and any identity key (e.g. {@code tenants.fabrikam.client.id}), over the base
+   * values.
+   */
+  public static final String TENANTS_PREFIX = "tenants.";
+
   public IdentityConfig(Map<String, ?> values) {
     super(DEF, values, false);
+  }
+
+  /**
+   * The identity settings of a tenant: the base ones when {@code tenant.id} is that tenant, else
+   * those of the {@code tenants.<name>.*} block whose {@code tenant.id} it is, over the base
+   * values.
+   *
+   * @throws ConfigException naming the tenant when no block configures it, or a block's unknown key
+   */
+  public static IdentityConfig forTenant(Map<String, ?> values, String tenantId) {
+    if (tenantId.equals(values.get(TENANT_ID))) {
+      return new IdentityConfig(values);
+    }
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    values.keySet().stream()
+        .filter(k -> k.startsWith(TENANTS_PREFIX))
+        .forEach(k -> names.add(k.substring(TENANTS_PREFIX.length()).split("\\.", 2)[0]));
+    for (String name : names) {
+      String prefix = TENANTS_PREFIX + name + ".";
+      Map<String, Object> overlay = new java.util.HashMap<>();
+      values.forEach(
+          (k, v) -> {
+            if (!k.startsWith(TENANTS_PREFIX)) {
+              overlay.put(k, v);
+            }
+          });
+      values.forEach(
+          (k, v) -> {
+            if (k.startsWith(prefix)) {
+              String suffix = k.substring(prefix.length()).replace('-', '.');
+              String key =
+                  DEF.names().stream()
+                      .filter(n -> n.replace('-', '.').equals(suffix))
+                      .findFirst()
+                      .orElseThrow(
+                          () ->
+                              new ConfigException(
+                                  "Unknown identity key '"
+                                      + k
+                                      + "'; under "
+                                      + prefix
+                                      + " use: "
+                                      + DEF.names()));
+              overlay.put(key, v);
+            }
+          });
+      if (tenantId.equals(overlay.get(TENANT_ID)) && values.containsKey(prefix + TENANT_ID)) {
+        return new IdentityConfig(overlay);
+      }
+    }
+    throw new ConfigException(
+        "No configuration for tenant "
+            + tenantId
+            + ": set tenant.id, or tenants.<name>.tenant.id with that tenant's credential keys.");
   }
 
   public String tenantId() {

@@ -3,6 +3,7 @@ package io.dirpipe.cli.config;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.dirpipe.identity.IdentityConfig;
 import io.dirpipe.schemas.TopicsConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -95,7 +96,10 @@ public final class ConfigLoader {
       String key,
       String value,
       String origin) {
-    if (!key.startsWith(TopicsConfig.KAFKA_PREFIX) && !known.names().contains(key)) {
+    if (!key.startsWith(TopicsConfig.KAFKA_PREFIX)
+        && !key.startsWith(IdentityConfig.TENANTS_PREFIX)
+        && !known.names().contains(key)) {
+
       throw new ConfigException(
           "Unknown configuration "
               + (origin.startsWith(ENV_PREFIX)

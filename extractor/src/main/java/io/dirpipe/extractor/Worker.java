@@ -1,0 +1,149 @@
+package io.dirpipe.extractor;
+
+import io.dirpipe.extractor.publish.TopicSetup;
+import io.dirpipe.extractor.run.RunSummary;
+import io.dirpipe.schemas.Collection;
+import io.dirpipe.schemas.ExtractionTask;
+import io.dirpipe.schemas.Mode;
+import io.dirpipe.schemas.Topic;
+import io.dirpipe.schemas.Topics;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Scale-out: extractors join one consumer group on the {@code tasks} topic, keyed by tenant, so
+ * each tenant's tasks go to one worker at a time, which owns that tenant's resource-unit bucket (no
+ * distributed coordination). A task's offset is committed after its runs end; a worker that dies or
+ * loses the partition leaves the task to the next owner, which resumes the runs from their
+ * checkpoints.
+ */
+public final class Worker implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Worker.class);
+  public static final String DEFAULT_GROUP = "dirpipe-extract-workers";
+
+  private final Function<String, Extractor> extractorOfTenant;
+  private final Topic<String, ExtractionTask> tasks;
+  private final KafkaConsumer<String, ExtractionTask> consumer;
+  private final Map<String, Extractor> extractors = new HashMap<>();
+  private final Consumer<List<RunSummary>> onDone;
+
+  /**
+   * @param extractorOfTenant the extractor of a tenant id (its configuration and credential)
+   * @param onDone receives the summaries of each task
+   */
+  public Worker(
+      Function<String, Extractor> extractorOfTenant,
+      Map<String, Object> kafka,
+      Topics topics,
+      String groupId,
+      Consumer<List<RunSummary>> onDone) {
+    this.extractorOfTenant = extractorOfTenant;
+    this.tasks = topics.tasks();
+    this.onDone = onDone;
+    TopicSetup.ensure(kafka, List.of(tasks), 3);
+    Map<String, Object> config = new HashMap<>(kafka);
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
+    config.putIfAbsent(
+        ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
+        (int) Duration.ofHours(2).toMillis()); // a task is a whole extraction
+    this.consumer =
+        new KafkaConsumer<>(
+            config, tasks.keySerde().deserializer(), tasks.valueSerde().deserializer());
+  }
+
+  /** Consumes tasks until {@link #close} is called from another thread. */
+  public void run() throws InterruptedException {
+    consumer.subscribe(
+        List.of(tasks.name()),
+        new ConsumerRebalanceListener() {
+          @Override
+          public void onPartitionsAssigned(java.util.Collection<TopicPartition> partitions) {
+            log.info("Worker owns task partitions {}", partitions);
+          }
+
+          @Override
+          public void onPartitionsRevoked(java.util.Collection<TopicPartition> partitions) {
+            log.info("Worker gives up task partitions {}", partitions);
+          }
+        });
+    try {
+      while (true) {
+        for (ConsumerRecord<String, ExtractionTask> r : consumer.poll(Duration.ofSeconds(1))) {
+          onDone.accept(handle(r.value()));
+          consumer.commitSync(
+              Map.of(
+                  new TopicPartition(r.topic(), r.partition()),
+                  new OffsetAndMetadata(r.offset() + 1)));
+        }
+      }
+    } catch (WakeupException stop) {
+      // close() was called
+    } finally {
+      consumer.close();
+    }
+  }
+
+  private List<RunSummary> handle(ExtractionTask task) throws InterruptedException {
+    if (task == null) {
+      return List.of();
+    }
+    Extractor extractor;
+    try {
+      extractor = extractors.computeIfAbsent(task.getTenantId(), extractorOfTenant);
+    } catch (RuntimeException e) {
+      log.error("Task for tenant {} skipped: {}", task.getTenantId(), e.getMessage());
+      return Collections.emptyList();
+    }
+    List<Collection<?>> collections =
+        task.getCollections().isEmpty()
+            ? null
+            : task.getCollections().stream().<Collection<?>>map(Collection::of).toList();
+    log.info(
+        "Task: tenant {} {} {}",
+        task.getTenantId(),
+        task.getMode(),
+        collections == null ? "(configured collections)" : collections);
+    return collections == null
+        ? extractor.runOnce()
+        : extractor.runOnce(collections, task.getMode() == Mode.DELTA);
+  }
+
+  /** Publishes a task for the workers. */
+  public static void submit(Map<String, Object> kafka, Topics topics, ExtractionTask task) {
+    Topic<String, ExtractionTask> t = topics.tasks();
+    TopicSetup.ensure(kafka, List.of(t), 3);
+    Map<String, Object> config = new HashMap<>(kafka);
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    try (KafkaProducer<String, ExtractionTask> p =
+        new KafkaProducer<>(config, t.keySerde().serializer(), t.valueSerde().serializer())) {
+      p.send(new ProducerRecord<>(t.name(), task.getTenantId(), task));
+    }
+  }
+
+  /** Stops {@link #run} (thread-safe). */
+  @Override
+  public void close() {
+    consumer.wakeup();
+  }
+}

@@ -1,0 +1,41 @@
+package io.dirpipe.extractor;
+
+import com.azure.identity.ClientSecretCredentialBuilder;
+import io.dirpipe.identity.credential.CachingCredential;
+import io.dirpipe.sandbox.Sandbox;
+import io.dirpipe.sandbox.SandboxClients;
+import io.dirpipe.sandbox.kafka.TestKafka;
+import io.dirpipe.schemas.Topics;
+import java.util.Map;
+import java.util.UUID;
+
+/** Extractors wired to a sandbox (its dirpipe-app, client secret) and a test broker. */
+final class SandboxExtractors {
+  private SandboxExtractors() {}
+
+  static Extractor extractor(
+      Sandbox sandbox, TestKafka kafka, Topics topics, Map<String, Object> settings) {
+    SandboxClients clients = new SandboxClients(sandbox);
+    CachingCredential credential =
+        new CachingCredential(
+            new ClientSecretCredentialBuilder()
+                .tenantId(sandbox.tenant().tenantId())
+                .clientId(sandbox.application().clientId())
+                .clientSecret(sandbox.application().secrets().get(0).value())
+                .authorityHost(sandbox.authorityHost())
+                .disableInstanceDiscovery()
+                .httpClient(clients.azureHttpClient())
+                .build());
+    return new Extractor(
+        new ExtractorConfig(settings),
+        sandbox.tenant().tenantId(),
+        sandbox.url(),
+        credential,
+        Map.of("bootstrap.servers", kafka.bootstrapServers()),
+        topics);
+  }
+
+  static Topics topics() {
+    return new Topics("it" + UUID.randomUUID().toString().substring(0, 6) + ".");
+  }
+}

@@ -1,0 +1,83 @@
+package io.dirpipe.extractor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dirpipe.extractor.run.RunSummary;
+import io.dirpipe.sandbox.Sandbox;
+import io.dirpipe.sandbox.graph.Throttle;
+import io.dirpipe.sandbox.kafka.KafkaExtension;
+import io.dirpipe.sandbox.kafka.TestKafka;
+import io.dirpipe.schemas.ExtractionTask;
+import io.dirpipe.schemas.Mode;
+import io.dirpipe.schemas.Topics;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Workers take extraction tasks from the tasks topic; an unknown tenant's task is skipped, not
+ * retried forever.
+ */
+@ExtendWith(KafkaExtension.class)
+class WorkerIT {
+  @Test
+  void aWorkerRunsTheTasksOfTheTenantsItOwns(TestKafka kafka) throws Exception {
+    try (Sandbox sandbox =
+        Sandbox.start(Sandbox.Options.defaults(5_000).withQuota(Throttle.Quota.OFF))) {
+      Topics topics = SandboxExtractors.topics();
+      Map<String, Object> k = Map.of("bootstrap.servers", kafka.bootstrapServers());
+      String tenant = sandbox.tenant().tenantId();
+      Worker.submit(
+          k,
+          topics,
+          new ExtractionTask("99999999-0000-4000-8000-000000000000", List.of("users"), Mode.FULL));
+      Worker.submit(k, topics, new ExtractionTask(tenant, List.of("users", "devices"), Mode.FULL));
+
+      List<RunSummary> done = new CopyOnWriteArrayList<>();
+      Worker worker =
+          new Worker(
+              t -> {
+                if (!t.equals(tenant)) {
+                  throw new IllegalArgumentException("no configuration for tenant " + t);
+                }
+                return SandboxExtractors.extractor(sandbox, kafka, topics, Map.of());
+              },
+              k,
+              topics,
+              "workers-" + UUID.randomUUID(),
+              done::addAll);
+      Thread thread =
+          new Thread(
+              () -> {
+                try {
+                  worker.run();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              });
+      thread.start();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (done.size() < 2 && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      worker.close();
+      thread.join(10_000);
+
+      assertThat(done)
+          .extracting(RunSummary::collection)
+          .containsExactlyInAnyOrder("users", "devices");
+      assertThat(done).allSatisfy(r -> assertThat(r.status()).isEqualTo("completed"));
+      assertThat(
+              done.stream()
+                  .filter(r -> r.collection().equals("users"))
+                  .findFirst()
+                  .orElseThrow()
+                  .records())
+          .isEqualTo(5_000);
+    }
+  }
+}
