@@ -146,7 +146,9 @@ final class ExtractCommand implements Callable<Integer>, Main.Env {
             group,
             runs -> {
               try {
-                print(runs);
+                if (!runs.isEmpty()) {
+                  print(runs);
+                }
               } catch (Exception e) {
                 throw new IllegalStateException(e);
               }

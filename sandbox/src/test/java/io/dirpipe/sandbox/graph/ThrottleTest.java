@@ -21,7 +21,7 @@ class ThrottleTest {
     while ((d = throttle.read("app/tenant", 5)).allowed()) {
       granted++;
     }
-    assertThat(granted).isEqualTo(700); // 3,500 RU at 5 RU each
+    assertThat(granted).isBetween(700, 710); // 3,500 RU at 5 RU each, plus what refills meanwhile
     assertThat(d.retryAfterSeconds()).isBetween(1, 10);
     assertThat(throttle.read("app/tenant", 1).allowed())
         .as("cheaper request before Retry-After")
