@@ -36,25 +36,6 @@ public final class Publisher implements AutoCloseable {
   /** An observation already serialized for its raw topic (done off the committing thread). */
   public record Serialized(String topic, byte[] key, byte[] value) {}
 
-  /** Serializes observations for their raw topics; safe to call from any thread. */
-  public static List<Serialized> serialize(Topics topics, List<Observation> observations) {
-    List<Serialized> out = new java.util.ArrayList<>(observations.size());
-    Map<String, Topic<ObjectKey, Observation>> raws = new HashMap<>();
-    for (Observation o : observations) {
-      Topic<ObjectKey, Observation> raw =
-          raws.computeIfAbsent(
-              o.getCollection(), c -> topics.raw(io.dirpipe.schemas.Collection.of(c)));
-      out.add(
-          new Serialized(
-              raw.name(),
-              raw.keySerde()
-                  .serializer()
-                  .serialize(raw.name(), new ObjectKey(o.getTenantId(), o.getObjectId())),
-              raw.valueSerde().serializer().serialize(raw.name(), o)));
-    }
-    return out;
-  }
-
   /** A RUN_END marker for every partition of a raw topic. */
   public record Marker(Topic<ObjectKey, Observation> raw, Observation runEnd) {}
 

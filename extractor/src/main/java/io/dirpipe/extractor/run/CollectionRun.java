@@ -178,9 +178,9 @@ public final class CollectionRun {
       while (url != null) {
         String what = spec.collection() + " page " + pageNo + " of run " + state.runId;
         Page page = ctx.fetcher().fetch(url, reader, headers, spec.predictedCost(), state, what);
-        Observations o = Observations.of(state);
+        Observations o = Observations.of(state, ctx.topics());
         o.page(spec.collection().name(), pageNo, page);
-        out.put(new Prepared(page, o, o.serialized(ctx.topics())));
+        out.put(new Prepared(page, o, o.serialized()));
         url = page.nextLink();
         pageNo++;
       }

@@ -80,7 +80,7 @@ public final class MembersRun {
           String groupId = items.get(j).id();
           fetches.add(CompletableFuture.supplyAsync(() -> list(state, groupId), ctx.prefetch()));
         }
-        Observations observations = Observations.of(state);
+        Observations observations = Observations.of(state, ctx.topics());
         Instant at = Instant.now();
         for (CompletableFuture<GroupMembers> f : fetches) {
           GroupMembers gm = CollectionRun.join(f);
@@ -107,10 +107,7 @@ public final class MembersRun {
         ctx.publisher()
             .commit(
                 new Publisher.Batch(
-                    observations.serialized(ctx.topics()),
-                    state.checkpoint(cursor, null),
-                    markers,
-                    events));
+                    observations.serialized(), state.checkpoint(cursor, null), markers, events));
         events = new ArrayList<>();
         i = end;
       }

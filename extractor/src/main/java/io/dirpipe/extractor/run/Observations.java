@@ -4,16 +4,20 @@ import io.dirpipe.extractor.graph.Page;
 import io.dirpipe.extractor.publish.Publisher;
 import io.dirpipe.schemas.Collection;
 import io.dirpipe.schemas.Mode;
+import io.dirpipe.schemas.ObjectKey;
 import io.dirpipe.schemas.Observation;
 import io.dirpipe.schemas.ObservationKind;
 import io.dirpipe.schemas.RemovedReason;
 import io.dirpipe.schemas.RunDigest;
+import io.dirpipe.schemas.Topic;
 import io.dirpipe.schemas.Topics;
 import io.dirpipe.schemas.entity.Member;
 import io.dirpipe.schemas.serde.ContentHash;
+import io.dirpipe.schemas.serde.ObservationEncoder;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Turns page items into observations with their digest terms and counts. It touches no run state,
@@ -25,18 +29,42 @@ final class Observations {
   final String runId;
   final Mode mode;
   final List<Observation> list = new ArrayList<>();
+  private final List<Publisher.Serialized> serialized = new ArrayList<>();
+  private final Topics topics;
+  private final java.util.Map<String, Topic<ObjectKey, Observation>> raws =
+      new java.util.HashMap<>();
+
   final List<long[]> terms = new ArrayList<>();
   long observed;
   long removed;
 
-  Observations(String tenantId, String runId, Mode mode) {
+  Observations(String tenantId, String runId, Mode mode, Topics topics) {
     this.tenantId = tenantId;
     this.runId = runId;
     this.mode = mode;
+    this.topics = topics;
   }
 
-  static Observations of(RunState s) {
-    return new Observations(s.tenantId, s.runId, s.mode);
+  static Observations of(RunState s, Topics topics) {
+    return new Observations(s.tenantId, s.runId, s.mode, topics);
+  }
+
+  /**
+   * Adds an observation; an observed object's value is encoded around its already-encoded payload.
+   */
+  private void add(Observation o, SpecificRecord entity, ObservationEncoder.Encoded payload) {
+    list.add(o);
+    Topic<ObjectKey, Observation> raw =
+        raws.computeIfAbsent(o.getCollection(), c -> topics.raw(Collection.of(c)));
+    byte[] key =
+        raw.keySerde()
+            .serializer()
+            .serialize(raw.name(), new ObjectKey(o.getTenantId(), o.getObjectId()));
+    byte[] value =
+        payload != null
+            ? ObservationEncoder.encode(o, entity, payload)
+            : raw.valueSerde().serializer().serialize(raw.name(), o);
+    serialized.add(new Publisher.Serialized(raw.name(), key, value));
   }
 
   void object(String collection, int page, Instant at, Page.Item item) {
@@ -48,7 +76,7 @@ final class Observations {
           "deleted".equalsIgnoreCase(item.removedReason())
               ? RemovedReason.DELETED
               : RemovedReason.CHANGED;
-      list.add(
+      add(
           new Observation(
               tenantId,
               collection,
@@ -59,11 +87,14 @@ final class Observations {
               at,
               ObservationKind.REMOVED,
               reason,
-              null));
+              null),
+          null,
+          null);
       terms.add(RunDigest.term(item.id(), ContentHash.removed(reason.name())));
       removed++;
     } else {
-      list.add(
+      ObservationEncoder.Encoded payload = ObservationEncoder.payload(item.entity());
+      add(
           new Observation(
               tenantId,
               collection,
@@ -74,8 +105,10 @@ final class Observations {
               at,
               ObservationKind.OBSERVED,
               null,
-              item.entity()));
-      terms.add(RunDigest.term(item.id(), ContentHash.of(item.entity())));
+              item.entity()),
+          item.entity(),
+          payload);
+      terms.add(RunDigest.term(item.id(), payload.contentHash()));
       observed++;
     }
   }
@@ -86,7 +119,7 @@ final class Observations {
     Member m = new Member(groupId, memberId, type == null ? "directoryObject" : type);
     String termId = groupId + "/" + memberId;
     if (isRemoved) {
-      list.add(
+      add(
           new Observation(
               tenantId,
               Collection.GROUP_MEMBERS.name(),
@@ -97,11 +130,14 @@ final class Observations {
               at,
               ObservationKind.REMOVED,
               RemovedReason.DELETED,
-              m));
+              m),
+          null,
+          null);
       terms.add(RunDigest.term(termId, ContentHash.removed(RemovedReason.DELETED.name())));
       removed++;
     } else {
-      list.add(
+      ObservationEncoder.Encoded payload = ObservationEncoder.payload(m);
+      add(
           new Observation(
               tenantId,
               Collection.GROUP_MEMBERS.name(),
@@ -112,8 +148,10 @@ final class Observations {
               at,
               ObservationKind.OBSERVED,
               null,
-              m));
-      terms.add(RunDigest.term(termId, ContentHash.of(m)));
+              m),
+          m,
+          payload);
+      terms.add(RunDigest.term(termId, payload.contentHash()));
       observed++;
     }
   }
@@ -129,8 +167,9 @@ final class Observations {
     }
   }
 
-  List<Publisher.Serialized> serialized(Topics topics) {
-    return Publisher.serialize(topics, list);
+  /** The observations serialized for their raw topics, in order. */
+  List<Publisher.Serialized> serialized() {
+    return serialized;
   }
 
   static Observation runEnd(RunState s, String collection) {
