@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
       "Every key a.b-c can be set by the variable DIRPIPE_A_B_C; Kafka client properties go under"
           + " kafka.* (variable DIRPIPE_KAFKA_BOOTSTRAP_SERVERS sets kafka.bootstrap.servers)."
     })
-final class ConfigCommand implements Callable<Integer>, Main.Env {
+final class ConfigCommand implements Callable<Integer> {
   static final String HIDDEN = "[hidden]";
 
   @Spec CommandSpec spec;
@@ -41,17 +41,10 @@ final class ConfigCommand implements Callable<Integer>, Main.Env {
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
 
-  private Map<String, String> env = Map.of();
-
-  @Override
-  public void environment(Map<String, String> env) {
-    this.env = env;
-  }
-
   @Override
   public Integer call() throws Exception {
     ConfigDef known = ConfigKeys.all();
-    LoadedConfig loaded = config.load(env);
+    LoadedConfig loaded = config.load();
     Map<String, String[]> rows = new TreeMap<>();
     known
         .configKeys()

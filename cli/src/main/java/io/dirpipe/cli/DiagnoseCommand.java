@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
           + " 401/403 from the token's claims with the fix.",
       "Exit code 0 only when everything is readable."
     })
-final class DiagnoseCommand implements Callable<Integer>, Main.Env {
+final class DiagnoseCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ConfigOption config;
 
@@ -49,13 +49,6 @@ final class DiagnoseCommand implements Callable<Integer>, Main.Env {
   @Option(names = "--json", description = "Print one JSON object.")
   boolean json;
 
-  private Map<String, String> env = Map.of();
-
-  @Override
-  public void environment(Map<String, String> env) {
-    this.env = env;
-  }
-
   @Override
   public Integer call() throws Exception {
     for (String c : collections) {
@@ -68,7 +61,7 @@ final class DiagnoseCommand implements Callable<Integer>, Main.Env {
                 + String.join(", ", Diagnosis.COLLECTIONS.keySet()));
       }
     }
-    IdentityWiring wiring = new IdentityWiring(new IdentityConfig(config.load(env).values()));
+    IdentityWiring wiring = new IdentityWiring(new IdentityConfig(config.load().values()));
     Diagnosis.Report report =
         new Diagnosis(
                 wiring.graph(), wiring.arm(), wiring.config.subscriptionId(), Clock.systemUTC())

@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
           + " nothing lost or doubled.",
       "Exit code 0 when every run completed."
     })
-final class ExtractCommand implements Callable<Integer>, Main.Env {
+final class ExtractCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ConfigOption config;
 
@@ -79,26 +79,19 @@ final class ExtractCommand implements Callable<Integer>, Main.Env {
       description = "Consumer group of --worker (default: ${DEFAULT-VALUE}).")
   String group;
 
-  private Map<String, String> env = Map.of();
-
-  @Override
-  public void environment(Map<String, String> env) {
-    this.env = env;
-  }
-
   @Override
   public Integer call() throws Exception {
-    Map<String, String> env = new HashMap<>(this.env);
+    Map<String, String> options = new HashMap<>();
     if (collections != null) {
-      env.put("DIRPIPE_EXTRACT_COLLECTIONS", String.join(",", collections));
+      options.put("DIRPIPE_EXTRACT_COLLECTIONS", String.join(",", collections));
     }
     if (mode != null) {
-      env.put("DIRPIPE_EXTRACT_MODE", mode.toLowerCase(Locale.ROOT));
+      options.put("DIRPIPE_EXTRACT_MODE", mode.toLowerCase(Locale.ROOT));
     }
     if (follow) {
-      env.put("DIRPIPE_EXTRACT_MODE", "delta");
+      options.put("DIRPIPE_EXTRACT_MODE", "delta");
     }
-    LoadedConfig loaded = config.load(env);
+    LoadedConfig loaded = config.load(options);
     ExtractorConfig extract = new ExtractorConfig(loaded.values());
     IdentityConfig identity = new IdentityConfig(loaded.values());
     TopicsConfig kafka = new TopicsConfig(loaded.values());

@@ -5,7 +5,6 @@ import io.dirpipe.identity.IdentityConfig;
 import io.dirpipe.identity.grant.AppRoleGrant;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,7 +22,7 @@ import picocli.CommandLine.Spec;
           + " run adds nothing.",
       "Runs with the configured credential, which needs Application.Read.All and AppRoleAssignment.ReadWrite.All."
     })
-final class GrantCommand implements Callable<Integer>, Main.Env {
+final class GrantCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ConfigOption config;
 
@@ -50,16 +49,9 @@ final class GrantCommand implements Callable<Integer>, Main.Env {
   @Option(names = "--json", description = "Print one JSON object.")
   boolean json;
 
-  private Map<String, String> env = Map.of();
-
-  @Override
-  public void environment(Map<String, String> env) {
-    this.env = env;
-  }
-
   @Override
   public Integer call() throws Exception {
-    IdentityWiring wiring = new IdentityWiring(new IdentityConfig(config.load(env).values()));
+    IdentityWiring wiring = new IdentityWiring(new IdentityConfig(config.load().values()));
     AppRoleGrant.Report report =
         new AppRoleGrant(wiring.graph()).grant(principalId, permissions, dryRun);
     PrintWriter out = spec.commandLine().getOut();

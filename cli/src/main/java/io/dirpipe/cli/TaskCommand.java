@@ -7,7 +7,6 @@ import io.dirpipe.schemas.Mode;
 import io.dirpipe.schemas.TopicsConfig;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,7 +20,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description =
         "Publishes an extraction task for the workers (dirpipe extract --worker), keyed by tenant.")
-final class TaskCommand implements Callable<Integer>, Main.Env {
+final class TaskCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ConfigOption config;
 
@@ -47,18 +46,11 @@ final class TaskCommand implements Callable<Integer>, Main.Env {
       description = "Run mode (default: ${DEFAULT-VALUE}).")
   String mode;
 
-  private Map<String, String> env = Map.of();
-
-  @Override
-  public void environment(Map<String, String> env) {
-    this.env = env;
-  }
-
   @Override
   public Integer call() {
     collections.forEach(Collection::of);
     Mode m = Mode.valueOf(mode.toUpperCase(Locale.ROOT));
-    TopicsConfig kafka = new TopicsConfig(config.load(env).values());
+    TopicsConfig kafka = new TopicsConfig(config.load().values());
     Worker.submit(
         kafka.kafkaProperties(), kafka.topics(), new ExtractionTask(tenantId, collections, m));
     spec.commandLine()
