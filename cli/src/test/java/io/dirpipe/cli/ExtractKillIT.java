@@ -9,13 +9,12 @@ import io.dirpipe.sandbox.graph.Throttle;
 import io.dirpipe.sandbox.kafka.KafkaExtension;
 import io.dirpipe.sandbox.kafka.TestKafka;
 import io.dirpipe.schemas.Collection;
-import io.dirpipe.schemas.ObjectKey;
 import io.dirpipe.schemas.Observation;
 import io.dirpipe.schemas.ObservationKind;
+import io.dirpipe.schemas.TopicReader;
 import io.dirpipe.schemas.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,10 +22,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -127,7 +122,7 @@ class ExtractKillIT {
 
     Topics topics = new Topics(prefix);
     List<Observation> all = new ArrayList<>();
-    readAll(kafka, topics.raw(Collection.USERS).name(), topics).forEach(r -> all.add(r));
+    all.addAll(readAll(kafka, topics));
     List<Observation> ofRun =
         all.stream()
             .filter(
@@ -145,26 +140,12 @@ class ExtractKillIT {
     assertThat(run.path("records").asLong()).isEqualTo(20_000);
   }
 
-  private static List<Observation> readAll(TestKafka kafka, String topic, Topics topics) {
-    var t = topics.raw(Collection.USERS);
-    Map<String, Object> config = kafka.consumerConfig("verify-" + UUID.randomUUID());
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+  private static List<Observation> readAll(TestKafka kafka, Topics topics) {
     List<Observation> out = new ArrayList<>();
-    try (KafkaConsumer<ObjectKey, Observation> c =
-        new KafkaConsumer<>(config, t.keySerde().deserializer(), t.valueSerde().deserializer())) {
-      List<TopicPartition> parts =
-          c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-              .map(p -> new TopicPartition(topic, p.partition()))
-              .toList();
-      c.assign(parts);
-      c.seekToBeginning(parts);
-      Map<TopicPartition, Long> end = c.endOffsets(parts);
-      while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
-        for (ConsumerRecord<ObjectKey, Observation> r : c.poll(Duration.ofMillis(200))) {
-          out.add(r.value());
-        }
-      }
-    }
+    TopicReader.readAll(
+        Map.of("bootstrap.servers", kafka.bootstrapServers()),
+        topics.raw(Collection.USERS),
+        r -> out.add(r.value()));
     return out;
   }
 }

@@ -1,0 +1,44 @@
+package io.dirpipe.schemas;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Reads a whole topic, from the beginning to the end offsets taken at start, with {@code
+ * read_committed}: the view of the topic every stage and auditor relies on. No group offsets are
+ * committed.
+ */
+public final class TopicReader {
+  private TopicReader() {}
+
+  /** Passes every committed record of the topic, partition by partition in offset order. */
+  public static <K, V> void readAll(
+      Map<String, Object> kafka, Topic<K, V> topic, Consumer<ConsumerRecord<K, V>> each) {
+    Map<String, Object> config = new HashMap<>(kafka);
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, "dirpipe-reader-" + UUID.randomUUID());
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    try (KafkaConsumer<K, V> consumer =
+        new KafkaConsumer<>(
+            config, topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic.name(), Duration.ofSeconds(30)).stream()
+              .map(p -> new TopicPartition(topic.name(), p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        consumer.poll(Duration.ofMillis(200)).forEach(each);
+      }
+    }
+  }
+}
