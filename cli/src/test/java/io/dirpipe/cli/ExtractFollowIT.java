@@ -1,0 +1,125 @@
+package io.dirpipe.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dirpipe.sandbox.Sandbox;
+import io.dirpipe.sandbox.SandboxClients;
+import io.dirpipe.sandbox.graph.Throttle;
+import io.dirpipe.sandbox.kafka.KafkaExtension;
+import io.dirpipe.sandbox.kafka.TestKafka;
+import io.dirpipe.schemas.Mode;
+import io.dirpipe.schemas.RunEvent;
+import io.dirpipe.schemas.RunEventType;
+import io.dirpipe.schemas.TopicReader;
+import io.dirpipe.schemas.Topics;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * {@code extract --follow}: DELTA runs every interval pick up changes, and SIGTERM ends it with
+ * exit 0.
+ */
+@ExtendWith(KafkaExtension.class)
+class ExtractFollowIT {
+  @Test
+  void followRunsDeltaEveryIntervalUntilSigterm(TestKafka kafka) throws Exception {
+    try (Sandbox sandbox =
+        Sandbox.start(Sandbox.Options.defaults(1_000).withQuota(Throttle.Quota.OFF))) {
+      String prefix = "follow" + UUID.randomUUID().toString().substring(0, 6) + ".";
+      Map<String, String> env = new HashMap<>();
+      sandbox
+          .environment()
+          .forEach(
+              (k, v) -> {
+                if (k.startsWith("DIRPIPE_")) {
+                  env.put(k, v);
+                }
+              });
+      env.putAll(
+          Map.of(
+              "DIRPIPE_CREDENTIAL",
+              "client-secret",
+              "DIRPIPE_CLIENT_ID",
+              sandbox.application().clientId(),
+              "DIRPIPE_CLIENT_SECRET",
+              sandbox.application().secrets().get(0).value(),
+              "DIRPIPE_KAFKA_BOOTSTRAP_SERVERS",
+              kafka.bootstrapServers(),
+              "DIRPIPE_TOPICS_PREFIX",
+              prefix));
+      ProcessBuilder pb =
+          new ProcessBuilder(
+              Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+              "-jar",
+              Path.of("target", "dirpipe.jar").toString(),
+              "extract",
+              "--collections",
+              "users",
+              "--follow",
+              "--interval",
+              "PT1S",
+              "--json");
+      pb.environment()
+          .keySet()
+          .removeIf(
+              k -> k.startsWith("DIRPIPE_") || k.startsWith("AZURE_") || k.startsWith("IDENTITY_"));
+      pb.environment().putAll(env);
+      pb.redirectErrorStream(true);
+      Process follow = pb.start();
+      try {
+        Topics topics = new Topics(prefix);
+        Map<String, Object> k = Map.of("bootstrap.servers", kafka.bootstrapServers());
+        waitForCompletedRuns(k, topics, 1);
+        var report =
+            new SandboxClients(sandbox)
+                .control("mutate", "{\"collection\":\"users\",\"updates\":7,\"seed\":5}");
+        List<RunEvent> completed = waitForCompletedRuns(k, topics, 3);
+
+        assertThat(completed.get(0).getMode()).isEqualTo(Mode.DELTA);
+        assertThat(completed.get(0).getRecords()).as("the initial delta sync").isEqualTo(1_000);
+        assertThat(completed.stream().skip(1).mapToLong(RunEvent::getRecords).sum())
+            .as("later runs: just the changes")
+            .isEqualTo(report.path("updated").size());
+
+        follow.destroy(); // SIGTERM
+        assertThat(follow.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(follow.exitValue()).isZero();
+      } finally {
+        follow.destroyForcibly();
+      }
+    }
+  }
+
+  private static List<RunEvent> waitForCompletedRuns(
+      Map<String, Object> kafka, Topics topics, int n) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      List<RunEvent> completed = new ArrayList<>();
+      try {
+        TopicReader.readAll(
+            kafka,
+            topics.runs(),
+            r -> {
+              if (r.value().getType() == RunEventType.COMPLETED) {
+                completed.add(r.value());
+              }
+            });
+      } catch (RuntimeException notYetCreated) {
+        // the extractor creates the topic on its first run
+      }
+      if (completed.size() >= n || System.nanoTime() > deadline) {
+        assertThat(completed).as("completed runs").hasSizeGreaterThanOrEqualTo(n);
+        completed.sort(java.util.Comparator.comparing(RunEvent::getAt));
+        return completed;
+      }
+      Thread.sleep(300);
+    }
+  }
+}
