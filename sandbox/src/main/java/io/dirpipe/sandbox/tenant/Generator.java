@@ -141,7 +141,7 @@ final class Generator {
     boolean guest = chance(k, i, 3, 5);
     boolean synced = !guest && chance(k, i, 4, 40);
     int office = Mix.below(h(k, i, 5), OFFICES.length);
-    Map<String, Object> u = new LinkedHashMap<>();
+    Map<String, Object> u = new LinkedHashMap<>(48);
     u.put("id", ids.of(k, i));
     u.put("businessPhones", List.of());
     u.put("displayName", first + " " + last);
@@ -190,7 +190,7 @@ final class Generator {
     String dept = pick(DEPARTMENTS, k, i, 2);
     String name = dept + (type < 4 ? " Team " : type < 9 ? " Access " : " Dynamic ") + i;
     String nick = name.toLowerCase(Locale.ROOT).replace(' ', '-');
-    Map<String, Object> g = new LinkedHashMap<>();
+    Map<String, Object> g = new LinkedHashMap<>(32);
     g.put("id", ids.of(k, i));
     g.put("displayName", name);
     g.put("description", "Members of " + name);
@@ -223,7 +223,7 @@ final class Generator {
     String[] versions = {"10.0.22631.4602", "17.6.1", "14", "14.7.1"};
     String[] makers = {"Microsoft Corporation", "Apple", "Samsung", "Apple"};
     String[] models = {"Surface Laptop 5", "iPhone 15", "Galaxy S23", "MacBook Pro"};
-    Map<String, Object> d = new LinkedHashMap<>();
+    Map<String, Object> d = new LinkedHashMap<>(32);
     d.put("id", ids.of(k, i));
     d.put("deviceId", guid(k, i, 2));
     d.put(
@@ -254,7 +254,7 @@ final class Generator {
   Map<String, Object> application(int i) {
     Kind k = Kind.APPLICATION;
     String name = pick(DEPARTMENTS, k, i, 2) + " Portal " + i;
-    Map<String, Object> a = new LinkedHashMap<>();
+    Map<String, Object> a = new LinkedHashMap<>(24);
     a.put("id", ids.of(k, i));
     a.put("appId", appId(i));
     a.put("displayName", name);
@@ -284,7 +284,7 @@ final class Generator {
   /** Service principal i: the one of generated application i. */
   Map<String, Object> servicePrincipal(int i) {
     Map<String, Object> app = application(i);
-    Map<String, Object> sp = new LinkedHashMap<>();
+    Map<String, Object> sp = new LinkedHashMap<>(24);
     sp.put("id", ids.of(Kind.SERVICE_PRINCIPAL, i));
     sp.put("appId", app.get("appId"));
     sp.put("displayName", app.get("displayName"));
