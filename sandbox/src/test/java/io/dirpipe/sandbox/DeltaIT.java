@@ -107,7 +107,15 @@ class DeltaIT {
                               .isNotEqualTo(initial.get(u.path("id").asText()).get(f.asText())));
             });
 
+    Map<String, JsonNode> fresh = new HashMap<>();
+    follow(sandbox.url() + "/v1.0/users/delta?$select=id", fresh);
+    assertThat(fresh)
+        .as("a new initial sync lists what exists, no removals")
+        .hasSize(sandbox.tenant().store(io.dirpipe.sandbox.tenant.Kind.USER).count());
+    assertThat(fresh.values()).noneMatch(o -> o.has("@removed"));
+
     Map<String, JsonNode> none = new HashMap<>();
+
     follow(next, none);
     assertThat(none).as("nothing changed since").isEmpty();
   }

@@ -159,7 +159,10 @@ final class Delta {
     Map<String, Object> o = store.at(item.position());
     if (o == null) {
       String reason = store.removedReason(item.position());
-      if (reason != null) {
+      // An initial sync (no member changes: all of the object) lists what exists; removals come
+      // later.
+      if (reason != null && item.memberChanges() != null) {
+
         page.object(
             null,
             Map.of("id", store.idAt(item.position())),
