@@ -51,12 +51,8 @@ public final class KafkaExtension implements ParameterResolver {
       boolean docker =
           !forced.equals("in-process") && (forced.equals("testcontainers") || dockerAnswers());
       Broker broker;
-      if (docker) {
-        KafkaContainer container = new KafkaContainer(KAFKA_IMAGE);
-        container.start();
-        broker =
-            new Broker(new TestKafka(container.getBootstrapServers(), "testcontainers"), container);
-      } else {
+      broker = docker ? container(forced.equals("testcontainers")) : null;
+      if (broker == null) {
         LocalKafka local = LocalKafka.start();
         broker = new Broker(new TestKafka(local.bootstrapServers(), "in-process"), local);
       }
@@ -67,7 +63,31 @@ public final class KafkaExtension implements ParameterResolver {
       return broker;
     }
 
+    /**
+     * Testcontainers' Kafka; null when it cannot start (an engine that cannot pull the image, say)
+     * and Testcontainers was not forced, so the tests fall back to the in-process broker.
+     */
+    private static Broker container(boolean forced) {
+      KafkaContainer container = new KafkaContainer(KAFKA_IMAGE);
+      try {
+        container.start();
+        return new Broker(
+            new TestKafka(container.getBootstrapServers(), "testcontainers"), container);
+      } catch (RuntimeException e) {
+        container.close();
+        if (forced) {
+          throw e;
+        }
+        log.warn(
+            "Testcontainers could not start {} ({}); using the in-process broker",
+            KAFKA_IMAGE,
+            e.getMessage());
+        return null;
+      }
+    }
+
     private static boolean dockerAnswers() {
+
       try {
         return DockerClientFactory.instance().isDockerAvailable();
       } catch (RuntimeException | LinkageError e) {
