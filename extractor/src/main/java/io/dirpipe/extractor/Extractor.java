@@ -85,7 +85,7 @@ public final class Extractor {
     PageFetcher fetcher = new PageFetcher(transport, limiter, config.maxAttempts());
     String base = graphUrl + "/" + config.apiVersion();
     boolean members = collections.contains(Collection.GROUP_MEMBERS);
-    ExecutorService runs = Executors.newFixedThreadPool(collections.size());
+    ExecutorService runs = Executors.newFixedThreadPool(Math.max(1, collections.size()));
     ExecutorService prefetch = Executors.newCachedThreadPool();
     try {
       List<Future<RunSummary>> futures = new ArrayList<>();
