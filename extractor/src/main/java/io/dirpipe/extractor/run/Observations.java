@@ -49,111 +49,67 @@ final class Observations {
     return new Observations(s.tenantId, s.runId, s.mode, topics);
   }
 
-  /**
-   * Adds an observation; an observed object's value is encoded around its already-encoded payload.
-   */
-  private void add(Observation o, SpecificRecord entity, ObservationEncoder.Encoded payload) {
-    list.add(o);
-    Topic<ObjectKey, Observation> raw =
-        raws.computeIfAbsent(o.getCollection(), c -> topics.raw(Collection.of(c)));
-    byte[] key =
-        raw.keySerde()
-            .serializer()
-            .serialize(raw.name(), new ObjectKey(o.getTenantId(), o.getObjectId()));
-    byte[] value =
-        payload != null
-            ? ObservationEncoder.encode(o, entity, payload)
-            : raw.valueSerde().serializer().serialize(raw.name(), o);
-    serialized.add(new Publisher.Serialized(raw.name(), key, value));
-  }
-
   void object(String collection, int page, Instant at, Page.Item item) {
     if (item.id() == null) {
       return; // an object without id cannot be keyed; Graph always sends one
     }
-    if (item.removedReason() != null) {
-      RemovedReason reason =
-          "deleted".equalsIgnoreCase(item.removedReason())
-              ? RemovedReason.DELETED
-              : RemovedReason.CHANGED;
-      add(
-          new Observation(
-              tenantId,
-              collection,
-              item.id(),
-              runId,
-              mode,
-              page,
-              at,
-              ObservationKind.REMOVED,
-              reason,
-              null),
-          null,
-          null);
-      terms.add(RunDigest.term(item.id(), ContentHash.removed(reason.name())));
-      removed++;
-    } else {
-      ObservationEncoder.Encoded payload = ObservationEncoder.payload(item.entity());
-      add(
-          new Observation(
-              tenantId,
-              collection,
-              item.id(),
-              runId,
-              mode,
-              page,
-              at,
-              ObservationKind.OBSERVED,
-              null,
-              item.entity()),
-          item.entity(),
-          payload);
-      terms.add(RunDigest.term(item.id(), payload.contentHash()));
-      observed++;
-    }
+    RemovedReason reason =
+        item.removedReason() == null
+            ? null
+            : "deleted".equalsIgnoreCase(item.removedReason())
+                ? RemovedReason.DELETED
+                : RemovedReason.CHANGED;
+    add(collection, item.id(), item.id(), page, at, reason, reason == null ? item.entity() : null);
   }
 
   /** A membership edge (the group is the key, so one group's members share a partition). */
   void member(
       int page, Instant at, String groupId, String memberId, String type, boolean isRemoved) {
     Member m = new Member(groupId, memberId, type == null ? "directoryObject" : type);
-    String termId = groupId + "/" + memberId;
-    if (isRemoved) {
-      add(
-          new Observation(
-              tenantId,
-              Collection.GROUP_MEMBERS.name(),
-              groupId,
-              runId,
-              mode,
-              page,
-              at,
-              ObservationKind.REMOVED,
-              RemovedReason.DELETED,
-              m),
-          null,
-          null);
-      terms.add(RunDigest.term(termId, ContentHash.removed(RemovedReason.DELETED.name())));
-      removed++;
-    } else {
-      ObservationEncoder.Encoded payload = ObservationEncoder.payload(m);
-      add(
-          new Observation(
-              tenantId,
-              Collection.GROUP_MEMBERS.name(),
-              groupId,
-              runId,
-              mode,
-              page,
-              at,
-              ObservationKind.OBSERVED,
-              null,
-              m),
-          m,
-          payload);
-      terms.add(RunDigest.term(termId, payload.contentHash()));
+    add(
+        Collection.GROUP_MEMBERS.name(),
+        groupId,
+        groupId + "/" + memberId,
+        page,
+        at,
+        isRemoved ? RemovedReason.DELETED : null,
+        m);
+  }
+
+  /**
+   * Adds one observation: OBSERVED when {@code reason} is null, else REMOVED (a removed member
+   * keeps its edge as payload). An observed payload is encoded once, for its content hash and its
+   * value.
+   */
+  private void add(
+      String collection,
+      String objectId,
+      String termId,
+      int page,
+      Instant at,
+      RemovedReason reason,
+      SpecificRecord payload) {
+    ObservationKind kind = reason == null ? ObservationKind.OBSERVED : ObservationKind.REMOVED;
+    Observation o =
+        new Observation(
+            tenantId, collection, objectId, runId, mode, page, at, kind, reason, payload);
+    list.add(o);
+    Topic<ObjectKey, Observation> raw =
+        raws.computeIfAbsent(collection, c -> topics.raw(Collection.of(c)));
+    byte[] key =
+        raw.keySerde().serializer().serialize(raw.name(), new ObjectKey(tenantId, objectId));
+    byte[] value;
+    if (reason == null) {
+      ObservationEncoder.Encoded encoded = ObservationEncoder.payload(payload);
+      value = ObservationEncoder.encode(o, payload, encoded);
+      terms.add(RunDigest.term(termId, encoded.contentHash()));
       observed++;
+    } else {
+      value = raw.valueSerde().serializer().serialize(raw.name(), o);
+      terms.add(RunDigest.term(termId, ContentHash.removed(reason.name())));
+      removed++;
     }
+    serialized.add(new Publisher.Serialized(raw.name(), key, value));
   }
 
   /** Every item of a page, and the members@delta of groups. */
