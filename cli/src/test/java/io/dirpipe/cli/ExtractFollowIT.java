@@ -12,9 +12,7 @@ import io.dirpipe.schemas.RunEvent;
 import io.dirpipe.schemas.RunEventType;
 import io.dirpipe.schemas.TopicReader;
 import io.dirpipe.schemas.Topics;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -33,32 +31,9 @@ class ExtractFollowIT {
     try (Sandbox sandbox =
         Sandbox.start(Sandbox.Options.defaults(1_000).withQuota(Throttle.Quota.OFF))) {
       String prefix = "follow" + UUID.randomUUID().toString().substring(0, 6) + ".";
-      Map<String, String> env = new HashMap<>();
-      sandbox
-          .environment()
-          .forEach(
-              (k, v) -> {
-                if (k.startsWith("DIRPIPE_")) {
-                  env.put(k, v);
-                }
-              });
-      env.putAll(
-          Map.of(
-              "DIRPIPE_CREDENTIAL",
-              "client-secret",
-              "DIRPIPE_CLIENT_ID",
-              sandbox.application().clientId(),
-              "DIRPIPE_CLIENT_SECRET",
-              sandbox.application().secrets().get(0).value(),
-              "DIRPIPE_KAFKA_BOOTSTRAP_SERVERS",
-              kafka.bootstrapServers(),
-              "DIRPIPE_TOPICS_PREFIX",
-              prefix));
       ProcessBuilder pb =
-          new ProcessBuilder(
-              Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-              "-jar",
-              Path.of("target", "dirpipe.jar").toString(),
+          PackagedDirpipe.command(
+              PackagedDirpipe.extractorEnv(sandbox, kafka, prefix),
               "extract",
               "--collections",
               "users",
@@ -66,11 +41,6 @@ class ExtractFollowIT {
               "--interval",
               "PT1S",
               "--json");
-      pb.environment()
-          .keySet()
-          .removeIf(
-              k -> k.startsWith("DIRPIPE_") || k.startsWith("AZURE_") || k.startsWith("IDENTITY_"));
-      pb.environment().putAll(env);
       pb.redirectErrorStream(true);
       Process follow = pb.start();
       try {

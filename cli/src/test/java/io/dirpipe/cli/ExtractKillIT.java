@@ -14,9 +14,7 @@ import io.dirpipe.schemas.ObservationKind;
 import io.dirpipe.schemas.TopicReader;
 import io.dirpipe.schemas.Topics;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -49,41 +47,15 @@ class ExtractKillIT {
   }
 
   static Map<String, String> env(TestKafka kafka, String prefix) {
-    Map<String, String> env = new HashMap<>();
-    sandbox
-        .environment()
-        .forEach(
-            (k, v) -> {
-              if (k.startsWith("DIRPIPE_")) {
-                env.put(k, v);
-              }
-            });
-    env.put("DIRPIPE_CREDENTIAL", "client-secret");
-    env.put("DIRPIPE_CLIENT_ID", sandbox.application().clientId());
-    env.put("DIRPIPE_CLIENT_SECRET", sandbox.application().secrets().get(0).value());
-    env.put("DIRPIPE_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-    env.put("DIRPIPE_TOPICS_PREFIX", prefix);
+    Map<String, String> env = PackagedDirpipe.extractorEnv(sandbox, kafka, prefix);
     env.put("DIRPIPE_EXTRACT_PAGE_SIZE", "200");
     return env;
   }
 
   static Process extract(Map<String, String> env) throws Exception {
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-jar",
-            Path.of("target", "dirpipe.jar").toString(),
-            "extract",
-            "--collections",
-            "users",
-            "--json");
-    pb.environment()
-        .keySet()
-        .removeIf(
-            k -> k.startsWith("DIRPIPE_") || k.startsWith("AZURE_") || k.startsWith("IDENTITY_"));
-    pb.environment().putAll(env);
-    pb.redirectError(ProcessBuilder.Redirect.DISCARD);
-    return pb.start();
+    return PackagedDirpipe.command(env, "extract", "--collections", "users", "--json")
+        .redirectError(ProcessBuilder.Redirect.DISCARD)
+        .start();
   }
 
   static JsonNode finish(Process p) throws Exception {

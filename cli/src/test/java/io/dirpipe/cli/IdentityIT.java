@@ -17,6 +17,7 @@ import io.dirpipe.identity.diagnose.Probe;
 import io.dirpipe.identity.diagnose.Verdict;
 import io.dirpipe.identity.graph.ApiClient;
 import io.dirpipe.sandbox.Sandbox;
+import io.dirpipe.sandbox.SandboxClients;
 import io.dirpipe.sandbox.tenant.Identity;
 import io.dirpipe.sandbox.token.TlsMaterial;
 import java.io.PrintWriter;
@@ -31,7 +32,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -112,24 +112,9 @@ class IdentityIT {
    * path.
    */
   static Run child(Map<String, String> extra, String... args) throws Exception {
-    List<String> command =
-        new java.util.ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                Path.of("target", "dirpipe.jar").toString()));
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command);
-    pb.environment()
-        .keySet()
-        .removeIf(
-            k ->
-                k.startsWith("IDENTITY_")
-                    || k.startsWith("AZURE_")
-                    || k.startsWith("DIRPIPE_")
-                    || k.startsWith("MSI_"));
-    pb.environment().putAll(sandbox.environment());
-    pb.environment().putAll(extra);
+    Map<String, String> env = new HashMap<>(sandbox.environment());
+    env.putAll(extra);
+    ProcessBuilder pb = PackagedDirpipe.command(env, args);
     Process p = pb.start();
     boolean done = p.waitFor(90, TimeUnit.SECONDS);
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -256,9 +241,7 @@ class IdentityIT {
             .addApplication(
                 "cert", List.of("Directory.Read.All"), List.of(cert), Duration.ofDays(1));
     Path pem = dir.resolve("cert.pem");
-    Files.writeString(
-        pem,
-        pem("PRIVATE KEY", keys.getPrivate().getEncoded()) + pem("CERTIFICATE", cert.getEncoded()));
+    SandboxClients.writePem(pem, keys, cert);
     Run byCert =
         dirpipe(
             env(
@@ -425,15 +408,5 @@ class IdentityIT {
         .doesNotContain(secret)
         .doesNotContain("eyJ")
         .doesNotContainIgnoringCase("bearer ey");
-  }
-
-  private static String pem(String type, byte[] der) {
-    return "-----BEGIN "
-        + type
-        + "-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-        + "\n-----END "
-        + type
-        + "-----\n";
   }
 }

@@ -1,6 +1,5 @@
 package io.dirpipe.extractor;
 
-import com.azure.identity.ClientSecretCredentialBuilder;
 import io.dirpipe.identity.credential.CachingCredential;
 import io.dirpipe.sandbox.Sandbox;
 import io.dirpipe.sandbox.SandboxClients;
@@ -15,17 +14,8 @@ final class SandboxExtractors {
 
   static Extractor extractor(
       Sandbox sandbox, TestKafka kafka, Topics topics, Map<String, Object> settings) {
-    SandboxClients clients = new SandboxClients(sandbox);
     CachingCredential credential =
-        new CachingCredential(
-            new ClientSecretCredentialBuilder()
-                .tenantId(sandbox.tenant().tenantId())
-                .clientId(sandbox.application().clientId())
-                .clientSecret(sandbox.application().secrets().get(0).value())
-                .authorityHost(sandbox.authorityHost())
-                .disableInstanceDiscovery()
-                .httpClient(clients.azureHttpClient())
-                .build());
+        new CachingCredential(new SandboxClients(sandbox).appCredential());
     return new Extractor(
         new ExtractorConfig(settings),
         sandbox.tenant().tenantId(),

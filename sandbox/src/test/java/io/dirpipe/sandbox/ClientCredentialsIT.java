@@ -9,13 +9,10 @@ import com.azure.identity.ClientSecretCredentialBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dirpipe.sandbox.tenant.Identity;
 import io.dirpipe.sandbox.token.TlsMaterial;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,9 +60,7 @@ class ClientCredentialsIT {
             .addApplication(
                 "cert-app", List.of("User.Read.All"), List.of(cert), Duration.ofDays(1));
     Path pem = dir.resolve("app.pem");
-    Files.writeString(
-        pem,
-        pem("PRIVATE KEY", keys.getPrivate().getEncoded()) + pem("CERTIFICATE", cert.getEncoded()));
+    SandboxClients.writePem(pem, keys, cert);
 
     TokenCredential credential =
         new ClientCertificateCredentialBuilder()
@@ -109,15 +104,5 @@ class ClientCredentialsIT {
 
     assertThat(claims.path("aud").asText()).isEqualTo("https://monitor.azure.com/");
     assertThat(claims.has("roles")).isFalse();
-  }
-
-  private static String pem(String type, byte[] der) {
-    return "-----BEGIN "
-        + type
-        + "-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-        + "\n-----END "
-        + type
-        + "-----\n";
   }
 }

@@ -96,6 +96,29 @@ public final class SandboxClients {
     return JSON.readTree(r.body());
   }
 
+  /**
+   * Writes a PEM file holding the private key and the certificate, as ClientCertificateCredential
+   * reads it.
+   */
+  public static void writePem(
+      java.nio.file.Path file, java.security.KeyPair keys, java.security.cert.X509Certificate cert)
+      throws Exception {
+    java.nio.file.Files.writeString(
+        file,
+        pem("PRIVATE KEY", keys.getPrivate().getEncoded()) + pem("CERTIFICATE", cert.getEncoded()));
+  }
+
+  private static String pem(String type, byte[] der) {
+    return "-----BEGIN "
+        + type
+        + "-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+            .encodeToString(der)
+        + "\n-----END "
+        + type
+        + "-----\n";
+  }
+
   /** The claims of a JWT, decoded without verification. */
   public static JsonNode claims(String jwt) throws IOException {
     return JSON.readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));

@@ -1,0 +1,63 @@
+package io.dirpipe.cli;
+
+import io.dirpipe.sandbox.Sandbox;
+import io.dirpipe.sandbox.kafka.TestKafka;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The packaged {@code target/dirpipe.jar} in a child process, configured only by its environment.
+ */
+final class PackagedDirpipe {
+  private PackagedDirpipe() {}
+
+  /**
+   * {@code java -jar target/dirpipe.jar args}, with no inherited dirpipe or Azure variables but
+   * {@code env}.
+   */
+  static ProcessBuilder command(Map<String, String> env, String... args) {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                Path.of("target", "dirpipe.jar").toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment()
+        .keySet()
+        .removeIf(
+            k ->
+                k.startsWith("DIRPIPE_")
+                    || k.startsWith("AZURE_")
+                    || k.startsWith("IDENTITY_")
+                    || k.startsWith("MSI_"));
+    pb.environment().putAll(env);
+    return pb;
+  }
+
+  /**
+   * An extractor's environment: the sandbox's DIRPIPE_* variables, its dirpipe-app's secret, the
+   * broker, a topic prefix.
+   */
+  static Map<String, String> extractorEnv(Sandbox sandbox, TestKafka kafka, String prefix) {
+    Map<String, String> env = new HashMap<>();
+    sandbox
+        .environment()
+        .forEach(
+            (k, v) -> {
+              if (k.startsWith("DIRPIPE_")) {
+                env.put(k, v);
+              }
+            });
+    env.put("DIRPIPE_CREDENTIAL", "client-secret");
+    env.put("DIRPIPE_CLIENT_ID", sandbox.application().clientId());
+    env.put("DIRPIPE_CLIENT_SECRET", sandbox.application().secrets().get(0).value());
+    env.put("DIRPIPE_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+    env.put("DIRPIPE_TOPICS_PREFIX", prefix);
+    return env;
+  }
+}
