@@ -186,7 +186,8 @@ public final class ExtractBench implements AutoCloseable {
                 at,
                 ObservationKind.OBSERVED,
                 null,
-                item.entity()));
+                item.entity(),
+                null));
         n++;
       }
       url = page.nextLink();

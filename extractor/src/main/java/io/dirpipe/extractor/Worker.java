@@ -1,11 +1,11 @@
 package io.dirpipe.extractor;
 
-import io.dirpipe.extractor.publish.TopicSetup;
 import io.dirpipe.extractor.run.RunSummary;
 import io.dirpipe.schemas.Collection;
 import io.dirpipe.schemas.ExtractionTask;
 import io.dirpipe.schemas.Mode;
 import io.dirpipe.schemas.Topic;
+import io.dirpipe.schemas.TopicSetup;
 import io.dirpipe.schemas.Topics;
 import java.time.Duration;
 import java.util.Collections;

@@ -10,6 +10,8 @@ import io.dirpipe.schemas.entity.Group;
 import io.dirpipe.schemas.entity.Member;
 import io.dirpipe.schemas.entity.ServicePrincipal;
 import io.dirpipe.schemas.entity.User;
+import io.dirpipe.schemas.state.EdgeState;
+import io.dirpipe.schemas.state.ObjectState;
 import java.time.Instant;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
@@ -60,7 +62,8 @@ public final class Samples {
             T,
             ObservationKind.OBSERVED,
             null,
-            user("u1")),
+            user("u1"),
+            null),
         new Observation(
             TENANT,
             "users",
@@ -71,6 +74,7 @@ public final class Samples {
             T,
             ObservationKind.REMOVED,
             RemovedReason.CHANGED,
+            null,
             null),
         new Change(
             Operation.UPDATE,
@@ -113,6 +117,8 @@ public final class Samples {
             "abcd",
             null),
         new ExtractionTask(TENANT, List.of("users", "groups"), Mode.DELTA),
+        new ObjectState(java.nio.ByteBuffer.wrap(new byte[32]), "run-1", T, user("u4")),
+        new EdgeState("run-1", T, "user"),
         user("u3"),
         Group.newBuilder()
             .setId("g1")

@@ -92,7 +92,7 @@ final class Observations {
     ObservationKind kind = reason == null ? ObservationKind.OBSERVED : ObservationKind.REMOVED;
     Observation o =
         new Observation(
-            tenantId, collection, objectId, runId, mode, page, at, kind, reason, payload);
+            tenantId, collection, objectId, runId, mode, page, at, kind, reason, payload, null);
     list.add(o);
     Topic<ObjectKey, Observation> raw =
         raws.computeIfAbsent(collection, c -> topics.raw(Collection.of(c)));
@@ -139,6 +139,7 @@ final class Observations {
         Instant.now(),
         ObservationKind.RUN_END,
         null,
-        null);
+        null,
+        s.startedAt);
   }
 }

@@ -38,7 +38,8 @@ public final class AvroSerde<T extends SpecificRecord>
    * own fields, so a record nesting another one with timestamps (ServicePrincipal's credentials)
    * needs them all.
    */
-  static final SpecificData MODEL = new PlainListData();
+  /** The data model of every dirpipe record: timestamps as Instant, arrays as plain lists. */
+  public static final SpecificData MODEL = new PlainListData();
 
   static {
     MODEL.addLogicalTypeConversion(new TimeConversions.TimestampMillisConversion());

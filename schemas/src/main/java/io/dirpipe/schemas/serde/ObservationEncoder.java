@@ -61,6 +61,8 @@ public final class ObservationEncoder {
       e.writeIndex(PAYLOAD.getIndexNamed(entity.getSchema().getFullName()));
       e.flush();
       out.write(payload.payload());
+      e.writeIndex(0); // runStartedAt: null on everything but RUN_END
+      e.flush();
     } catch (IOException ex) {
       throw new UncheckedIOException(ex);
     }

@@ -16,6 +16,8 @@ import io.dirpipe.schemas.entity.Group;
 import io.dirpipe.schemas.entity.Member;
 import io.dirpipe.schemas.entity.ServicePrincipal;
 import io.dirpipe.schemas.entity.User;
+import io.dirpipe.schemas.state.EdgeState;
+import io.dirpipe.schemas.state.ObjectState;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -59,7 +61,9 @@ public final class SchemaHistory {
           Device.class,
           Application.class,
           ServicePrincipal.class,
-          DirectoryRole.class);
+          DirectoryRole.class,
+          ObjectState.class,
+          EdgeState.class);
 
   private static final String RESOURCE = "/io/dirpipe/schemas/history/v%d.avsc";
   private static volatile SchemaHistory committed;

@@ -30,7 +30,8 @@ class ObservationEncoderTest {
               Instant.parse("2026-11-24T08:00:00.123Z"),
               ObservationKind.OBSERVED,
               null,
-              sample);
+              sample,
+              null);
       ObservationEncoder.Encoded payload = ObservationEncoder.payload(sample);
 
       assertThat(ObservationEncoder.encode(o, sample, payload))
@@ -50,7 +51,8 @@ class ObservationEncoderTest {
             Instant.EPOCH,
             ObservationKind.OBSERVED,
             null,
-            m);
+            m,
+            null);
     assertThat(ObservationEncoder.encode(noId, m, ObservationEncoder.payload(m)))
         .isEqualTo(serde.serialize("t", noId));
   }

@@ -1,6 +1,5 @@
-package io.dirpipe.extractor.publish;
+package io.dirpipe.schemas;
 
-import io.dirpipe.schemas.Topic;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
