@@ -22,6 +22,9 @@ import picocli.CommandLine.Command;
       GrantCommand.class,
       ExtractCommand.class,
       TaskCommand.class,
+      TransformCommand.class,
+      ReplayCommand.class,
+      VerifyCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })
@@ -42,6 +45,8 @@ public final class Main {
   /** Runs one command line; the environment is passed in so nothing below reads it. */
   public static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
     CommandLine cli = new CommandLine(new Main(), new EnvFactory(env));
+    cli.registerConverter(java.time.Duration.class, Durations::parse);
+    cli.registerConverter(java.time.Instant.class, Durations::instant);
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler(

@@ -17,6 +17,7 @@ public final class ConfigKeys {
           TopicsConfig.DEF,
           IdentityConfig.DEF,
           io.dirpipe.extractor.ExtractorConfig.DEF,
+          io.dirpipe.transformer.TransformerConfig.DEF,
           SinkConfig.DEF,
           SandboxConfig.DEF);
 

@@ -1,0 +1,190 @@
+package io.dirpipe.transformer;
+
+import io.dirpipe.schemas.Collection;
+import io.dirpipe.schemas.Topic;
+import io.dirpipe.schemas.TopicSetup;
+import io.dirpipe.schemas.Topics;
+import io.dirpipe.transformer.changes.ChangeTopology;
+import io.dirpipe.transformer.changes.TransformStats;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the change topology as a Kafka Streams application with {@code exactly_once_v2}: an
+ * observation's events, its store update and its input offset commit together or not at all.
+ */
+public final class Transformer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Transformer.class);
+  private static final Duration POLL = Duration.ofMillis(200);
+
+  private final TransformerConfig config;
+  private final Map<String, Object> kafka;
+  private final Topics topics;
+  private final TransformStats stats = new TransformStats();
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private KafkaStreams streams;
+
+  public Transformer(TransformerConfig config, Map<String, Object> kafka, Topics topics) {
+    this.config = config;
+    this.kafka = kafka;
+    this.topics = topics;
+  }
+
+  /** Creates missing topics, then starts the stream threads. */
+  public void start() {
+    TopicSetup.ensure(kafka, topicsUsed(), config.partitions());
+    streams = new KafkaStreams(ChangeTopology.build(config, topics, stats), streamsProperties());
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          failure.compareAndSet(null, e);
+          log.error("Transformer stopped: {}", e.toString());
+          return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+    streams.start();
+  }
+
+  private Properties streamsProperties() {
+    Properties p = new Properties();
+    p.putAll(kafka);
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.threads());
+    p.putIfAbsent("processing.exception.handler.global.enabled", true);
+    return p;
+  }
+
+  private List<Topic<?, ?>> topicsUsed() {
+    List<Topic<?, ?>> used = new ArrayList<>();
+    for (Collection<?> c : config.collections()) {
+      used.add(topics.raw(c));
+      if (c.isObjectCollection()) {
+        used.add(topics.changes(c));
+        used.add(topics.inventory(c));
+      } else {
+        used.add(topics.memberships());
+      }
+    }
+    return used;
+  }
+
+  public TransformStats stats() {
+    return stats;
+  }
+
+  /**
+   * Blocks until no observation arrived for {@code idle} and the committed input offsets have
+   * reached every raw topic's end: everything published so far is transformed.
+   *
+   * @throws IllegalStateException when the application stopped on an error
+   */
+  public void awaitIdle(Duration idle) throws InterruptedException {
+    long seen = -1;
+    long quietSince = System.nanoTime();
+    while (true) {
+      Thread.sleep(POLL.toMillis());
+      requireRunning();
+      long n = stats.inputs();
+      if (n != seen || streams.state() != KafkaStreams.State.RUNNING) {
+        seen = n;
+        quietSince = System.nanoTime();
+      } else if (System.nanoTime() - quietSince >= idle.toNanos() && caughtUp()) {
+        return;
+      }
+    }
+  }
+
+  private void requireRunning() {
+    Throwable t = failure.get();
+    KafkaStreams.State s = streams.state();
+    if (t != null || s == KafkaStreams.State.ERROR || s == KafkaStreams.State.NOT_RUNNING) {
+      throw new IllegalStateException(
+          "The transformer stopped"
+              + (t == null ? " (state " + s + ")" : ": " + rootMessage(t))
+              + "; its committed input offsets are where a restart resumes",
+          t);
+    }
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root == t ? t.toString() : t.getMessage() + " (" + root + ")";
+  }
+
+  /** True when the group's committed offsets reach the last stable offset of every input. */
+  private boolean caughtUp() {
+    try (Admin admin = Admin.create(kafka)) {
+      List<String> inputs = config.collections().stream().map(c -> topics.raw(c).name()).toList();
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      admin
+          .describeTopics(inputs)
+          .allTopicNames()
+          .get()
+          .forEach(
+              (name, d) ->
+                  d.partitions()
+                      .forEach(
+                          p ->
+                              latest.put(
+                                  new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+      var ends =
+          admin
+              .listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+              .all()
+              .get();
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          admin
+              .listConsumerGroupOffsets(config.applicationId())
+              .partitionsToOffsetAndMetadata()
+              .get();
+      for (var e : ends.entrySet()) {
+        OffsetAndMetadata c = committed.get(e.getKey());
+        if (e.getValue().offset() > (c == null ? 0 : c.offset())) {
+          return false;
+        }
+      }
+      return true;
+    } catch (ExecutionException e) {
+      log.debug("Cannot compare offsets yet: {}", e.getCause().toString());
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Stops the threads after their current transaction. */
+  @Override
+  public void close() {
+    if (streams != null) {
+      // Leave the group: the next instance (a restart, the next --until-idle) gets the tasks at
+      // once instead of after the session timeout. Rolling restarts of many instances: use static
+      // membership (kafka.group.instance.id).
+      streams.close(
+          CloseOptions.timeout(Duration.ofSeconds(60))
+              .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+      streams = null;
+    }
+  }
+}
