@@ -75,28 +75,14 @@ public final class ExtractBench implements AutoCloseable {
 
   /** Only dirpipe's figure, no baseline or limits (for profiling). */
   public Figure unthrottledOnce(int users) throws Exception {
-    try (Sandbox sandbox =
-        Sandbox.start(
-            new Sandbox.Options(
-                0,
-                0,
-                Tenant.Spec.forUsers(42, users),
-                List.of("Directory.Read.All"),
-                Throttle.Quota.OFF))) {
+    try (Sandbox sandbox = unthrottledSandbox(users)) {
       return dirpipe(sandbox, credential(sandbox), Map.of("extract.collections", "users"));
     }
   }
 
   private List<Figure> measure(int users) throws Exception {
 
-    try (Sandbox sandbox =
-        Sandbox.start(
-            new Sandbox.Options(
-                0,
-                0,
-                Tenant.Spec.forUsers(42, users),
-                List.of("Directory.Read.All"),
-                Throttle.Quota.OFF))) {
+    try (Sandbox sandbox = unthrottledSandbox(users)) {
       CachingCredential credential = credential(sandbox);
       List<Figure> figures = new ArrayList<>();
       figures.add(baseline(sandbox, credential, users));
@@ -312,14 +298,7 @@ public final class ExtractBench implements AutoCloseable {
             });
     sampler.setDaemon(true);
     sampler.start();
-    try (Sandbox sandbox =
-        Sandbox.start(
-            new Sandbox.Options(
-                0,
-                0,
-                Tenant.Spec.forUsers(42, users),
-                List.of("Directory.Read.All"),
-                Throttle.Quota.OFF))) {
+    try (Sandbox sandbox = unthrottledSandbox(users)) {
       dirpipe(sandbox, credential(sandbox), Map.of("extract.collections", "users"));
     } finally {
       sampler.interrupt();
@@ -328,7 +307,19 @@ public final class ExtractBench implements AutoCloseable {
     return peak.get();
   }
 
-  private static CachingCredential credential(Sandbox sandbox) {
+  /** A sandbox of {@code users} users (seed 42) with no Graph quota. */
+  static Sandbox unthrottledSandbox(int users) {
+    return Sandbox.start(
+        new Sandbox.Options(
+            0,
+            0,
+            Tenant.Spec.forUsers(42, users),
+            List.of("Directory.Read.All"),
+            Throttle.Quota.OFF));
+  }
+
+  /** The sandbox app's client-secret credential, as a deployment would build it. */
+  static CachingCredential credential(Sandbox sandbox) {
     return new CachingCredential(
         new ClientSecretCredentialBuilder()
             .tenantId(sandbox.tenant().tenantId())

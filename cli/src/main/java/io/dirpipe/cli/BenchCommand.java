@@ -2,8 +2,10 @@ package io.dirpipe.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dirpipe.bench.ExtractBench;
+import io.dirpipe.bench.TransformBench;
 import io.dirpipe.sandbox.bench.PageServingBench;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,7 +25,9 @@ import picocli.CommandLine.Spec;
     description = {
       "Runs a benchmark against the sandbox and prints its figures beside the baseline measured in the same run.",
       "Scenarios: sandbox (Graph pages of 999 users with $select served by the sandbox; baseline: the same"
-          + " HTTP stack serving one static page)."
+          + " HTTP stack serving one static page); extract (extraction beside the naive Graph SDK +"
+          + " producer baseline and the limits); transform (change detection on a large snapshot beside"
+          + " the raw read limit, and delta-to-inventory latency)."
     })
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -32,7 +36,7 @@ final class BenchCommand implements Callable<Integer> {
       index = "0",
       defaultValue = "sandbox",
       paramLabel = "SCENARIO",
-      description = "sandbox or extract (default: ${DEFAULT-VALUE})")
+      description = "sandbox, extract or transform (default: ${DEFAULT-VALUE})")
   String scenario;
 
   @Option(
@@ -59,6 +63,74 @@ final class BenchCommand implements Callable<Integer> {
       description =
           "extract: users of the large tenant of the memory scenario (default: ${DEFAULT-VALUE}).")
   int largeUsers;
+
+  @Option(
+      names = "--objects",
+      paramLabel = "N",
+      defaultValue = "1000000",
+      description = "transform: objects of the full snapshot (default: ${DEFAULT-VALUE}).")
+  int objects;
+
+  @Option(
+      names = "--latency-seconds",
+      paramLabel = "S",
+      defaultValue = "60",
+      description =
+          "transform: how long the latency scenario changes users, one every 0.5 s (default: ${DEFAULT-VALUE}).")
+  int latencySeconds;
+
+  private Integer transform() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    try (TransformBench bench = new TransformBench()) {
+      TransformBench.Snapshot snapshot = bench.snapshot(objects);
+      TransformBench.Latency latency =
+          bench.latency(
+              10_000,
+              Duration.ofSeconds(5),
+              Duration.ofMillis(500),
+              Duration.ofSeconds(latencySeconds));
+      if (json) {
+        out.println(
+            new ObjectMapper()
+                .writeValueAsString(Map.of("snapshot", snapshot, "latency", latency)));
+        return Main.OK;
+      }
+      out.printf(
+          Locale.ROOT,
+          "transform, full snapshots of %d users (run 2: 1%% updated, 0.5%% gone, 0.5%% new), %d cores%n",
+          snapshot.objects(),
+          Runtime.getRuntime().availableProcessors());
+      for (TransformBench.Figure f : snapshot.figures()) {
+        out.printf(
+            Locale.ROOT,
+            "  %-62s %9.0f records/s  (%.1f s)%n",
+            f.what(),
+            f.perSecond(),
+            f.seconds());
+      }
+      double diff = snapshot.figures().get(2).perSecond();
+      out.printf(
+          Locale.ROOT,
+          "  diff rate %.0f records/s (target >= 30,000: %s); %d change events; state stores %d MB%n",
+          diff,
+          diff >= 30_000 ? "met" : "NOT met",
+          snapshot.changeEvents(),
+          snapshot.stateBytes() >> 20);
+      out.printf(
+          Locale.ROOT,
+          "transform, delta to inventory: extract --follow --interval %ds, one user changed every 0.5 s%n",
+          latency.intervalMillis() / 1000);
+      out.printf(
+          Locale.ROOT,
+          "  %d changes: p50 %.1f s, p99 %.1f s, max %.1f s (target p99 <= 7 s: %s)%n",
+          latency.samples(),
+          latency.p50Millis() / 1000.0,
+          latency.p99Millis() / 1000.0,
+          latency.maxMillis() / 1000.0,
+          latency.p99Millis() <= 7000 ? "met" : "NOT met");
+      return Main.OK;
+    }
+  }
 
   private Integer extract() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -120,9 +192,13 @@ final class BenchCommand implements Callable<Integer> {
     if (scenario.equals("extract")) {
       return extract();
     }
+    if (scenario.equals("transform")) {
+      return transform();
+    }
     if (!scenario.equals("sandbox")) {
       throw new picocli.CommandLine.ParameterException(
-          spec.commandLine(), "Unknown scenario '" + scenario + "': use sandbox or extract.");
+          spec.commandLine(),
+          "Unknown scenario '" + scenario + "': use sandbox, extract or transform.");
     }
     PageServingBench.Result r = new PageServingBench().run(users);
     PrintWriter out = spec.commandLine().getOut();

@@ -73,14 +73,14 @@ class TransformIT {
 
       // 1. a FULL run: one CREATE per user, one ADD per membership edge
       JsonNode full1 = extract("full", "users,groupMembers");
-      String run1 = runId(full1, "users");
+      String run1 = run(full1, "users").path("runId").asText();
       transform();
       List<Change> creates = changes();
       assertThat(creates).hasSize(10_000);
       assertThat(creates).extracting(Change::getOp).containsOnly(Operation.CREATE);
       assertThat(keysOf(changesWithKeys())).hasSize(10_000);
       long edges = memberships().size();
-      assertThat(edges).isEqualTo(runRecords(full1, "groupMembers")).isPositive();
+      assertThat(edges).isEqualTo(run(full1, "groupMembers").path("records").asLong()).isPositive();
       Instant betweenRuns = Instant.now();
       Thread.sleep(50);
 
@@ -129,7 +129,7 @@ class TransformIT {
       JsonNode deletes =
           clients.control("mutate", "{\"collection\":\"users\",\"deletes\":30,\"seed\":13}");
       JsonNode full2 = extract("full", "users");
-      String run2 = runId(full2, "users");
+      String run2 = run(full2, "users").path("runId").asText();
       transform();
       List<Change> swept = changes().subList(10_500, changes().size());
       assertThat(swept).extracting(Change::getOp).containsOnly(Operation.DELETE);
@@ -235,19 +235,10 @@ class TransformIT {
     return code;
   }
 
-  private static String runId(JsonNode summary, String collection) {
+  private static JsonNode run(JsonNode summary, String collection) {
     for (JsonNode r : summary.path("runs")) {
       if (r.path("collection").asText().equals(collection)) {
-        return r.path("runId").asText();
-      }
-    }
-    throw new AssertionError("no run of " + collection + " in " + summary);
-  }
-
-  private static long runRecords(JsonNode summary, String collection) {
-    for (JsonNode r : summary.path("runs")) {
-      if (r.path("collection").asText().equals(collection)) {
-        return r.path("records").asLong();
+        return r;
       }
     }
     throw new AssertionError("no run of " + collection + " in " + summary);

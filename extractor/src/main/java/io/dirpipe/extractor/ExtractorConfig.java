@@ -10,7 +10,6 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
-import org.apache.kafka.common.config.ConfigException;
 
 /** What to extract and how fast: collections, mode, API version, page size, quota, retries. */
 public final class ExtractorConfig extends AbstractConfig {
@@ -26,21 +25,13 @@ public final class ExtractorConfig extends AbstractConfig {
   public static final ConfigDef DEF = define();
 
   private static ConfigDef define() {
-    String all = Collection.all().stream().map(Collection::name).collect(Collectors.joining(","));
     ConfigDef def =
         new ConfigDef()
             .define(
                 COLLECTIONS,
                 Type.LIST,
-                all,
-                (name, value) -> {
-                  for (Object c : (List<?>) value) {
-                    if (Collection.find(String.valueOf(c)).isEmpty()) {
-                      throw new ConfigException(
-                          name, value, "unknown collection '" + c + "'; valid: " + all);
-                    }
-                  }
-                },
+                Collection.allNames(),
+                Collection.listValidator(),
                 Importance.HIGH,
                 "Collections to extract, in parallel.")
             .define(

@@ -13,6 +13,8 @@ import java.util.stream.Collectors;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
 
 /**
  * A directory collection dirpipe extracts, typed by the Avro record of its objects. The name is
@@ -73,6 +75,23 @@ public final class Collection<E extends SpecificRecord> {
                         + name
                         + "'; valid collections: "
                         + ALL.stream().map(Collection::name).collect(Collectors.joining(", "))));
+  }
+
+  /** The names of every collection, comma-separated: the default of collection-list settings. */
+  public static String allNames() {
+    return ALL.stream().map(Collection::name).collect(Collectors.joining(","));
+  }
+
+  /** Validates a configuration value that lists collection names, naming an unknown one. */
+  public static ConfigDef.Validator listValidator() {
+    return (name, value) -> {
+      for (Object c : (List<?>) value) {
+        if (find(String.valueOf(c)).isEmpty()) {
+          throw new ConfigException(
+              name, value, "unknown collection '" + c + "'; valid: " + allNames());
+        }
+      }
+    };
   }
 
   public String name() {

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -22,6 +23,22 @@ public final class TopicReader {
   /** Passes every committed record of the topic, partition by partition in offset order. */
   public static <K, V> void readAll(
       Map<String, Object> kafka, Topic<K, V> topic, Consumer<ConsumerRecord<K, V>> each) {
+    readUntil(kafka, topic, (consumer, partitions) -> consumer.endOffsets(partitions), each);
+  }
+
+  /**
+   * Passes every committed record before the offset {@code stops} gives for its partition (called
+   * once, with the topic's partitions, before reading).
+   */
+  public static <K, V> void readUntil(
+      Map<String, Object> kafka,
+      Topic<K, V> topic,
+      BiFunction<
+              org.apache.kafka.clients.consumer.Consumer<K, V>,
+              List<TopicPartition>,
+              Map<TopicPartition, Long>>
+          stops,
+      Consumer<ConsumerRecord<K, V>> each) {
     Map<String, Object> config = new HashMap<>(kafka);
     config.put(ConsumerConfig.GROUP_ID_CONFIG, "dirpipe-reader-" + UUID.randomUUID());
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -33,11 +50,15 @@ public final class TopicReader {
           consumer.partitionsFor(topic.name(), Duration.ofSeconds(30)).stream()
               .map(p -> new TopicPartition(topic.name(), p.partition()))
               .toList();
+      Map<TopicPartition, Long> end = stops.apply(consumer, partitions);
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
       while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        consumer.poll(Duration.ofMillis(200)).forEach(each);
+        for (ConsumerRecord<K, V> r : consumer.poll(Duration.ofMillis(200))) {
+          if (r.offset() < end.get(new TopicPartition(r.topic(), r.partition()))) {
+            each.accept(r);
+          }
+        }
       }
     }
   }

@@ -117,7 +117,7 @@ public final class Samples {
             "abcd",
             null),
         new ExtractionTask(TENANT, List.of("users", "groups"), Mode.DELTA),
-        new ObjectState(java.nio.ByteBuffer.wrap(new byte[32]), "run-1", T, user("u4")),
+        new ObjectState(java.nio.ByteBuffer.wrap(new byte[32]), "run-1", T),
         new EdgeState("run-1", T, "user"),
         user("u3"),
         Group.newBuilder()

@@ -18,6 +18,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.CloseOptions;
@@ -69,6 +70,10 @@ public final class Transformer implements AutoCloseable {
     p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.threads());
     p.putIfAbsent("processing.exception.handler.global.enabled", true);
+    if (!kafka.containsKey(ProducerConfig.COMPRESSION_TYPE_CONFIG)) {
+      // change events and changelogs repeat field names and values: lz4 halves the bytes
+      p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+    }
     return p;
   }
 

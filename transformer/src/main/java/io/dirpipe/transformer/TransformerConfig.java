@@ -35,7 +35,6 @@ public final class TransformerConfig extends AbstractConfig {
   public static final ConfigDef DEF = define();
 
   private static ConfigDef define() {
-    String all = Collection.all().stream().map(Collection::name).collect(Collectors.joining(","));
     ConfigDef def =
         new ConfigDef()
             .define(
@@ -48,15 +47,8 @@ public final class TransformerConfig extends AbstractConfig {
             .define(
                 COLLECTIONS,
                 Type.LIST,
-                all,
-                (name, value) -> {
-                  for (Object c : (List<?>) value) {
-                    if (Collection.find(String.valueOf(c)).isEmpty()) {
-                      throw new ConfigException(
-                          name, value, "unknown collection '" + c + "'; valid: " + all);
-                    }
-                  }
-                },
+                Collection.allNames(),
+                Collection.listValidator(),
                 Importance.MEDIUM,
                 "Collections whose raw topics are turned into change events (groupMembers: membership edges).")
             .define(

@@ -4,8 +4,8 @@ import io.dirpipe.schemas.Change;
 import io.dirpipe.schemas.Collection;
 import io.dirpipe.schemas.ObjectKey;
 import io.dirpipe.schemas.Topic;
+import io.dirpipe.schemas.TopicReader;
 import io.dirpipe.schemas.Topics;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -13,11 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
-import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 
@@ -38,35 +35,21 @@ public final class Replay {
       Map<String, Object> kafka, Topics topics, Collection<E> collection, Instant at) {
     Topic<ObjectKey, Change> topic = topics.changes(collection);
     NavigableMap<ObjectKey, E> inventory = new TreeMap<>(BY_KEY);
-    Map<String, Object> config = new HashMap<>(kafka);
-    config.put(ConsumerConfig.GROUP_ID_CONFIG, "dirpipe-replay-" + UUID.randomUUID());
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    try (KafkaConsumer<ObjectKey, Change> consumer =
-        new KafkaConsumer<>(
-            config, topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic.name(), Duration.ofSeconds(30)).stream()
-              .map(p -> new TopicPartition(topic.name(), p.partition()))
-              .toList();
-      Map<TopicPartition, Long> stop = stopOffsets(consumer, partitions, at);
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < stop.get(p))) {
-        for (ConsumerRecord<ObjectKey, Change> r : consumer.poll(Duration.ofMillis(200))) {
-          TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-          if (r.offset() < stop.get(tp) && r.timestamp() <= at.toEpochMilli()) {
+    TopicReader.readUntil(
+        kafka,
+        topic,
+        (consumer, partitions) -> stopOffsets(consumer, partitions, at),
+        r -> {
+          if (r.timestamp() <= at.toEpochMilli()) {
             apply(inventory, collection, r.key(), r.value());
           }
-        }
-      }
-    }
+        });
     return inventory;
   }
 
   /** Per partition: the first offset after {@code at} (the committed end when nothing is). */
   private static Map<TopicPartition, Long> stopOffsets(
-      KafkaConsumer<?, ?> consumer, List<TopicPartition> partitions, Instant at) {
+      Consumer<?, ?> consumer, List<TopicPartition> partitions, Instant at) {
     Map<TopicPartition, Long> query = new HashMap<>();
     partitions.forEach(p -> query.put(p, at.toEpochMilli() + 1));
     Map<TopicPartition, OffsetAndTimestamp> after = consumer.offsetsForTimes(query);

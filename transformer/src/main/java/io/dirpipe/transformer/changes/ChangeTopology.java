@@ -9,6 +9,9 @@ import io.dirpipe.schemas.serde.AvroSerde;
 import io.dirpipe.schemas.state.EdgeState;
 import io.dirpipe.schemas.state.ObjectState;
 import io.dirpipe.transformer.TransformerConfig;
+import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
@@ -35,10 +38,14 @@ public final class ChangeTopology {
   }
 
   /**
-   * The name of the state store of a collection (its changelog: {@code <app>-<name>-changelog}).
+   * The stores of a collection (changelogs: {@code <app>-<name>-changelog}): for objects, what was
+   * last seen of each ({@code seen-<c>}) and the object as last changed ({@code objects-<c>}); for
+   * memberships, the edges.
    */
-  public static String storeName(Collection<?> c) {
-    return c.isObjectCollection() ? "objects-" + c.name() : "edges";
+  public static List<String> storeNames(Collection<?> c) {
+    return c.isObjectCollection()
+        ? List.of("seen-" + c.name(), "objects-" + c.name())
+        : List.of("edges");
   }
 
   private static void addObjects(
@@ -52,13 +59,15 @@ public final class ChangeTopology {
     String processor = "detect-" + c.name();
     String changes = "changes-" + c.name();
     String inventory = "inventory-" + c.name();
-    String store = storeName(c);
+    String seen = storeNames(c).get(0);
+    String objects = storeNames(c).get(1);
     t.addSource(source, raw.keySerde().deserializer(), raw.valueSerde().deserializer(), raw.name());
     t.addProcessor(
         processor,
         () ->
             new ObjectChanges(
-                store,
+                seen,
+                objects,
                 changes,
                 inventory,
                 new Fingerprint(c.entitySchema(), config.volatileFields(c)),
@@ -67,7 +76,11 @@ public final class ChangeTopology {
         source);
     t.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(store), raw.keySerde(), AvroSerde.of(ObjectState.class)),
+            Stores.persistentKeyValueStore(seen), raw.keySerde(), AvroSerde.of(ObjectState.class)),
+        processor);
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(objects), raw.keySerde(), entitySerde(c)),
         processor);
     Topic<ObjectKey, ?> changeTopic = topics.changes(c);
     Topic<ObjectKey, ?> inventoryTopic = topics.inventory(c);
@@ -84,7 +97,7 @@ public final class ChangeTopology {
   private static void addMemberships(Topology t, Topics topics, TransformStats.Counters counters) {
     Topic<ObjectKey, Observation> raw = topics.raw(Collection.GROUP_MEMBERS);
     var memberships = topics.memberships();
-    String store = storeName(Collection.GROUP_MEMBERS);
+    String store = storeNames(Collection.GROUP_MEMBERS).get(0);
     t.addSource(
         "raw-groupMembers",
         raw.keySerde().deserializer(),
@@ -104,6 +117,12 @@ public final class ChangeTopology {
         memberships.keySerde().serializer(),
         memberships.valueSerde().serializer(),
         "detect-groupMembers");
+  }
+
+  /** The entity serde of a collection, typed for a store of any directory object. */
+  @SuppressWarnings("unchecked")
+  private static Serde<SpecificRecord> entitySerde(Collection<?> c) {
+    return (Serde<SpecificRecord>) (Serde<?>) AvroSerde.of(c.entityClass());
   }
 
   /** The processor forwards Change or entity values as Object; each sink knows its own type. */

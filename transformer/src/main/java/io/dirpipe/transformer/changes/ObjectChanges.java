@@ -32,28 +32,34 @@ import org.slf4j.LoggerFactory;
  *       not observe (mark and sweep).
  * </ul>
  *
- * Volatile fields are outside the hash and changedFields ({@link Fingerprint}).
+ * Volatile fields are outside the hash and changedFields ({@link Fingerprint}). Two stores: what
+ * was last seen of each object (hash, run, time: written by every observation, small) and the
+ * object as last changed (written only by a change: the {@code before} of the next one).
  */
 final class ObjectChanges implements Processor<ObjectKey, Observation, ObjectKey, Object> {
   private static final Logger log = LoggerFactory.getLogger(ObjectChanges.class);
 
-  private final String storeName;
+  private final String seenStoreName;
+  private final String objectStoreName;
   private final String changesSink;
   private final String inventorySink;
   private final Fingerprint fingerprint;
   private final Class<? extends SpecificRecord> entityClass;
   private final TransformStats.Counters counters;
   private ProcessorContext<ObjectKey, Object> context;
-  private KeyValueStore<ObjectKey, ObjectState> store;
+  private KeyValueStore<ObjectKey, ObjectState> seen;
+  private KeyValueStore<ObjectKey, SpecificRecord> objects;
 
   ObjectChanges(
-      String storeName,
+      String seenStoreName,
+      String objectStoreName,
       String changesSink,
       String inventorySink,
       Fingerprint fingerprint,
       Class<? extends SpecificRecord> entityClass,
       TransformStats.Counters counters) {
-    this.storeName = storeName;
+    this.seenStoreName = seenStoreName;
+    this.objectStoreName = objectStoreName;
     this.changesSink = changesSink;
     this.inventorySink = inventorySink;
     this.fingerprint = fingerprint;
@@ -64,7 +70,8 @@ final class ObjectChanges implements Processor<ObjectKey, Observation, ObjectKey
   @Override
   public void init(ProcessorContext<ObjectKey, Object> context) {
     this.context = context;
-    this.store = context.getStateStore(storeName);
+    this.seen = context.getStateStore(seenStoreName);
+    this.objects = context.getStateStore(objectStoreName);
   }
 
   @Override
@@ -98,7 +105,7 @@ final class ObjectChanges implements Processor<ObjectKey, Observation, ObjectKey
     }
     SpecificRecord after = (SpecificRecord) o.getPayload();
     ByteBuffer hash = ByteBuffer.wrap(fingerprint.hash(after));
-    ObjectState state = store.get(record.key());
+    ObjectState state = seen.get(record.key());
     if (state == null) {
       emit(
           record.key(),
@@ -109,8 +116,10 @@ final class ObjectChanges implements Processor<ObjectKey, Observation, ObjectKey
           null,
           o,
           record.timestamp());
+      objects.put(record.key(), after);
     } else if (!state.getHash().equals(hash)) {
-      SpecificRecord before = (SpecificRecord) state.getObject();
+      SpecificRecord before = objects.get(record.key());
+      objects.put(record.key(), after);
       emit(
           record.key(),
           Operation.UPDATE,
@@ -123,31 +132,24 @@ final class ObjectChanges implements Processor<ObjectKey, Observation, ObjectKey
     } else if (state.getRunId().equals(o.getRunId())) {
       return; // the same page again: nothing to record
     }
-    store.put(record.key(), new ObjectState(hash, o.getRunId(), o.getObservedAt(), after));
+    seen.put(record.key(), new ObjectState(hash, o.getRunId(), o.getObservedAt()));
   }
 
   private void removed(ObjectKey key, Observation cause, RemovedReason reason, long timestamp) {
-    ObjectState state = store.get(key);
-    if (state == null) {
+    SpecificRecord before = objects.get(key);
+    if (before == null) {
       return; // never seen, or already deleted
     }
-    emit(
-        key,
-        Operation.DELETE,
-        (SpecificRecord) state.getObject(),
-        null,
-        List.of(),
-        reason,
-        cause,
-        timestamp);
-    store.delete(key);
+    emit(key, Operation.DELETE, before, null, List.of(), reason, cause, timestamp);
+    seen.delete(key);
+    objects.delete(key);
   }
 
   private void sweep(Observation runEnd, long timestamp) {
     String tenant = runEnd.getTenantId();
     List<KeyValue<ObjectKey, ObjectState>> stale =
         Sweep.stale(
-            store,
+            seen,
             k -> k.getTenantId().equals(tenant),
             ObjectState::getRunId,
             ObjectState::getSeenAt,
