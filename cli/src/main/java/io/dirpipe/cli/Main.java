@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       TransformCommand.class,
       ReplayCommand.class,
       VerifyCommand.class,
+      SinkCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -7,6 +7,7 @@ import io.dirpipe.schemas.Collection;
 import io.dirpipe.schemas.ObjectKey;
 import io.dirpipe.schemas.TopicsConfig;
 import io.dirpipe.schemas.serde.PlainJson;
+import io.dirpipe.sink.lake.InventoryFiles;
 import io.dirpipe.transformer.audit.Replay;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -85,7 +86,7 @@ final class ReplayCommand implements Callable<Integer> {
     if (out != null) {
       switch (format) {
         case jsonl -> writeJsonLines(inventory, out);
-        case parquet -> InventoryParquet.write(c, inventory, out);
+        case parquet -> InventoryFiles.write(c, inventory, out);
       }
     }
     Map<String, Object> result = new LinkedHashMap<>();

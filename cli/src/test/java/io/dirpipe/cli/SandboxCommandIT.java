@@ -58,6 +58,7 @@ class SandboxCommandIT {
               "DIRPIPE_TRUSTSTORE",
               "DIRPIPE_TRUSTSTORE_PASSWORD",
               "DIRPIPE_LOGS_ENDPOINT",
+              "DIRPIPE_LOGS_RULE_ID",
               "DIRPIPE_TENANT_ID",
               "DIRPIPE_KAFKA_BOOTSTRAP_SERVERS");
       env.values().forEach(v -> assertThat(v).doesNotContain("0.0.0.0"));

@@ -186,6 +186,7 @@ public final class Sandbox implements AutoCloseable {
     env.put("DIRPIPE_TRUSTSTORE", trustStore().toString());
     env.put("DIRPIPE_TRUSTSTORE_PASSWORD", new String(trustStorePassword));
     env.put("DIRPIPE_LOGS_ENDPOINT", httpsUrl());
+    env.put("DIRPIPE_LOGS_RULE_ID", dataCollectionRule());
     env.put("DIRPIPE_TENANT_ID", tenant.tenantId());
     return env;
   }

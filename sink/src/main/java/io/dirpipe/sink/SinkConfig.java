@@ -1,16 +1,38 @@
 package io.dirpipe.sink;
 
+import io.dirpipe.schemas.Collection;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidList;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
 
-/**
- * The sinks' settings (Logs Ingestion endpoint now; DCR, streams and the lake with their issue).
- */
+/** The sinks' settings: Log Analytics (Logs Ingestion API) and the data lake. */
 public final class SinkConfig extends AbstractConfig {
   public static final String LOGS_ENDPOINT = "logs.endpoint";
+  public static final String LOGS_RULE_ID = "logs.rule-id";
+  public static final String LOGS_STREAM_CHANGES = "logs.stream.changes";
+  public static final String LOGS_STREAM_MEMBERSHIPS = "logs.stream.memberships";
+  public static final String LOGS_STREAM_RUNS = "logs.stream.runs";
+  public static final String LOGS_SOURCES = "logs.sources";
+  public static final String LOGS_CONCURRENCY = "logs.concurrency";
+  public static final String LOGS_GROUP = "logs.group";
+
+  public static final String LAKE_ROOT = "lake.root";
+  public static final String LAKE_DATASETS = "lake.datasets";
+  public static final String LAKE_COMPRESSION = "lake.compression";
+  public static final String LAKE_ROLL_BYTES = "lake.roll-bytes";
+  public static final String LAKE_ROLL_INTERVAL = "lake.roll-interval";
+  public static final String LAKE_INVENTORY_INTERVAL = "lake.inventory-interval";
+  public static final String LAKE_GROUP = "lake.group";
+  public static final String LAKE_CONNECTION_STRING = "lake.connection-string";
+
+  public static final String SINK_COLLECTIONS = "sink.collections";
 
   public static final ConfigDef DEF =
       new ConfigDef()
@@ -18,8 +40,114 @@ public final class SinkConfig extends AbstractConfig {
               LOGS_ENDPOINT,
               Type.STRING,
               null,
+              Importance.HIGH,
+              "Logs Ingestion endpoint: a data collection endpoint or the rule's own endpoint URL.")
+          .define(
+              LOGS_RULE_ID,
+              Type.STRING,
+              null,
+              Importance.HIGH,
+              "Immutable id of the data collection rule (dcr-...) that declares the dirpipe streams.")
+          .define(
+              LOGS_STREAM_CHANGES,
+              Type.STRING,
+              "Custom-DirpipeChanges_CL",
+              Importance.LOW,
+              "Stream of the rule that receives change events.")
+          .define(
+              LOGS_STREAM_MEMBERSHIPS,
+              Type.STRING,
+              "Custom-DirpipeMemberships_CL",
+              Importance.LOW,
+              "Stream of the rule that receives membership changes.")
+          .define(
+              LOGS_STREAM_RUNS,
+              Type.STRING,
+              "Custom-DirpipeRuns_CL",
+              Importance.LOW,
+              "Stream of the rule that receives run events.")
+          .define(
+              LOGS_SOURCES,
+              Type.LIST,
+              "changes,memberships,runs",
+              ValidList.in("changes", "memberships", "runs"),
               Importance.MEDIUM,
-              "Logs Ingestion endpoint: a data collection endpoint or the rule's own endpoint URL.");
+              "What the Log Analytics sink sends: changes (changes.<collection>), memberships, runs.")
+          .define(
+              LOGS_CONCURRENCY,
+              Type.INT,
+              4,
+              Range.between(1, 64),
+              Importance.LOW,
+              "Batches of at most 1 MB uploaded at once.")
+          .define(
+              LOGS_GROUP,
+              Type.STRING,
+              "dirpipe-loganalytics",
+              Importance.LOW,
+              "Consumer group of the Log Analytics sink.")
+          .define(
+              LAKE_ROOT,
+              Type.STRING,
+              "./lake",
+              Importance.HIGH,
+              "Where the lake lives: a local folder, or abfss://container@account.dfs.core.windows.net/path, or"
+                  + " https://account.blob.core.windows.net/container/path (Blob API, managed identity).")
+          .define(
+              LAKE_DATASETS,
+              Type.LIST,
+              "raw,changes,memberships,inventory",
+              ValidList.in("raw", "changes", "memberships", "inventory"),
+              Importance.MEDIUM,
+              "Datasets the lake sink writes.")
+          .define(
+              LAKE_COMPRESSION,
+              Type.STRING,
+              "snappy",
+              ValidString.in("snappy", "zstd", "uncompressed"),
+              Importance.LOW,
+              "Parquet compression codec.")
+          .define(
+              LAKE_ROLL_BYTES,
+              Type.LONG,
+              128L * 1024 * 1024,
+              Range.atLeast(1024),
+              Importance.LOW,
+              "A partition's open files are closed and committed once they hold this many bytes.")
+          .define(
+              LAKE_ROLL_INTERVAL,
+              Type.LONG,
+              Duration.ofMinutes(5).toMillis(),
+              Range.atLeast(100),
+              Importance.LOW,
+              "... or once their first record is this old (milliseconds).")
+          .define(
+              LAKE_INVENTORY_INTERVAL,
+              Type.LONG,
+              Duration.ofHours(1).toMillis(),
+              Range.atLeast(1000),
+              Importance.LOW,
+              "How often the inventory dataset gets a full snapshot per collection (milliseconds).")
+          .define(
+              LAKE_CONNECTION_STRING,
+              Type.PASSWORD,
+              null,
+              Importance.LOW,
+              "Storage connection string with an account key (emulators such as Azurite); without it the"
+                  + " identity's token for https://storage.azure.com is used. From the environment only.")
+          .define(
+              LAKE_GROUP,
+              Type.STRING,
+              "dirpipe-lake",
+              Importance.LOW,
+              "Consumer group of the lake sink.")
+          .define(
+              SINK_COLLECTIONS,
+              Type.LIST,
+              Collection.allNames(),
+              Collection.listValidator(),
+              Importance.MEDIUM,
+              "Collections whose topics the sinks read.");
 
   public SinkConfig(Map<String, ?> values) {
     super(DEF, values, false);
@@ -27,5 +155,12 @@ public final class SinkConfig extends AbstractConfig {
 
   public String logsEndpoint() {
     return getString(LOGS_ENDPOINT);
+  }
+
+  public List<Collection<?>> collections() {
+    return getList(SINK_COLLECTIONS).stream()
+        .distinct()
+        .<Collection<?>>map(Collection::of)
+        .toList();
   }
 }

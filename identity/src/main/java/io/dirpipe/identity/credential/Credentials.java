@@ -190,7 +190,7 @@ public final class Credentials {
   }
 
   /** azure-core's JDK client trusting the configured trust store; null: azure-core's default. */
-  static HttpClient httpClient(IdentityConfig config) {
+  public static HttpClient httpClient(IdentityConfig config) {
     SSLContext tls = trustStore(config);
     return tls == null
         ? null

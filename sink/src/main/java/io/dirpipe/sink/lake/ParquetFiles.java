@@ -1,5 +1,6 @@
 package io.dirpipe.sink.lake;
 
+import io.dirpipe.schemas.serde.AvroSerde;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,7 +8,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.Schema;
-import org.apache.avro.data.TimeConversions;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.parquet.avro.AvroParquetReader;
@@ -25,12 +25,11 @@ import org.apache.parquet.io.LocalOutputFile;
  * Timestamps are written as {@code timestamp-millis} from {@link java.time.Instant} values.
  */
 public final class ParquetFiles {
-  /** Generic records with Instant timestamps: what dirpipe's records hold. */
-  public static final GenericData MODEL = new GenericData();
-
-  static {
-    MODEL.addLogicalTypeConversion(new TimeConversions.TimestampMillisConversion());
-  }
+  /**
+   * dirpipe's data model: Instant timestamps, the contract's records and enums nested in generic
+   * rows.
+   */
+  public static final GenericData MODEL = AvroSerde.MODEL;
 
   private ParquetFiles() {}
 

@@ -1,8 +1,7 @@
-package io.dirpipe.cli;
+package io.dirpipe.sink.lake;
 
 import io.dirpipe.schemas.Collection;
 import io.dirpipe.schemas.ObjectKey;
-import io.dirpipe.sink.lake.ParquetFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,11 +13,14 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
-/** A replayed inventory as one Parquet file: a {@code tenantId} column, then the entity's. */
-final class InventoryParquet {
-  private InventoryParquet() {}
+/**
+ * An inventory (objects by key) as one Parquet file: a {@code tenantId} column, then the entity's.
+ * Used by the lake's inventory snapshots and by {@code dirpipe replay --format parquet}.
+ */
+public final class InventoryFiles {
+  private InventoryFiles() {}
 
-  static void write(
+  public static void write(
       Collection<?> collection, Map<ObjectKey, ? extends SpecificRecord> inventory, Path file)
       throws IOException {
     Schema entity = collection.entitySchema();

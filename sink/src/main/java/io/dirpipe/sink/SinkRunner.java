@@ -1,0 +1,146 @@
+package io.dirpipe.sink;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The consumer loop every sink shares: {@code read_committed}, no auto-commit, and an offset is
+ * committed only when the sink says what it covers is durable. Records arrive as bytes, so what
+ * cannot be decoded can still be dead-lettered as it was.
+ */
+public final class SinkRunner {
+  private static final Logger log = LoggerFactory.getLogger(SinkRunner.class);
+  private static final Duration POLL = Duration.ofMillis(200);
+
+  /** What a sink does with the records; offsets returned are those now safe to commit. */
+  public interface Delivery {
+    /** Takes polled records. */
+    Map<TopicPartition, OffsetAndMetadata> accept(ConsumerRecords<byte[], byte[]> records)
+        throws InterruptedException;
+
+    /** Makes everything taken from these partitions durable (idle, shutdown, revocation). */
+    Map<TopicPartition, OffsetAndMetadata> flush(Collection<TopicPartition> partitions)
+        throws InterruptedException;
+
+    /** Partitions newly assigned, positioned at their committed offsets; the sink may seek. */
+    default void assigned(Consumer<byte[], byte[]> consumer, Collection<TopicPartition> parts) {}
+
+    /** Called after every poll: time-driven work. */
+    default Map<TopicPartition, OffsetAndMetadata> tick() throws InterruptedException {
+      return Map.of();
+    }
+  }
+
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final List<String> topics;
+  private final Delivery delivery;
+  private final SinkStats stats;
+  private volatile boolean stopped;
+
+  public SinkRunner(
+      Map<String, Object> kafka,
+      String group,
+      List<String> topics,
+      Delivery delivery,
+      SinkStats stats) {
+    Map<String, Object> config = new HashMap<>();
+    config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+    config.putAll(kafka);
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    this.consumer =
+        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    this.topics = topics;
+    this.delivery = delivery;
+    this.stats = stats;
+  }
+
+  /**
+   * Delivers until {@link #stop()}, or, when {@code idle} is set, until no record arrived for that
+   * long and every assigned partition is read to its last stable offset. Everything taken is then
+   * made durable and committed.
+   */
+  public void run(Duration idle) throws InterruptedException {
+    consumer.subscribe(topics, new Rebalance());
+    long lastRecord = System.nanoTime();
+    try {
+      while (!stopped) {
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+        if (!records.isEmpty()) {
+          stats.records.add(records.count());
+          commit(delivery.accept(records));
+          lastRecord = System.nanoTime();
+        }
+        commit(delivery.tick());
+        if (idle != null
+            && !consumer.assignment().isEmpty()
+            && System.nanoTime() - lastRecord >= idle.toNanos()
+            && caughtUp()) {
+          break;
+        }
+      }
+    } catch (WakeupException stopping) {
+      // stop() during poll
+    }
+    commit(delivery.flush(consumer.assignment()));
+  }
+
+  private boolean caughtUp() {
+    Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+    return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+  }
+
+  private void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    if (!offsets.isEmpty()) {
+      consumer.commitSync(offsets);
+    }
+  }
+
+  /** Ends {@link #run} after the current delivery; callable from any thread. */
+  public void stop() {
+    stopped = true;
+    consumer.wakeup();
+  }
+
+  /** Leaves the group. Call after {@link #run} returned, on its thread. */
+  public void close() {
+    consumer.close();
+  }
+
+  private final class Rebalance implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      try {
+        commit(delivery.flush(partitions));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        log.warn(
+            "Interrupted while flushing {}: they resume from their committed offsets", partitions);
+      }
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      if (!partitions.isEmpty()) {
+        log.info("Sink owns {}", partitions);
+        delivery.assigned(consumer, partitions);
+      }
+    }
+  }
+}

@@ -1,0 +1,190 @@
+package io.dirpipe.sink.loganalytics;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.dirpipe.schemas.Change;
+import io.dirpipe.schemas.Collection;
+import io.dirpipe.schemas.MembershipChange;
+import io.dirpipe.schemas.MembershipKey;
+import io.dirpipe.schemas.ObjectKey;
+import io.dirpipe.schemas.RunEvent;
+import io.dirpipe.schemas.Topic;
+import io.dirpipe.schemas.Topics;
+import io.dirpipe.schemas.serde.PlainJson;
+import io.dirpipe.sink.SinkConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Kafka records as Log Analytics rows (JSON objects of the custom tables' columns), rendered once
+ * to bytes. Each row carries {@code EventId} = topic/partition/offset, so a row delivered twice (a
+ * crash between the 204 and the offset commit) can be told apart in KQL.
+ */
+final class LogRows {
+  /** A rendered row, its stream, and the record it came from. */
+  record Row(String stream, byte[] json, ConsumerRecord<byte[], byte[]> source) {}
+
+  /** A record that can never become a row. */
+  static final class Undeliverable extends Exception {
+    Undeliverable(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  private interface Renderer {
+    void render(JsonGenerator g, byte[] key, byte[] value, String topic) throws Exception;
+  }
+
+  private record Route(String stream, Renderer renderer) {}
+
+  private static final JsonFactory JSON = new JsonFactory();
+  private final Map<String, Route> routes = new HashMap<>();
+  private final List<Topic<?, ?>> inputs = new java.util.ArrayList<>();
+
+  LogRows(Topics topics, SinkConfig config) {
+    List<String> sources = config.getList(SinkConfig.LOGS_SOURCES);
+    if (sources.contains("changes")) {
+      for (Collection<?> c : config.collections()) {
+        if (c.isObjectCollection()) {
+          Topic<ObjectKey, Change> t = topics.changes(c);
+          inputs.add(t);
+          routes.put(
+              t.name(),
+              new Route(
+                  config.getString(SinkConfig.LOGS_STREAM_CHANGES),
+                  (g, k, v, name) ->
+                      change(
+                          g,
+                          t.keySerde().deserializer().deserialize(name, k),
+                          t.valueSerde().deserializer().deserialize(name, v))));
+        }
+      }
+    }
+    if (sources.contains("memberships")) {
+      Topic<MembershipKey, MembershipChange> t = topics.memberships();
+      inputs.add(t);
+      routes.put(
+          t.name(),
+          new Route(
+              config.getString(SinkConfig.LOGS_STREAM_MEMBERSHIPS),
+              (g, k, v, name) ->
+                  membership(g, t.valueSerde().deserializer().deserialize(name, v))));
+    }
+    if (sources.contains("runs")) {
+      Topic<String, RunEvent> t = topics.runs();
+      inputs.add(t);
+      routes.put(
+          t.name(),
+          new Route(
+              config.getString(SinkConfig.LOGS_STREAM_RUNS),
+              (g, k, v, name) -> run(g, t.valueSerde().deserializer().deserialize(name, v))));
+    }
+  }
+
+  /** The topics these rows come from. */
+  List<Topic<?, ?>> topics() {
+    return List.copyOf(inputs);
+  }
+
+  /**
+   * The row of a record, or null for a tombstone (nothing to send).
+   *
+   * @throws Undeliverable when the record cannot be decoded
+   */
+  Row of(ConsumerRecord<byte[], byte[]> r) throws Undeliverable {
+    if (r.value() == null) {
+      return null;
+    }
+    Route route = routes.get(r.topic());
+    ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeStartObject();
+      route.renderer().render(g, r.key(), r.value(), r.topic());
+      g.writeStringField("EventId", r.topic() + "/" + r.partition() + "/" + r.offset());
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (Exception e) {
+      throw new Undeliverable(
+          "cannot decode the record of "
+              + r.topic()
+              + " partition "
+              + r.partition()
+              + " offset "
+              + r.offset()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+    return new Row(route.stream(), out.toByteArray(), r);
+  }
+
+  private static void change(JsonGenerator g, ObjectKey key, Change c) throws IOException {
+    g.writeStringField("TimeGenerated", c.getTs().toString());
+    g.writeStringField("TenantId", key.getTenantId());
+    g.writeStringField("Collection", c.getSource().getCollection());
+    g.writeStringField("ObjectId", key.getObjectId());
+    g.writeStringField("Operation", c.getOp().name());
+    g.writeArrayFieldStart("ChangedFields");
+    for (String f : c.getChangedFields()) {
+      g.writeString(f);
+    }
+    g.writeEndArray();
+    g.writeStringField(
+        "DeleteReason", c.getDeleteReason() == null ? null : c.getDeleteReason().name());
+    g.writeStringField("RunId", c.getSource().getRunId());
+    g.writeStringField("Mode", c.getSource().getMode().name());
+    g.writeStringField("ObservedAt", c.getSource().getObservedAt().toString());
+    object(g, "Before", (SpecificRecord) c.getBefore());
+    object(g, "After", (SpecificRecord) c.getAfter());
+  }
+
+  private static void object(JsonGenerator g, String field, SpecificRecord o) throws IOException {
+    g.writeFieldName(field);
+    if (o == null) {
+      g.writeNull();
+    } else {
+      PlainJson.write(g, o, o.getSchema());
+    }
+  }
+
+  private static void membership(JsonGenerator g, MembershipChange m) throws IOException {
+    g.writeStringField("TimeGenerated", m.getTs().toString());
+    g.writeStringField("TenantId", m.getTenantId());
+    g.writeStringField("GroupId", m.getGroupId());
+    g.writeStringField("MemberId", m.getMemberId());
+    g.writeStringField("MemberType", m.getMemberType());
+    g.writeStringField("Operation", m.getOp().name());
+    g.writeStringField("RunId", m.getSource().getRunId());
+    g.writeStringField("Mode", m.getSource().getMode().name());
+  }
+
+  private static void run(JsonGenerator g, RunEvent e) throws IOException {
+    g.writeStringField("TimeGenerated", e.getAt().toString());
+    g.writeStringField("RunId", e.getRunId());
+    g.writeStringField("TenantId", e.getTenantId());
+    g.writeStringField("Collection", e.getCollection());
+    g.writeStringField("Mode", e.getMode().name());
+    g.writeStringField("EventType", e.getType().name());
+    g.writeStringField("StartedAt", instant(e.getStartedAt()));
+    g.writeNumberField("Records", e.getRecords());
+    g.writeNumberField("Removed", e.getRemoved());
+    g.writeNumberField("Pages", e.getPages());
+    g.writeNumberField("Requests", e.getRequests());
+    g.writeNumberField("Throttled", e.getThrottled());
+    g.writeNumberField("ResourceUnits", e.getResourceUnits());
+    g.writeStringField("Digest", e.getDigest());
+    g.writeStringField("Error", e.getError());
+  }
+
+  private static String instant(Instant i) {
+    return i == null ? null : i.toString();
+  }
+}
