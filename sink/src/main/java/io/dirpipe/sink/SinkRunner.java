@@ -3,8 +3,10 @@ package io.dirpipe.sink;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -101,9 +103,34 @@ public final class SinkRunner {
     commit(delivery.flush(consumer.assignment()));
   }
 
+  /**
+   * True when every partition of the inputs is read to its last stable offset: ours by position,
+   * the others (still held by another member, e.g. a killed one until its session times out) by the
+   * group's committed offset.
+   */
   private boolean caughtUp() {
-    Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
-    return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+    Set<TopicPartition> all = new HashSet<>();
+    for (String t : topics) {
+      consumer.partitionsFor(t).forEach(p -> all.add(new TopicPartition(t, p.partition())));
+    }
+    Set<TopicPartition> mine = consumer.assignment();
+    Set<TopicPartition> others = new HashSet<>(all);
+    others.removeAll(mine);
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        others.isEmpty() ? Map.of() : consumer.committed(others);
+    for (var e : consumer.endOffsets(all).entrySet()) {
+      long at;
+      if (mine.contains(e.getKey())) {
+        at = consumer.position(e.getKey());
+      } else {
+        OffsetAndMetadata c = committed.get(e.getKey());
+        at = c == null ? 0 : c.offset();
+      }
+      if (at < e.getValue()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {

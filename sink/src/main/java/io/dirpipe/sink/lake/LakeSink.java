@@ -181,6 +181,16 @@ public final class LakeSink implements SinkRunner.Delivery {
       try {
         for (String path : store.list(rows.dataset() + "/")) {
           var range = LakeFiles.range(path, tp.topic(), tp.partition());
+          if (range.isPresent()
+              && range.get().first() < committed
+              && range.get().last() >= committed) {
+            log.warn(
+                "{} holds offsets from {} on, which {} reads again: was the group's offset moved back?"
+                    + " Those records will be in the lake twice",
+                path,
+                committed,
+                tp);
+          }
           if (range.isPresent() && range.get().first() >= committed) {
             log.info(
                 "Removing {}: written after offset {} of {} was committed, it is written again",
