@@ -2,6 +2,7 @@ package io.dirpipe.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dirpipe.bench.ExtractBench;
+import io.dirpipe.bench.SinkBench;
 import io.dirpipe.bench.TransformBench;
 import io.dirpipe.sandbox.bench.PageServingBench;
 import java.io.PrintWriter;
@@ -27,7 +28,8 @@ import picocli.CommandLine.Spec;
       "Scenarios: sandbox (Graph pages of 999 users with $select served by the sandbox; baseline: the same"
           + " HTTP stack serving one static page); extract (extraction beside the naive Graph SDK +"
           + " producer baseline and the limits); transform (change detection on a large snapshot beside"
-          + " the raw read limit, and delta-to-inventory latency)."
+          + " the raw read limit, and delta-to-inventory latency); sink (change events into the lake and into"
+          + " Log Analytics, beside the read limit and the naive client use)."
     })
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -36,7 +38,7 @@ final class BenchCommand implements Callable<Integer> {
       index = "0",
       defaultValue = "sandbox",
       paramLabel = "SCENARIO",
-      description = "sandbox, extract or transform (default: ${DEFAULT-VALUE})")
+      description = "sandbox, extract, transform or sink (default: ${DEFAULT-VALUE})")
   String scenario;
 
   @Option(
@@ -78,6 +80,49 @@ final class BenchCommand implements Callable<Integer> {
       description =
           "transform: how long the latency scenario changes users, one every 0.5 s (default: ${DEFAULT-VALUE}).")
   int latencySeconds;
+
+  @Option(
+      names = "--events",
+      paramLabel = "N",
+      defaultValue = "200000",
+      description = "sink: change events delivered (default: ${DEFAULT-VALUE}).")
+  int events;
+
+  private Integer sink() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    try (SinkBench bench = new SinkBench()) {
+      List<SinkBench.Figure> lake = bench.lake(events);
+      List<SinkBench.Figure> logs = bench.logAnalytics(events);
+      if (json) {
+        out.println(
+            new ObjectMapper().writeValueAsString(Map.of("lake", lake, "logAnalytics", logs)));
+        return Main.OK;
+      }
+      out.printf(
+          Locale.ROOT,
+          "sink, %d change events (UPDATE of a user, before and after), %d cores%n",
+          events,
+          Runtime.getRuntime().availableProcessors());
+      for (SinkBench.Figure f : lake) {
+        out.printf(
+            Locale.ROOT, "  %-72s %9.0f rows/s  (%.1f s)%n", f.what(), f.perSecond(), f.seconds());
+      }
+      out.printf(
+          Locale.ROOT,
+          "  lake target >= 50,000 rows/s: %s%n",
+          lake.get(1).perSecond() >= 50_000 ? "met" : "NOT met");
+      for (SinkBench.Figure f : logs) {
+        out.printf(
+            Locale.ROOT, "  %-72s %9.0f rows/s  (%.1f s)%n", f.what(), f.perSecond(), f.seconds());
+      }
+      out.printf(
+          Locale.ROOT,
+          "  Log Analytics target >= 20,000 rows/s: %s (%.1fx the baseline)%n",
+          logs.get(1).perSecond() >= 20_000 ? "met" : "NOT met",
+          logs.get(1).perSecond() / logs.get(0).perSecond());
+      return Main.OK;
+    }
+  }
 
   private Integer transform() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -195,10 +240,13 @@ final class BenchCommand implements Callable<Integer> {
     if (scenario.equals("transform")) {
       return transform();
     }
+    if (scenario.equals("sink")) {
+      return sink();
+    }
     if (!scenario.equals("sandbox")) {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(),
-          "Unknown scenario '" + scenario + "': use sandbox, extract or transform.");
+          "Unknown scenario '" + scenario + "': use sandbox, extract, transform or sink.");
     }
     PageServingBench.Result r = new PageServingBench().run(users);
     PrintWriter out = spec.commandLine().getOut();

@@ -18,11 +18,23 @@ final class LakeRows<K extends SpecificRecord, V extends SpecificRecord> {
   private final String dataset;
   private final Schema schema;
 
-  LakeRows(Topic<K, V> topic, String dataset, Class<K> keyClass, Class<V> valueClass) {
+  /**
+   * @param entity the one entity type the topic's values carry (their unions of every entity are
+   *     narrowed to it: columns of one type, not of seven), or null to keep the unions
+   */
+  LakeRows(
+      Topic<K, V> topic,
+      String dataset,
+      Class<K> keyClass,
+      Class<V> valueClass,
+      Class<? extends SpecificRecord> entity) {
     this.topic = topic;
     this.dataset = dataset;
     Schema key = SpecificData.get().getSchema(keyClass);
     Schema value = SpecificData.get().getSchema(valueClass);
+    if (entity != null) {
+      value = narrow(value, SpecificData.get().getSchema(entity));
+    }
     this.schema =
         SchemaBuilder.record("LakeRow")
             .namespace("io.dirpipe.lake")
@@ -42,6 +54,22 @@ final class LakeRows<K extends SpecificRecord, V extends SpecificRecord> {
             .type(Schema.createUnion(List.of(Schema.create(Schema.Type.NULL), value)))
             .withDefault(null)
             .endRecord();
+  }
+
+  /** The record schema with each union that holds {@code entity} reduced to [null, entity]. */
+  static Schema narrow(Schema record, Schema entity) {
+    List<Schema.Field> fields = new java.util.ArrayList<>();
+    for (Schema.Field f : record.getFields()) {
+      Schema s = f.schema();
+      boolean holdsEntity =
+          s.getType() == Schema.Type.UNION
+              && s.getTypes().stream().anyMatch(b -> b.getFullName().equals(entity.getFullName()));
+      fields.add(
+          new Schema.Field(
+              f, holdsEntity ? Schema.createUnion(Schema.create(Schema.Type.NULL), entity) : s));
+    }
+    return Schema.createRecord(
+        record.getName(), record.getDoc(), record.getNamespace(), false, fields);
   }
 
   Topic<K, V> topic() {

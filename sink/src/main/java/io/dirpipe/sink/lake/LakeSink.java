@@ -75,7 +75,8 @@ public final class LakeSink implements SinkRunner.Delivery {
                 topics.raw(c),
                 dataset(topics.raw(c).name(), prefix),
                 io.dirpipe.schemas.ObjectKey.class,
-                io.dirpipe.schemas.Observation.class));
+                io.dirpipe.schemas.Observation.class,
+                c.entityClass()));
       }
       if (datasets.contains("changes") && c.isObjectCollection()) {
         add(
@@ -83,7 +84,8 @@ public final class LakeSink implements SinkRunner.Delivery {
                 topics.changes(c),
                 dataset(topics.changes(c).name(), prefix),
                 io.dirpipe.schemas.ObjectKey.class,
-                io.dirpipe.schemas.Change.class));
+                io.dirpipe.schemas.Change.class,
+                c.entityClass()));
       }
     }
     if (datasets.contains("memberships")) {
@@ -92,7 +94,8 @@ public final class LakeSink implements SinkRunner.Delivery {
               topics.memberships(),
               dataset(topics.memberships().name(), prefix),
               io.dirpipe.schemas.MembershipKey.class,
-              io.dirpipe.schemas.MembershipChange.class));
+              io.dirpipe.schemas.MembershipChange.class,
+              null));
     }
     this.snapshots =
         datasets.contains("inventory")
