@@ -154,6 +154,44 @@ class LakeSinkIT {
     assertExactlyOnce();
   }
 
+  @Test
+  void theInventoryDatasetIsAFullSnapshotPerTenant() throws Exception {
+    Topic<ObjectKey, User> inventory = topics.inventory(Collection.USERS);
+    TopicSetup.ensure(kafka, List.of(inventory), 3);
+    try (KafkaProducer<ObjectKey, User> p =
+        new KafkaProducer<>(
+            kafka, inventory.keySerde().serializer(), inventory.valueSerde().serializer())) {
+      for (int i = 0; i < 100; i++) {
+        String id = "u" + i;
+        p.send(
+            new ProducerRecord<>(
+                inventory.name(),
+                new ObjectKey(TENANT, id),
+                User.newBuilder().setId(id).setDisplayName("v1").build()));
+      }
+      p.send(
+          new ProducerRecord<>(
+              inventory.name(),
+              new ObjectKey(TENANT, "u1"),
+              User.newBuilder().setId("u1").setDisplayName("v2").build()));
+      p.send(new ProducerRecord<>(inventory.name(), new ObjectKey(TENANT, "u2"), null));
+    }
+    env.put("DIRPIPE_LAKE_DATASETS", "inventory");
+    assertThat(sink()).isZero();
+    List<Path> snapshots = parquetFiles();
+    assertThat(snapshots).hasSize(1);
+    assertThat(snapshots.get(0).toString())
+        .contains("/inventory.users/tenant=" + TENANT + "/date=")
+        .contains("/snapshot-");
+    List<GenericRecord> rows = ParquetFiles.read(snapshots.get(0));
+    assertThat(rows).hasSize(99);
+    assertThat(
+            rows.stream()
+                .filter(r -> r.get("id").toString().equals("u1"))
+                .map(r -> r.get("displayName").toString()))
+        .containsExactly("v2");
+  }
+
   private int sink() {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();

@@ -79,11 +79,19 @@ public final class SinkRunner {
    * made durable and committed.
    */
   public void run(Duration idle) throws InterruptedException {
-    consumer.subscribe(topics, new Rebalance());
+    if (!topics.isEmpty()) {
+      consumer.subscribe(topics, new Rebalance());
+    }
     long lastRecord = System.nanoTime();
     try {
       while (!stopped) {
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+        ConsumerRecords<byte[], byte[]> records;
+        if (topics.isEmpty()) { // only time-driven work (e.g. inventory snapshots)
+          Thread.sleep(POLL.toMillis());
+          records = ConsumerRecords.empty();
+        } else {
+          records = consumer.poll(POLL);
+        }
         if (!records.isEmpty()) {
           stats.records.add(records.count());
           commit(delivery.accept(records));
@@ -91,7 +99,7 @@ public final class SinkRunner {
         }
         commit(delivery.tick());
         if (idle != null
-            && !consumer.assignment().isEmpty()
+            && (topics.isEmpty() || !consumer.assignment().isEmpty())
             && System.nanoTime() - lastRecord >= idle.toNanos()
             && caughtUp()) {
           break;
