@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         "Extracts a Microsoft Entra ID directory through Microsoft Graph into Kafka and turns it into"
             + " change events, a live inventory, Log Analytics rows and a data lake.",
     subcommands = {
+      DemoCommand.class,
       SandboxCommand.class,
       KafkaCommand.class,
       ConfigCommand.class,

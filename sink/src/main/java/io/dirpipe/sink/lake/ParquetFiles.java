@@ -13,6 +13,7 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.parquet.avro.AvroParquetReader;
 import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.ParquetWriter;
@@ -59,6 +60,13 @@ public final class ParquetFiles {
       }
     }
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** The number of records in a file, from its footer. */
+  public static long count(Path file) throws IOException {
+    try (ParquetFileReader r = ParquetFileReader.open(new LocalInputFile(file))) {
+      return r.getRecordCount();
+    }
   }
 
   /** Every record of a file, in order. */

@@ -2,6 +2,7 @@ package io.dirpipe.transformer.audit;
 
 import io.dirpipe.schemas.Collection;
 import io.dirpipe.schemas.Mode;
+import io.dirpipe.schemas.Observation;
 import io.dirpipe.schemas.ObservationKind;
 import io.dirpipe.schemas.RunDigest;
 import io.dirpipe.schemas.RunEvent;
@@ -13,6 +14,8 @@ import io.dirpipe.schemas.serde.ContentHash;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,10 +23,12 @@ import java.util.TreeSet;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * Proves a run complete: recomputes its record counts and digest from the raw topic ({@code
- * read_committed}) and compares them with its RunCompleted event. On a difference it names the
- * evidence it can find: ids observed more than once, and, for a FULL run, ids the previous FULL run
- * of the same tenant and collection observed that this run has not (missing, or deleted since).
+ * Proves runs complete: recomputes each run's record counts and digest from the raw topics ({@code
+ * read_committed}) and compares them with its RunCompleted event. A groups DELTA run that carried
+ * {@code members@delta} wrote membership observations too: they are in its counts and digest, so
+ * {@code raw.groupMembers} is read for it as well. On a difference it names the evidence it can
+ * find: ids observed more than once, and, for a FULL run, ids the previous FULL run of the same
+ * tenant and collection observed that this run has not (missing, or deleted since).
  */
 public final class RunVerifier {
   private RunVerifier() {}
@@ -53,6 +58,16 @@ public final class RunVerifier {
    * @throws IllegalArgumentException when the runs topic has no COMPLETED event of {@code runId}
    */
   public static Result verify(Map<String, Object> kafka, Topics topics, String runId) {
+    return verifyAll(kafka, topics, List.of(runId)).get(0);
+  }
+
+  /**
+   * Verifies several runs, reading the runs topic and each raw topic once.
+   *
+   * @throws IllegalArgumentException naming a run with no COMPLETED event
+   */
+  public static List<Result> verifyAll(
+      Map<String, Object> kafka, Topics topics, java.util.Collection<String> runIds) {
     List<RunEvent> completed = new ArrayList<>();
     TopicReader.readAll(
         kafka,
@@ -62,75 +77,116 @@ public final class RunVerifier {
             completed.add(r.value());
           }
         });
-    RunEvent run =
-        completed.stream()
-            .filter(e -> e.getRunId().equals(runId))
-            .findFirst()
-            .orElseThrow(
-                () ->
-                    new IllegalArgumentException(
-                        "Run '"
-                            + runId
-                            + "' has no COMPLETED event in "
-                            + topics.runs().name()
-                            + ": check the id (dirpipe extract --json prints it) and the topic prefix"));
-    String previous = previousFullRun(completed, run);
-    Collection<?> collection = Collection.of(run.getCollection());
-
-    RunDigest digest = new RunDigest();
-    Map<String, Integer> seen = new HashMap<>();
-    Set<String> previousIds = new HashSet<>();
-    long[] counts = new long[2];
-    TopicReader.readAll(
-        kafka,
-        topics.raw(collection),
-        r -> {
-          var o = r.value();
-          if (o == null
-              || o.getKind() == ObservationKind.RUN_END
-              || !o.getTenantId().equals(run.getTenantId())) {
-            return;
-          }
-          String id = termId(o.getObjectId(), o.getPayload());
-          if (o.getRunId().equals(runId)) {
-            if (o.getKind() == ObservationKind.OBSERVED) {
-              digest.add(id, ContentHash.of((SpecificRecord) o.getPayload()));
-              counts[0]++;
-            } else {
-              digest.add(id, ContentHash.removed(o.getRemovedReason().name()));
-              counts[1]++;
+    Map<String, Tally> tallies = new LinkedHashMap<>();
+    Map<String, Set<String>> previousIds = new HashMap<>();
+    Set<Collection<?>> rawTopics = new LinkedHashSet<>();
+    for (String runId : runIds) {
+      RunEvent run =
+          completed.stream()
+              .filter(e -> e.getRunId().equals(runId))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "Run '"
+                              + runId
+                              + "' has no COMPLETED event in "
+                              + topics.runs().name()
+                              + ": check the id (dirpipe extract --json prints it) and the topic"
+                              + " prefix"));
+      Tally t = new Tally(run, previousFullRun(completed, run));
+      tallies.put(runId, t);
+      if (t.previous != null) {
+        previousIds.put(t.previous, new HashSet<>());
+      }
+      Collection<?> c = Collection.of(run.getCollection());
+      rawTopics.add(c);
+      if (c == Collection.GROUPS) {
+        rawTopics.add(Collection.GROUP_MEMBERS); // members@delta of a groups run
+      }
+    }
+    for (Collection<?> c : rawTopics) {
+      TopicReader.readAll(
+          kafka,
+          topics.raw(c),
+          r -> {
+            Observation o = r.value();
+            if (o == null || o.getKind() == ObservationKind.RUN_END) {
+              return;
             }
-            seen.merge(id, 1, Integer::sum);
-          } else if (o.getRunId().equals(previous) && o.getKind() == ObservationKind.OBSERVED) {
-            previousIds.add(id);
-          }
-        });
-    List<String> duplicates =
-        seen.entrySet().stream()
-            .filter(e -> e.getValue() > 1)
-            .map(Map.Entry::getKey)
-            .sorted()
-            .toList();
-    Set<String> missing = new TreeSet<>(previousIds);
-    missing.removeAll(seen.keySet());
-    return new Result(
-        runId,
-        run.getTenantId(),
-        run.getCollection(),
-        run.getMode().name(),
-        run.getRecords(),
-        counts[0],
-        run.getRemoved(),
-        counts[1],
-        run.getDigest() == null ? "" : run.getDigest(),
-        digest.hex(),
-        duplicates,
-        List.copyOf(missing));
+            Tally t = tallies.get(o.getRunId());
+            if (t != null && o.getTenantId().equals(t.run.getTenantId())) {
+              t.add(o);
+            }
+            Set<String> previous = previousIds.get(o.getRunId());
+            if (previous != null && o.getKind() == ObservationKind.OBSERVED) {
+              previous.add(termId(o));
+            }
+          });
+    }
+    List<Result> results = new ArrayList<>();
+    for (Tally t : tallies.values()) {
+      results.add(t.result(previousIds.getOrDefault(t.previous, Set.of())));
+    }
+    return results;
+  }
+
+  /** Counts and digest of one run as the topic has it. */
+  private static final class Tally {
+    final RunEvent run;
+    final String previous;
+    final RunDigest digest = new RunDigest();
+    final Map<String, Integer> seen = new HashMap<>();
+    long observed;
+    long removed;
+
+    Tally(RunEvent run, String previous) {
+      this.run = run;
+      this.previous = previous;
+    }
+
+    void add(Observation o) {
+      String id = termId(o);
+      if (o.getKind() == ObservationKind.OBSERVED) {
+        digest.add(id, ContentHash.of((SpecificRecord) o.getPayload()));
+        observed++;
+      } else {
+        digest.add(id, ContentHash.removed(o.getRemovedReason().name()));
+        removed++;
+      }
+      seen.merge(id, 1, Integer::sum);
+    }
+
+    Result result(Set<String> previousIds) {
+      List<String> duplicates =
+          seen.entrySet().stream()
+              .filter(e -> e.getValue() > 1)
+              .map(Map.Entry::getKey)
+              .sorted()
+              .toList();
+      Set<String> missing = new TreeSet<>(previousIds);
+      missing.removeAll(seen.keySet());
+      return new Result(
+          run.getRunId(),
+          run.getTenantId(),
+          run.getCollection(),
+          run.getMode().name(),
+          run.getRecords(),
+          observed,
+          run.getRemoved(),
+          removed,
+          run.getDigest() == null ? "" : run.getDigest(),
+          digest.hex(),
+          duplicates,
+          List.copyOf(missing));
+    }
   }
 
   /** The digest's id of a record: the object id, or group/member for a membership edge. */
-  private static String termId(String objectId, Object payload) {
-    return payload instanceof Member m ? m.getGroupId() + "/" + m.getMemberId() : objectId;
+  private static String termId(Observation o) {
+    return o.getPayload() instanceof Member m
+        ? m.getGroupId() + "/" + m.getMemberId()
+        : o.getObjectId();
   }
 
   /** The FULL run of the same tenant and collection completed last before this one, or null. */

@@ -1,0 +1,303 @@
+package io.dirpipe.cli.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dirpipe.sandbox.Sandbox;
+import io.dirpipe.sandbox.kafka.LocalKafka;
+import io.dirpipe.sandbox.tenant.Kind;
+import io.dirpipe.sandbox.tenant.Mutator;
+import io.dirpipe.sandbox.tenant.Tenant;
+import io.dirpipe.schemas.Collection;
+import io.dirpipe.schemas.RunEventType;
+import io.dirpipe.schemas.TopicReader;
+import io.dirpipe.schemas.Topics;
+import io.dirpipe.sink.lake.ParquetFiles;
+import io.dirpipe.transformer.audit.RunVerifier;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * The whole mission on this machine: an emulated tenant and a local broker in this process, the
+ * pipeline roles as child processes configured by the sandbox's environment (its managed-identity
+ * endpoint, Graph, Logs Ingestion), and a story — a FULL extraction, a burst of changes, a DELTA
+ * run, the transformer and both sinks draining — whose counts must agree at every stage.
+ */
+public final class Demo {
+  static final String PREFIX = "demo.";
+
+  /** What the story does with the tenant: sizes and where it keeps its data. */
+  public record Options(int users, int groups, Path dataDir) {}
+
+  private final Options options;
+  private final PrintWriter progress;
+  private final Summary summary = new Summary();
+
+  public Demo(Options options, PrintWriter progress) {
+    this.options = options;
+    this.progress = progress;
+  }
+
+  /** Runs the story; the summary says whether every count agreed. */
+  public Summary run() throws Exception {
+    long t0 = System.nanoTime();
+    Path data = options.dataDir();
+    Files.createDirectories(data);
+    Tenant.Spec spec = Tenant.Spec.forUsers(42, options.users());
+    spec =
+        new Tenant.Spec(
+            spec.seed(), spec.users(), options.groups(), spec.devices(), spec.applications());
+    try (LocalKafka kafka = LocalKafka.start(data.resolve("kafka"));
+        Sandbox sandbox =
+            Sandbox.start(new Sandbox.Options(0, 0, spec, List.of("Directory.Read.All"), null))) {
+      step(
+          "sandbox tenant %s: %d users, %d groups, %d devices, %d apps; broker %s",
+          sandbox.tenant().tenantId(),
+          spec.users(),
+          spec.groups(),
+          spec.devices(),
+          spec.applications(),
+          kafka.bootstrapServers());
+      Map<String, String> env = new LinkedHashMap<>(sandbox.environment()); // managed identity
+      env.put("DIRPIPE_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+      env.put("DIRPIPE_TOPICS_PREFIX", PREFIX);
+      env.put("DIRPIPE_TRANSFORM_STATE_DIR", data.resolve("state").toString());
+      env.put("DIRPIPE_LAKE_ROOT", data.resolve("lake").toString());
+      env.put("DIRPIPE_LAKE_INVENTORY_INTERVAL", "3600000");
+      ChildProcesses roles = new ChildProcesses(env, data.resolve("logs"));
+      Map<String, Object> k = Map.of("bootstrap.servers", kafka.bootstrapServers());
+      Topics topics = new Topics(PREFIX);
+
+      Map<String, Long> before = liveCounts(sandbox);
+      JsonNode full =
+          stage(
+              "extract FULL, every collection",
+              () -> roles.run("extract-full", "extract", "--mode", "full", "--json"));
+      summary.addRuns(full);
+      stage(
+          "extract DELTA (first: syncs and stores the delta links)",
+          () -> roles.run("extract-delta-sync", "extract", "--mode", "delta", "--json"));
+      Mutations mutations =
+          stage(
+              "changes in the tenant (Graph writes)",
+              () -> Mutations.apply(new Mutator(sandbox.tenant()), options.users()));
+      step("  %s", mutations.describe());
+      JsonNode delta =
+          stage(
+              "extract DELTA: just the changes",
+              () -> roles.run("extract-delta", "extract", "--mode", "delta", "--json"));
+      summary.addRuns(delta);
+      JsonNode transform =
+          stage(
+              "transform until idle",
+              () -> roles.run("transform", "transform", "--until-idle", "3s", "--json"));
+      JsonNode[] sinks =
+          stage(
+              "sinks until idle: Log Analytics and the lake, side by side",
+              () -> {
+                Process la =
+                    roles.start(
+                        "sink-loganalytics",
+                        "sink",
+                        "loganalytics",
+                        "--until-idle",
+                        "3s",
+                        "--json");
+                Process lake =
+                    roles.start("sink-lake", "sink", "lake", "--until-idle", "3s", "--json");
+                return new JsonNode[] {
+                  roles.await("sink-loganalytics", la), roles.await("sink-lake", lake)
+                };
+              });
+      stage(
+          "verify every run from the topics",
+          () -> {
+            verifyRuns(k, topics);
+            return null;
+          });
+      count(k, topics, sandbox, before, mutations, transform, sinks, data.resolve("lake"));
+    }
+    summary.seconds = (System.nanoTime() - t0) / 1e9;
+    return summary;
+  }
+
+  private void verifyRuns(Map<String, Object> kafka, Topics topics) {
+    List<String> runs = new ArrayList<>();
+    TopicReader.readAll(
+        kafka,
+        topics.runs(),
+        r -> {
+          if (r.value().getType() == RunEventType.COMPLETED) {
+            runs.add(r.value().getRunId());
+          }
+        });
+    boolean all = !runs.isEmpty();
+    for (RunVerifier.Result r : RunVerifier.verifyAll(kafka, topics, runs)) {
+      if (!r.ok()) {
+        all = false;
+        step(
+            "  run %s NOT verified: records %d/%d, removed %d/%d, digest %s vs %s",
+            r.runId(),
+            r.actualRecords(),
+            r.expectedRecords(),
+            r.actualRemoved(),
+            r.expectedRemoved(),
+            r.actualDigest(),
+            r.expectedDigest());
+      }
+    }
+    summary.verified = all;
+    summary.verifiedRuns = runs.size();
+    step("  %d runs, %s", runs.size(), all ? "all verified" : "NOT all verified");
+  }
+
+  private void count(
+      Map<String, Object> kafka,
+      Topics topics,
+      Sandbox sandbox,
+      Map<String, Long> before,
+      Mutations mutations,
+      JsonNode transform,
+      JsonNode[] sinks,
+      Path lake)
+      throws IOException {
+    Map<String, Long> after = liveCounts(sandbox);
+    for (Collection<?> c : Collection.all()) {
+      if (!c.isObjectCollection()) {
+        continue;
+      }
+      long[] inventory = {0};
+      Map<Object, Boolean> live = new HashMap<>();
+      TopicReader.readAll(kafka, topics.inventory(c), r -> live.put(r.key(), r.value() != null));
+      inventory[0] = live.values().stream().filter(v -> v).count();
+      summary.inventory.put(c.name(), inventory[0]);
+      summary.check(
+          c.name() + ": extracted = tenant", summary.extracted.get(c.name()), before.get(c.name()));
+      summary.check(
+          c.name() + ": inventory = tenant after changes", inventory[0], after.get(c.name()));
+      TopicReader.readAll(
+          kafka,
+          topics.changes(c),
+          r -> summary.changes.merge(r.value().getOp().name(), 1L, Long::sum));
+    }
+    TopicReader.readAll(
+        kafka,
+        topics.memberships(),
+        r -> summary.memberships.merge(r.value().getOp().name(), 1L, Long::sum));
+    long[] runEvents = {0};
+    TopicReader.readAll(kafka, topics.runs(), r -> runEvents[0]++);
+    long objects =
+        summary.extracted.entrySet().stream()
+            .filter(e -> !e.getKey().equals("groupMembers"))
+            .mapToLong(Map.Entry::getValue)
+            .sum();
+    summary.check(
+        "CREATE = objects extracted + created",
+        summary.changes.getOrDefault("CREATE", 0L),
+        objects + mutations.creates);
+    summary.check(
+        "UPDATE = updated", summary.changes.getOrDefault("UPDATE", 0L), mutations.updates);
+    summary.check(
+        "DELETE = deleted", summary.changes.getOrDefault("DELETE", 0L), mutations.deletes);
+    summary.check(
+        "ADD = edges extracted + added",
+        summary.memberships.getOrDefault("ADD", 0L),
+        summary.extracted.getOrDefault("groupMembers", 0L) + mutations.edgesAdded);
+    summary.check(
+        "REMOVE = edges removed",
+        summary.memberships.getOrDefault("REMOVE", 0L),
+        mutations.edgesRemoved);
+
+    long changeEvents = summary.changes.values().stream().mapToLong(Long::longValue).sum();
+    long edgeEvents = summary.memberships.values().stream().mapToLong(Long::longValue).sum();
+    Map<String, Long> ingested = sandbox.ingested().counts();
+    summary.logAnalytics.put("changes", ingested.getOrDefault("Custom-DirpipeChanges_CL", 0L));
+    summary.logAnalytics.put(
+        "memberships", ingested.getOrDefault("Custom-DirpipeMemberships_CL", 0L));
+    summary.logAnalytics.put("runs", ingested.getOrDefault("Custom-DirpipeRuns_CL", 0L));
+    summary.logAnalytics.put("retries", sinks[0].path("retries").asLong());
+    summary.logAnalytics.put("deadLettered", sinks[0].path("deadLettered").asLong());
+    summary.check(
+        "Log Analytics change rows = change events",
+        summary.logAnalytics.get("changes"),
+        changeEvents);
+    summary.check(
+        "Log Analytics membership rows = membership events",
+        summary.logAnalytics.get("memberships"),
+        edgeEvents);
+    summary.check(
+        "Log Analytics run rows = run events", summary.logAnalytics.get("runs"), runEvents[0]);
+
+    Map<String, Long> lakeRows = lakeRows(lake);
+    summary.lake.put("files", sinks[1].path("files").asLong());
+    summary.lake.put("rows", sinks[1].path("rows").asLong());
+    summary.lake.put("changeRows", lakeRows.getOrDefault("changes", 0L));
+    summary.lake.put("membershipRows", lakeRows.getOrDefault("memberships", 0L));
+    summary.lake.put("rawRows", lakeRows.getOrDefault("raw", 0L));
+    summary.lake.put("inventoryRows", lakeRows.getOrDefault("inventory", 0L));
+    summary.check("lake change rows = change events", summary.lake.get("changeRows"), changeEvents);
+    summary.check(
+        "lake membership rows = membership events", summary.lake.get("membershipRows"), edgeEvents);
+    summary.throttling.put("throttled", summary.throttled);
+    summary.throttling.put(
+        "sinkRetries", sinks[0].path("retries").asLong() + sinks[1].path("retries").asLong());
+    summary.transform = transform.path("collections");
+  }
+
+  /** Rows per kind of dataset (raw, changes, memberships, inventory), from the files' footers. */
+  private static Map<String, Long> lakeRows(Path lake) throws IOException {
+    Map<String, Long> rows = new TreeMap<>();
+    if (!Files.isDirectory(lake)) {
+      return rows;
+    }
+    try (Stream<Path> files = Files.walk(lake)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        String rel = lake.relativize(f).toString();
+        if (!rel.endsWith(".parquet") || rel.startsWith("_scratch")) {
+          continue;
+        }
+        String dataset = rel.substring(0, rel.indexOf('/'));
+        String kind =
+            dataset.equals("changes.memberships")
+                ? "memberships"
+                : dataset.substring(0, dataset.indexOf('.'));
+        rows.merge(kind, ParquetFiles.count(f), Long::sum);
+      }
+    }
+    return rows;
+  }
+
+  private static Map<String, Long> liveCounts(Sandbox sandbox) {
+    Map<String, Long> counts = new HashMap<>();
+    for (Kind kind : Kind.values()) {
+      counts.put(kind.segment(), (long) sandbox.tenant().store(kind).count());
+    }
+    return counts;
+  }
+
+  private interface Work<T> {
+    T run() throws Exception;
+  }
+
+  private <T> T stage(String name, Work<T> work) throws Exception {
+    step("▶ %s", name);
+    long t0 = System.nanoTime();
+    T result = work.run();
+    double s = (System.nanoTime() - t0) / 1e9;
+    summary.stages.put(name, s);
+    step("  done in %.1f s", s);
+    return result;
+  }
+
+  private void step(String format, Object... args) {
+    progress.printf(java.util.Locale.ROOT, format + "%n", args);
+    progress.flush();
+  }
+}

@@ -1,0 +1,61 @@
+package io.dirpipe.cli.demo;
+
+import io.dirpipe.sandbox.tenant.Mutator;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The burst of changes the demo makes in the tenant, sized from its user count, and what a delta
+ * query must then report: objects created, updated and deleted, and membership edges net of the
+ * burst (an edge added and removed again never was).
+ */
+final class Mutations {
+  long creates;
+  long updates;
+  long deletes;
+  long edgesAdded;
+  long edgesRemoved;
+
+  static Mutations apply(Mutator mutator, int users) {
+    int u = Math.max(2, users / 200);
+    Mutations m = new Mutations();
+    m.add(mutator.apply(new Mutator.Request("users", u, 3 * u, u / 2, 0, 0, 1)));
+    m.add(mutator.apply(new Mutator.Request("groups", 2, Math.max(1, u / 5), 1, 0, 0, 2)));
+    m.add(mutator.apply(new Mutator.Request("devices", 0, u / 2 + 1, 1, 0, 0, 3)));
+    m.add(mutator.apply(new Mutator.Request("applications", 1, 1, 0, 0, 0, 4)));
+    Mutator.Report edges =
+        mutator.apply(new Mutator.Request("groupMembers", 0, 0, 0, u / 2 + 1, u / 4 + 1, 5));
+    Map<String, List<String>> opsByEdge = new LinkedHashMap<>();
+    for (Map<String, Object> e : edges.memberships()) {
+      opsByEdge
+          .computeIfAbsent(e.get("groupId") + "/" + e.get("memberId"), k -> new ArrayList<>())
+          .add((String) e.get("op"));
+    }
+    for (List<String> ops : opsByEdge.values()) {
+      String first = ops.get(0);
+      String last = ops.get(ops.size() - 1);
+      if (first.equals(last)) {
+        if (last.equals("ADD")) {
+          m.edgesAdded++;
+        } else {
+          m.edgesRemoved++;
+        }
+      }
+    }
+    return m;
+  }
+
+  private void add(Mutator.Report r) {
+    creates += r.created().size();
+    updates += r.updated().size();
+    deletes += r.deleted().size();
+  }
+
+  String describe() {
+    return String.format(
+        "%d created, %d updated, %d deleted; membership edges: %d added, %d removed",
+        creates, updates, deletes, edgesAdded, edgesRemoved);
+  }
+}

@@ -1,0 +1,52 @@
+package io.dirpipe.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code dirpipe demo --json} as the README runs it, at a smaller size: every count agrees. */
+class DemoIT {
+  @TempDir Path dir;
+
+  @Test
+  void theWholePipelineAgreesWithItself() throws Exception {
+    Path data = dir.resolve("demo-data");
+    Process demo =
+        PackagedDirpipe.command(
+                Map.of(), "demo", "--users", "2000", "--json", "--data-dir", data.toString())
+            .redirectError(dir.resolve("demo.log").toFile())
+            .start();
+    assertThat(demo.waitFor(5, TimeUnit.MINUTES)).as("finished").isTrue();
+    String out = new String(demo.getInputStream().readAllBytes());
+    assertThat(demo.exitValue()).as(out + Files.readString(dir.resolve("demo.log"))).isZero();
+    JsonNode summary = new ObjectMapper().readTree(out);
+
+    assertThat(summary.path("ok").asBoolean()).as(summary.path("checks").toString()).isTrue();
+    assertThat(summary.path("verified").asBoolean()).isTrue();
+    assertThat(summary.path("extracted").path("users").asLong()).isEqualTo(2000);
+    assertThat(summary.path("extracted").path("groupMembers").asLong()).isPositive();
+    assertThat(summary.path("changes").path("UPDATE").asLong()).isPositive();
+    assertThat(summary.path("changes").path("DELETE").asLong()).isPositive();
+    long changeEvents = 0;
+    for (JsonNode n : summary.path("changes")) {
+      changeEvents += n.asLong();
+    }
+    assertThat(summary.path("logAnalytics").path("changes").asLong()).isEqualTo(changeEvents);
+    assertThat(summary.path("lake").path("changeRows").asLong()).isEqualTo(changeEvents);
+    for (String key :
+        new String[] {
+          "extracted", "changes", "memberships", "lake", "logAnalytics", "throttling"
+        }) {
+      assertThat(summary.has(key)).as(key).isTrue();
+    }
+    assertThat(summary.path("seconds").asDouble()).isPositive();
+    assertThat(data).as("removed without --keep").doesNotExist();
+  }
+}
