@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
       ReplayCommand.class,
       VerifyCommand.class,
       SinkCommand.class,
+      RunCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })

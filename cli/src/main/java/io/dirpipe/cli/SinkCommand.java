@@ -128,7 +128,7 @@ final class SinkCommand implements Callable<Integer> {
     return Main.OK;
   }
 
-  private static LakeStore lakeStore(SinkConfig sink, LoadedConfig loaded) {
+  static LakeStore lakeStore(SinkConfig sink, LoadedConfig loaded) {
     String root = sink.getString(SinkConfig.LAKE_ROOT);
     if (!root.matches("(?i)(abfss?|https?)://.*")) {
       return new LocalLakeStore(Path.of(root));

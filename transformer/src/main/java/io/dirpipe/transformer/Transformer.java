@@ -117,6 +117,18 @@ public final class Transformer implements AutoCloseable {
     }
   }
 
+  /** Null while the application runs (or rebalances); what stopped it otherwise. */
+  public String problem() {
+    Throwable t = failure.get();
+    if (t != null) {
+      return "transformer stopped: " + rootMessage(t);
+    }
+    KafkaStreams.State s = streams == null ? null : streams.state();
+    return s == KafkaStreams.State.ERROR || s == KafkaStreams.State.NOT_RUNNING
+        ? "transformer state " + s
+        : null;
+  }
+
   private void requireRunning() {
     Throwable t = failure.get();
     KafkaStreams.State s = streams.state();

@@ -18,6 +18,7 @@ public final class ConfigKeys {
           IdentityConfig.DEF,
           io.dirpipe.extractor.ExtractorConfig.DEF,
           io.dirpipe.transformer.TransformerConfig.DEF,
+          io.dirpipe.cli.run.RunConfig.DEF,
           SinkConfig.DEF,
           SandboxConfig.DEF);
 

@@ -1,0 +1,281 @@
+package io.dirpipe.cli.run;
+
+import io.dirpipe.extractor.Extractor;
+import io.dirpipe.extractor.ExtractorConfig;
+import io.dirpipe.extractor.run.RunSummary;
+import io.dirpipe.identity.IdentityConfig;
+import io.dirpipe.identity.credential.Credentials;
+import io.dirpipe.schemas.Collection;
+import io.dirpipe.schemas.Topic;
+import io.dirpipe.schemas.TopicSetup;
+import io.dirpipe.schemas.Topics;
+import io.dirpipe.schemas.TopicsConfig;
+import io.dirpipe.sink.DeadLetters;
+import io.dirpipe.sink.SinkConfig;
+import io.dirpipe.sink.SinkRunner;
+import io.dirpipe.sink.SinkStats;
+import io.dirpipe.sink.lake.LakeSink;
+import io.dirpipe.sink.lake.LakeStore;
+import io.dirpipe.sink.loganalytics.LogAnalyticsSink;
+import io.dirpipe.transformer.Transformer;
+import io.dirpipe.transformer.TransformerConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every role in one process, for a small deployment: DELTA extraction every {@code run.interval}
+ * (the first syncs everything), the transformer, and the sinks, each on its own thread, with their
+ * counters in one meter registry. {@link #stop} ends them in order: the extractor finishes its run
+ * (or, after {@code run.grace}, is interrupted: its open transaction aborts and the next start
+ * resumes from the checkpoint), the sinks deliver and commit what they hold, the transformer
+ * commits its transaction.
+ */
+public final class Pipeline {
+  private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
+
+  private final RunConfig run;
+  private final Map<String, Object> values;
+  private final MeterRegistry registry;
+  private final Map<String, String> failures = new ConcurrentHashMap<>();
+  private final CountDownLatch stopping = new CountDownLatch(1);
+  private final List<Thread> threads = new ArrayList<>();
+  private final List<SinkRunner> sinks = new ArrayList<>();
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private Thread extractThread;
+  private Transformer transformer;
+
+  public Pipeline(Map<String, Object> values, MeterRegistry registry) {
+    this.values = values;
+    this.run = new RunConfig(values);
+    this.registry = registry;
+  }
+
+  /** Starts the configured roles. */
+  public void start(SinkStores stores) {
+    TopicsConfig kafkaConfig = new TopicsConfig(values);
+    Map<String, Object> kafka = kafkaConfig.kafkaProperties();
+    Topics topics = kafkaConfig.topics();
+    List<String> roles = run.roles();
+    if (roles.contains("extract")) {
+      startExtract(kafka, topics);
+    }
+    if (roles.contains("transform")) {
+      transformer = new Transformer(new TransformerConfig(values), kafka, topics);
+      transformer.start();
+      registerTransformMetrics();
+    }
+    for (String sink : List.of("lake", "loganalytics")) {
+      if (roles.contains(sink)) {
+        startSink(sink, kafka, topics, stores);
+      }
+    }
+  }
+
+  /** Makes the sink stores (the lake's root needs the identity for Azure roots). */
+  public interface SinkStores {
+    LakeStore lake(SinkConfig config);
+  }
+
+  private void startExtract(Map<String, Object> kafka, Topics topics) {
+    Map<String, Object> settings = new HashMap<>(values);
+    settings.put(ExtractorConfig.MODE, "delta");
+    IdentityConfig identity = new IdentityConfig(values);
+    Extractor extractor =
+        new Extractor(
+            new ExtractorConfig(settings),
+            identity.tenantId(),
+            identity.graphUrl(),
+            Credentials.build(identity),
+            kafka,
+            topics);
+    extractThread =
+        new Thread(
+            () -> {
+              try {
+                do {
+                  for (RunSummary r : extractor.runOnce()) {
+                    record(r);
+                  }
+                } while (!stopping.await(run.interval().toMillis(), TimeUnit.MILLISECONDS));
+              } catch (InterruptedException e) {
+                log.info("Extraction interrupted; the next start resumes from the checkpoints");
+              } catch (RuntimeException e) {
+                failures.put("extract", String.valueOf(e.getMessage()));
+                log.error("Extraction stopped: {}", e.toString());
+              }
+            },
+            "run-extract");
+    extractThread.start();
+  }
+
+  private void record(RunSummary r) {
+    String c = r.collection();
+    registry.counter("dirpipe.extract.runs", "collection", c, "status", r.status()).increment();
+    if (!r.status().equals("completed")) {
+      failures.put("extract " + c, String.valueOf(r.error()));
+      return;
+    }
+    failures.remove("extract " + c);
+    count("dirpipe.extract.records", c, r.records(), "Objects observed.");
+    count("dirpipe.extract.removed", c, r.removed(), "Objects reported removed.");
+    count("dirpipe.extract.pages", c, r.pages(), "Pages committed.");
+    count("dirpipe.extract.requests", c, r.requests(), "Graph requests sent.");
+    count("dirpipe.extract.throttled", c, r.throttled(), "Graph requests answered 429.");
+    count("dirpipe.extract.resource.units", c, r.resourceUnits(), "Graph resource units used.");
+  }
+
+  private void count(String name, String collection, long n, String description) {
+    Counter.builder(name)
+        .description(description)
+        .tag("collection", collection)
+        .register(registry)
+        .increment(n);
+  }
+
+  private void registerTransformMetrics() {
+    for (Collection<?> c : new TransformerConfig(values).collections()) {
+      List<String> ops =
+          c.isObjectCollection() ? List.of("CREATE", "UPDATE", "DELETE") : List.of("ADD", "REMOVE");
+      fn("dirpipe.transform.input", c.name(), null, "Observations processed.", "input");
+      for (String op : ops) {
+        fn("dirpipe.transform.events", c.name(), op, "Change events emitted.", op);
+      }
+    }
+  }
+
+  private void fn(String name, String collection, String op, String description, String key) {
+    FunctionCounter.Builder<Transformer> b =
+        FunctionCounter.builder(
+                name,
+                transformer,
+                t -> t.stats().snapshot().getOrDefault(collection, Map.of()).getOrDefault(key, 0L))
+            .description(description)
+            .tag("collection", collection);
+    if (op != null) {
+      b.tag("op", op);
+    }
+    b.register(registry);
+  }
+
+  private void startSink(String kind, Map<String, Object> kafka, Topics topics, SinkStores stores) {
+    SinkConfig config = new SinkConfig(values);
+    SinkStats stats = new SinkStats();
+    Topic<byte[], byte[]> dlq = topics.deadLetters(kind);
+    DeadLetters deadLetters = new DeadLetters(kafka, dlq, stats);
+    closeables.add(deadLetters);
+    SinkRunner.Delivery delivery;
+    List<Topic<?, ?>> inputs;
+    String group;
+    if (kind.equals("lake")) {
+      LakeSink lake = new LakeSink(config, topics, stores.lake(config), kafka, deadLetters, stats);
+      delivery = lake;
+      inputs = lake.topics();
+      group = config.getString(SinkConfig.LAKE_GROUP);
+    } else {
+      IdentityConfig identity = new IdentityConfig(values);
+      LogAnalyticsSink la =
+          LogAnalyticsSink.create(
+              config,
+              Credentials.build(identity),
+              Credentials.httpClient(identity),
+              topics,
+              deadLetters,
+              stats);
+      delivery = la;
+      inputs = la.topics();
+      group = config.getString(SinkConfig.LOGS_GROUP);
+    }
+    List<Topic<?, ?>> created = new ArrayList<>(inputs);
+    created.add(dlq);
+    TopicSetup.ensure(kafka, created, 3);
+    SinkRunner runner =
+        new SinkRunner(kafka, group, inputs.stream().map(Topic::name).toList(), delivery, stats);
+    sinks.add(runner);
+    registerSinkMetrics(kind, stats);
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                runner.run(null);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              } catch (RuntimeException e) {
+                failures.put(kind, String.valueOf(e.getMessage()));
+                log.error("Sink {} stopped: {}", kind, e.toString());
+              } finally {
+                runner.close();
+              }
+            },
+            "run-" + kind);
+    threads.add(t);
+    t.start();
+  }
+
+  private void registerSinkMetrics(String kind, SinkStats stats) {
+    Map<String, Function<SinkStats, LongAdder>> fields =
+        Map.of(
+            "dirpipe.sink.records", s -> s.records,
+            "dirpipe.sink.rows", s -> s.rows,
+            "dirpipe.sink.bytes", s -> s.bytes,
+            "dirpipe.sink.batches", s -> s.batches,
+            "dirpipe.sink.files", s -> s.files,
+            "dirpipe.sink.retries", s -> s.retries,
+            "dirpipe.sink.dead.lettered", s -> s.deadLettered);
+    fields.forEach(
+        (name, field) ->
+            FunctionCounter.builder(name, stats, s -> field.apply(s).sum())
+                .tag("sink", kind)
+                .register(registry));
+  }
+
+  /** Null when every role runs; otherwise what failed. */
+  public String health() {
+    Map<String, String> problems = new HashMap<>(failures);
+    if (transformer != null && transformer.problem() != null) {
+      problems.put("transform", transformer.problem());
+    }
+    if (extractThread != null && !extractThread.isAlive() && stopping.getCount() > 0) {
+      problems.putIfAbsent("extract", "stopped");
+    }
+    return problems.isEmpty() ? null : problems.toString();
+  }
+
+  /** Stops every role in order; returns when they have. */
+  public void stop() throws InterruptedException {
+    stopping.countDown();
+    if (extractThread != null) {
+      extractThread.join(run.grace().toMillis());
+      if (extractThread.isAlive()) {
+        log.info("Extraction still running after {}: interrupting it", run.grace());
+        extractThread.interrupt();
+        extractThread.join();
+      }
+    }
+    sinks.forEach(SinkRunner::stop);
+    for (Thread t : threads) {
+      t.join();
+    }
+    if (transformer != null) {
+      transformer.close();
+    }
+    for (AutoCloseable c : closeables) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        log.debug("close: {}", e.toString());
+      }
+    }
+  }
+}

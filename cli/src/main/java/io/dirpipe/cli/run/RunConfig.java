@@ -1,0 +1,74 @@
+package io.dirpipe.cli.run;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidList;
+
+/** {@code dirpipe run}: which roles one process runs, how often it extracts, where it reports. */
+public final class RunConfig extends AbstractConfig {
+  public static final String ROLES = "run.roles";
+  public static final String INTERVAL = "run.interval";
+  public static final String METRICS_HOST = "run.metrics-host";
+  public static final String METRICS_PORT = "run.metrics-port";
+  public static final String GRACE = "run.grace";
+
+  public static final ConfigDef DEF =
+      new ConfigDef()
+          .define(
+              ROLES,
+              Type.LIST,
+              "extract,transform,lake,loganalytics",
+              ValidList.in("extract", "transform", "lake", "loganalytics"),
+              Importance.HIGH,
+              "Roles of this process: extract (DELTA every run.interval), transform, lake, loganalytics.")
+          .define(
+              INTERVAL,
+              Type.LONG,
+              Duration.ofMinutes(5).toMillis(),
+              Range.atLeast(1000),
+              Importance.MEDIUM,
+              "Pause between DELTA runs of the extract role (milliseconds).")
+          .define(
+              METRICS_HOST,
+              Type.STRING,
+              "0.0.0.0",
+              Importance.LOW,
+              "Address of the /metrics (Prometheus) and /health endpoint.")
+          .define(
+              METRICS_PORT,
+              Type.INT,
+              9464,
+              Range.between(0, 65535),
+              Importance.LOW,
+              "Port of the /metrics and /health endpoint (0: any free port, printed at start).")
+          .define(
+              GRACE,
+              Type.LONG,
+              Duration.ofSeconds(30).toMillis(),
+              Range.atLeast(0),
+              Importance.LOW,
+              "On SIGTERM, how long a run in progress may take to finish before it is interrupted"
+                  + " (its open transaction aborts; the next start resumes from the checkpoint).");
+
+  public RunConfig(Map<String, ?> values) {
+    super(DEF, values, false);
+  }
+
+  public List<String> roles() {
+    return getList(ROLES);
+  }
+
+  public Duration interval() {
+    return Duration.ofMillis(getLong(INTERVAL));
+  }
+
+  public Duration grace() {
+    return Duration.ofMillis(getLong(GRACE));
+  }
+}
