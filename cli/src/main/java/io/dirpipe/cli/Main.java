@@ -47,9 +47,7 @@ public final class Main {
 
   /** Runs one command line; the environment is passed in so nothing below reads it. */
   public static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
-    CommandLine cli = new CommandLine(new Main(), new EnvFactory(env));
-    cli.registerConverter(java.time.Duration.class, Durations::parse);
-    cli.registerConverter(java.time.Instant.class, Durations::instant);
+    CommandLine cli = commandLine(env);
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler(
@@ -67,6 +65,14 @@ public final class Main {
           return FAILURE;
         });
     return cli.execute(args);
+  }
+
+  /** The command model with its converters, creating commands with this environment. */
+  static CommandLine commandLine(Map<String, String> env) {
+    CommandLine cli = new CommandLine(new Main(), new EnvFactory(env));
+    cli.registerConverter(java.time.Duration.class, Durations::parse);
+    cli.registerConverter(java.time.Instant.class, Durations::instant);
+    return cli;
   }
 
   /** The message of an exception and of its causes, without a stack trace. */

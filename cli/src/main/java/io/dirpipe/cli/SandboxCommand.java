@@ -32,6 +32,35 @@ final class SandboxCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  @Option(
+      names = "--listen",
+      paramLabel = "ADDR",
+      description =
+          "Address to listen on (default: loopback only; 0.0.0.0 in a container other services reach).")
+  String listen;
+
+  @Option(
+      names = "--advertise",
+      paramLabel = "HOST",
+      description =
+          "Host name in the printed URLs and the TLS certificate (default: 127.0.0.1; the service name in compose).")
+  String advertise;
+
+  @Option(
+      names = "--identity-header",
+      paramLabel = "H",
+      description =
+          "The managed-identity endpoint's header value (IDENTITY_HEADER), at least 12 characters (default: random);"
+              + " fixed when other services' environment is written in advance.")
+  String identityHeader;
+
+  @Option(
+      names = "--out-dir",
+      paramLabel = "DIR",
+      description =
+          "Where the trust store of the https port is written (default: a temporary folder), e.g. a volume shared with other services.")
+  java.nio.file.Path outDir;
+
   @Option(names = "--port", paramLabel = "N", description = "HTTP port (default: a free port).")
   int port;
 
@@ -126,7 +155,14 @@ final class SandboxCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     LocalKafka broker = kafka ? LocalKafka.start() : null;
     try (Sandbox sandbox =
-        Sandbox.start(new Sandbox.Options(port, httpsPort, tenant, miRoles, quota()))) {
+        Sandbox.start(
+            new Sandbox.Options(port, httpsPort, tenant, miRoles, quota())
+                .withNetwork(
+                    new Sandbox.Network(
+                        listen,
+                        advertise == null ? "127.0.0.1" : advertise,
+                        identityHeader,
+                        outDir)))) {
       sandbox.environment().forEach((k, v) -> out.println("export " + k + "=" + quote(v)));
       if (broker != null) {
         out.println("export DIRPIPE_KAFKA_BOOTSTRAP_SERVERS=" + broker.bootstrapServers());

@@ -55,22 +55,59 @@ public final class Sandbox implements AutoCloseable {
    * @param quota throttling class; null derives it from the tenant size as Graph does
    */
   public record Options(
-      int port, int httpsPort, Tenant.Spec spec, List<String> miRoles, Throttle.Quota quota) {
+      int port,
+      int httpsPort,
+      Tenant.Spec spec,
+      List<String> miRoles,
+      Throttle.Quota quota,
+      Network network) {
+    public Options(
+        int port, int httpsPort, Tenant.Spec spec, List<String> miRoles, Throttle.Quota quota) {
+      this(port, httpsPort, spec, miRoles, quota, Network.LOOPBACK);
+    }
+
     public static Options defaults(int users) {
       return new Options(
           0, 0, Tenant.Spec.forUsers(42, users), List.of("Directory.Read.All"), null);
     }
 
     public Options withQuota(Throttle.Quota q) {
-      return new Options(port, httpsPort, spec, miRoles, q);
+      return new Options(port, httpsPort, spec, miRoles, q, network);
     }
 
     public Options withMiRoles(List<String> roles) {
-      return new Options(port, httpsPort, spec, roles, quota);
+      return new Options(port, httpsPort, spec, roles, quota, network);
+    }
+
+    public Options withNetwork(Network n) {
+      return new Options(port, httpsPort, spec, miRoles, quota, n);
+    }
+  }
+
+  /**
+   * How other processes reach the sandbox. Defaults: loopback only, a random identity header, the
+   * trust store in a temporary folder. In containers: listen on every address, advertise the
+   * service name (also in the certificate), a fixed header and a shared folder for the trust store,
+   * so the other services' configuration can be written down in advance.
+   *
+   * @param bind address to listen on, null for loopback
+   * @param advertise host in the printed URLs and the certificate
+   * @param identityHeader the managed-identity endpoint's secret header (emulated, not a real
+   *     secret), at least 12 characters; null for a random one
+   * @param outDir where the trust store is written; null for a temporary folder
+   */
+  public record Network(String bind, String advertise, String identityHeader, Path outDir) {
+    public static final Network LOOPBACK = new Network(null, "127.0.0.1", null, null);
+
+    public Network {
+      if (identityHeader != null && identityHeader.length() < 12) {
+        throw new IllegalArgumentException("The identity header needs at least 12 characters");
+      }
     }
   }
 
   private final Tenant tenant;
+  private final String advertise;
   private final TokenIssuer issuer;
   private final TlsMaterial tls;
   private final Faults faults = new Faults();
@@ -92,17 +129,22 @@ public final class Sandbox implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     this.tenant = new Tenant(options.spec(), clock);
     this.issuer = new TokenIssuer(tenant.tenantId(), clock);
-    this.tls = TlsMaterial.generate();
+    Network network = options.network();
+    this.advertise = network.advertise();
+    this.tls = TlsMaterial.generate(advertise);
     this.throttle =
         new Throttle(
             options.quota() != null
                 ? options.quota()
                 : Throttle.Quota.forUsers(options.spec().users()));
-    SecureRandom random = new SecureRandom();
-    byte[] header = new byte[16];
-    random.nextBytes(header);
-    this.identityHeader = HexFormat.of().formatHex(header);
-    this.trustStorePassword = HexFormat.of().formatHex(header, 0, 6).toCharArray();
+    if (network.identityHeader() != null) {
+      this.identityHeader = network.identityHeader();
+    } else {
+      byte[] header = new byte[16];
+      new SecureRandom().nextBytes(header);
+      this.identityHeader = HexFormat.of().formatHex(header);
+    }
+    this.trustStorePassword = identityHeader.substring(0, 12).toCharArray();
     this.ruleId = "dcr-" + tenant.tenantId().replace("-", "");
     this.systemAssigned =
         tenant.addManagedIdentity(Identity.Type.SYSTEM_ASSIGNED, "dirpipe-host", options.miRoles());
@@ -113,13 +155,18 @@ public final class Sandbox implements AutoCloseable {
     this.application =
         tenant.addApplication(
             "dirpipe-app", List.of("Directory.Read.All"), List.of(), Duration.ofDays(365));
-    this.workDir = Files.createTempDirectory("dirpipe-sandbox");
+    this.workDir =
+        network.outDir() != null
+            ? Files.createDirectories(network.outDir())
+            : Files.createTempDirectory("dirpipe-sandbox");
     tls.writeTrustStore(trustStore(), trustStorePassword);
     ArmSurface arm = new ArmSurface(tenant, issuer, stats);
     LogsIngestionSurface logs =
         new LogsIngestionSurface(issuer, faults, stats, ingested, Map.of(ruleId, STREAMS));
     this.http =
         LoopbackServer.http(
+            network.bind(),
+            advertise,
             options.port(),
             List.of(
                 new ManagedIdentitySurface(tenant, issuer, faults, stats, identityHeader),
@@ -131,6 +178,8 @@ public final class Sandbox implements AutoCloseable {
     // port.
     this.https =
         LoopbackServer.https(
+            network.bind(),
+            advertise,
             options.httpsPort(),
             tls.serverContext(),
             List.of(new TokenEndpointSurface(tenant, issuer, faults, stats), logs, arm));
@@ -216,7 +265,10 @@ public final class Sandbox implements AutoCloseable {
    * The https port's base URL: token endpoint, Logs Ingestion and ARM (azure-core requires https).
    */
   public String httpsUrl() {
-    return "https://localhost:" + https.port();
+    return "https://"
+        + (advertise.equals("127.0.0.1") ? "localhost" : advertise)
+        + ":"
+        + https.port();
   }
 
   public Tenant tenant() {

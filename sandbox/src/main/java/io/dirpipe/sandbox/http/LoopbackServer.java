@@ -33,35 +33,52 @@ public final class LoopbackServer implements AutoCloseable {
     System.setProperty("sun.net.httpserver.nodelay", "true");
   }
 
-  private LoopbackServer(HttpServer server, String scheme, List<Surface> surfaces) {
+  private LoopbackServer(HttpServer server, String scheme, String host, List<Surface> surfaces) {
     this.server = server;
     this.surfaces = List.copyOf(surfaces);
     this.executor = Executors.newCachedThreadPool(daemonThreads(scheme));
-    this.baseUrl = scheme + "://127.0.0.1:" + server.getAddress().getPort();
+    this.baseUrl = scheme + "://" + host + ":" + server.getAddress().getPort();
     server.setExecutor(executor);
     server.createContext("/", this::dispatch);
     server.start();
   }
 
   public static LoopbackServer http(int port, List<Surface> surfaces) {
+    return http(null, "127.0.0.1", port, surfaces);
+  }
+
+  /**
+   * @param bind address to listen on; null: loopback
+   * @param host the host of {@link #baseUrl}: how clients reach it
+   */
+  public static LoopbackServer http(String bind, String host, int port, List<Surface> surfaces) {
     try {
-      HttpServer s =
-          HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
-      return new LoopbackServer(s, "http", surfaces);
+      HttpServer s = HttpServer.create(address(bind, port), 256);
+      return new LoopbackServer(s, "http", host, surfaces);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot listen on 127.0.0.1:" + port, e);
+      throw new UncheckedIOException("Cannot listen on " + address(bind, port), e);
     }
   }
 
   public static LoopbackServer https(int port, SSLContext tls, List<Surface> surfaces) {
+    return https(null, "127.0.0.1", port, tls, surfaces);
+  }
+
+  public static LoopbackServer https(
+      String bind, String host, int port, SSLContext tls, List<Surface> surfaces) {
     try {
-      HttpsServer s =
-          HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+      HttpsServer s = HttpsServer.create(address(bind, port), 64);
       s.setHttpsConfigurator(new HttpsConfigurator(tls));
-      return new LoopbackServer(s, "https", surfaces);
+      return new LoopbackServer(s, "https", host, surfaces);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot listen on 127.0.0.1:" + port + " (https)", e);
+      throw new UncheckedIOException("Cannot listen on " + address(bind, port) + " (https)", e);
     }
+  }
+
+  private static InetSocketAddress address(String bind, int port) {
+    return bind == null
+        ? new InetSocketAddress(InetAddress.getLoopbackAddress(), port)
+        : new InetSocketAddress(bind, port);
   }
 
   public String baseUrl() {

@@ -43,8 +43,13 @@ public final class TlsMaterial {
   }
 
   public static TlsMaterial generate() {
+    return generate("localhost");
+  }
+
+  /** A certificate for localhost, 127.0.0.1 and {@code host} (the name other containers use). */
+  public static TlsMaterial generate(String host) {
     KeyPair keys = rsaKeyPair();
-    return new TlsMaterial(keys, selfSigned(keys, "CN=localhost", true));
+    return new TlsMaterial(keys, selfSigned(keys, "CN=localhost", true, host));
   }
 
   public static KeyPair rsaKeyPair() {
@@ -59,6 +64,11 @@ public final class TlsMaterial {
 
   /** A self-signed certificate for the key pair, valid for a year. */
   public static X509Certificate selfSigned(KeyPair keys, String subject, boolean loopbackNames) {
+    return selfSigned(keys, subject, loopbackNames, "localhost");
+  }
+
+  private static X509Certificate selfSigned(
+      KeyPair keys, String subject, boolean loopbackNames, String host) {
     try {
       Instant now = Instant.now();
       X500Name name = new X500Name(subject);
@@ -77,7 +87,9 @@ public final class TlsMaterial {
             new GeneralNames(
                 new GeneralName[] {
                   new GeneralName(GeneralName.dNSName, "localhost"),
-                  new GeneralName(GeneralName.iPAddress, "127.0.0.1")
+                  new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+                  new GeneralName(
+                      host.matches("[0-9.]+") ? GeneralName.iPAddress : GeneralName.dNSName, host)
                 }));
       }
       return new JcaX509CertificateConverter()
