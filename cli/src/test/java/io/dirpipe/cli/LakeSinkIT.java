@@ -73,31 +73,36 @@ class LakeSinkIT {
     raw = topics.raw(Collection.USERS);
     TopicSetup.ensure(kafka, List.of(raw), 3);
     Instant yesterday = Instant.parse("2026-11-23T12:00:00Z");
+    List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
     try (KafkaProducer<ObjectKey, Observation> p =
         new KafkaProducer<>(kafka, raw.keySerde().serializer(), raw.valueSerde().serializer())) {
       for (int i = 0; i < RECORDS; i++) {
         String id = String.format("%08x-0000-4000-8000-000000000000", i);
         Instant at = i < RECORDS / 2 ? yesterday : yesterday.plus(Duration.ofDays(1));
         User u = User.newBuilder().setId(id).setDisplayName("User " + i).build();
-        p.send(
-            new ProducerRecord<>(
-                raw.name(),
-                null,
-                at.toEpochMilli(),
-                new ObjectKey(TENANT, id),
-                new Observation(
-                    TENANT,
-                    "users",
-                    id,
-                    "run-1",
-                    Mode.FULL,
-                    1 + i / 999,
-                    at,
-                    ObservationKind.OBSERVED,
+        sent.add(
+            p.send(
+                new ProducerRecord<>(
+                    raw.name(),
                     null,
-                    u,
-                    null)));
+                    at.toEpochMilli(),
+                    new ObjectKey(TENANT, id),
+                    new Observation(
+                        TENANT,
+                        "users",
+                        id,
+                        "run-1",
+                        Mode.FULL,
+                        1 + i / 999,
+                        at,
+                        ObservationKind.OBSERVED,
+                        null,
+                        u,
+                        null))));
       }
+    }
+    for (var f : sent) {
+      f.get(); // every record is in the topic, or the test stops here
     }
   }
 

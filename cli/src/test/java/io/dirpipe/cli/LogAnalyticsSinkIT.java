@@ -180,6 +180,7 @@ class LogAnalyticsSinkIT {
     TopicSetup.ensure(kafka, List.of(t), 3);
     String tenant = sandbox.tenant().tenantId();
     Instant now = Instant.now();
+    List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
     try (KafkaProducer<ObjectKey, Change> p =
         new KafkaProducer<>(kafka, t.keySerde().serializer(), t.valueSerde().serializer())) {
       for (int i = 0; i < EVENTS; i++) {
@@ -191,19 +192,23 @@ class LogAnalyticsSinkIT {
                 .setDepartment("Dept " + (i % 50))
                 .setJobTitle("Title " + (i % 7))
                 .build();
-        p.send(
-            new ProducerRecord<>(
-                t.name(),
-                new ObjectKey(tenant, id),
-                new Change(
-                    Operation.CREATE,
-                    null,
-                    u,
-                    List.of("id", "displayName", "jobTitle", "department"),
-                    null,
-                    new Source(tenant, "users", "run-1", Mode.FULL, now),
-                    now)));
+        sent.add(
+            p.send(
+                new ProducerRecord<>(
+                    t.name(),
+                    new ObjectKey(tenant, id),
+                    new Change(
+                        Operation.CREATE,
+                        null,
+                        u,
+                        List.of("id", "displayName", "jobTitle", "department"),
+                        null,
+                        new Source(tenant, "users", "run-1", Mode.FULL, now),
+                        now))));
       }
+    }
+    for (var f : sent) {
+      f.get(); // every event is in the topic, or the test stops here
     }
   }
 }

@@ -17,6 +17,32 @@ public final class TopicSetup {
   private TopicSetup() {}
 
   /**
+   * Waits (up to 30 s) until every partition of new topics has a leader: producing before that
+   * meets NOT_LEADER_OR_FOLLOWER and, with idempotence, sequence errors.
+   */
+  private static void awaitLeaders(Admin admin, List<String> names)
+      throws InterruptedException, ExecutionException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      try {
+        boolean ready =
+            admin.describeTopics(names).allTopicNames().get().values().stream()
+                .flatMap(d -> d.partitions().stream())
+                .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+        if (ready) {
+          return;
+        }
+      } catch (ExecutionException e) {
+        if (!(e.getCause()
+            instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+          throw e;
+        }
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /**
    * @param partitions partitions of new topics; replication: the broker's default
    */
   public static void ensure(Map<String, Object> kafka, List<Topic<?, ?>> topics, int partitions) {
@@ -38,6 +64,7 @@ public final class TopicSetup {
       }
       if (!missing.isEmpty()) {
         admin.createTopics(missing).all().get();
+        awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
       }
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
