@@ -48,7 +48,10 @@ class LakeAzuriteIT {
       Topic<ObjectKey, Observation> raw = new Topics(prefix).raw(Collection.USERS);
       TopicSetup.ensure(kafka, List.of(raw), 3);
       try (KafkaProducer<ObjectKey, Observation> p =
-          new KafkaProducer<>(kafka, raw.keySerde().serializer(), raw.valueSerde().serializer())) {
+          new KafkaProducer<>(
+              TestProducers.config(kafka),
+              raw.keySerde().serializer(),
+              raw.valueSerde().serializer())) {
         for (int i = 0; i < 3_000; i++) {
           String id = String.format("%08x-0000-4000-8000-000000000000", i);
           p.send(

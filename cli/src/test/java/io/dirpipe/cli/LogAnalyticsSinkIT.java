@@ -182,7 +182,8 @@ class LogAnalyticsSinkIT {
     Instant now = Instant.now();
     List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
     try (KafkaProducer<ObjectKey, Change> p =
-        new KafkaProducer<>(kafka, t.keySerde().serializer(), t.valueSerde().serializer())) {
+        new KafkaProducer<>(
+            TestProducers.config(kafka), t.keySerde().serializer(), t.valueSerde().serializer())) {
       for (int i = 0; i < EVENTS; i++) {
         String id = UUID.nameUUIDFromBytes(("u" + i).getBytes(StandardCharsets.UTF_8)).toString();
         User u =
