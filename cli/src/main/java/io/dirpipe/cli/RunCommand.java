@@ -47,7 +47,7 @@ final class RunCommand implements Callable<Integer> {
             run.getInt(RunConfig.METRICS_PORT),
             registry,
             pipeline::health)) {
-      pipeline.start(sink -> SinkCommand.lakeStore(sink, loaded));
+      pipeline.start();
       spec.commandLine()
           .getOut()
           .printf(

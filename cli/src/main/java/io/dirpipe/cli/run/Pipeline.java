@@ -6,17 +6,10 @@ import io.dirpipe.extractor.run.RunSummary;
 import io.dirpipe.identity.IdentityConfig;
 import io.dirpipe.identity.credential.Credentials;
 import io.dirpipe.schemas.Collection;
-import io.dirpipe.schemas.Topic;
-import io.dirpipe.schemas.TopicSetup;
 import io.dirpipe.schemas.Topics;
 import io.dirpipe.schemas.TopicsConfig;
-import io.dirpipe.sink.DeadLetters;
-import io.dirpipe.sink.SinkConfig;
 import io.dirpipe.sink.SinkRunner;
 import io.dirpipe.sink.SinkStats;
-import io.dirpipe.sink.lake.LakeSink;
-import io.dirpipe.sink.lake.LakeStore;
-import io.dirpipe.sink.loganalytics.LogAnalyticsSink;
 import io.dirpipe.transformer.Transformer;
 import io.dirpipe.transformer.TransformerConfig;
 import io.micrometer.core.instrument.Counter;
@@ -63,7 +56,7 @@ public final class Pipeline {
   }
 
   /** Starts the configured roles. */
-  public void start(SinkStores stores) {
+  public void start() {
     TopicsConfig kafkaConfig = new TopicsConfig(values);
     Map<String, Object> kafka = kafkaConfig.kafkaProperties();
     Topics topics = kafkaConfig.topics();
@@ -78,14 +71,9 @@ public final class Pipeline {
     }
     for (String sink : List.of("lake", "loganalytics")) {
       if (roles.contains(sink)) {
-        startSink(sink, kafka, topics, stores);
+        startSink(sink);
       }
     }
-  }
-
-  /** Makes the sink stores (the lake's root needs the identity for Azure roots). */
-  public interface SinkStores {
-    LakeStore lake(SinkConfig config);
   }
 
   private void startExtract(Map<String, Object> kafka, Topics topics) {
@@ -169,53 +157,23 @@ public final class Pipeline {
     b.register(registry);
   }
 
-  private void startSink(String kind, Map<String, Object> kafka, Topics topics, SinkStores stores) {
-    SinkConfig config = new SinkConfig(values);
-    SinkStats stats = new SinkStats();
-    Topic<byte[], byte[]> dlq = topics.deadLetters(kind);
-    DeadLetters deadLetters = new DeadLetters(kafka, dlq, stats);
-    closeables.add(deadLetters);
-    SinkRunner.Delivery delivery;
-    List<Topic<?, ?>> inputs;
-    String group;
-    if (kind.equals("lake")) {
-      LakeSink lake = new LakeSink(config, topics, stores.lake(config), kafka, deadLetters, stats);
-      delivery = lake;
-      inputs = lake.topics();
-      group = config.getString(SinkConfig.LAKE_GROUP);
-    } else {
-      IdentityConfig identity = new IdentityConfig(values);
-      LogAnalyticsSink la =
-          LogAnalyticsSink.create(
-              config,
-              Credentials.build(identity),
-              Credentials.httpClient(identity),
-              topics,
-              deadLetters,
-              stats);
-      delivery = la;
-      inputs = la.topics();
-      group = config.getString(SinkConfig.LOGS_GROUP);
-    }
-    List<Topic<?, ?>> created = new ArrayList<>(inputs);
-    created.add(dlq);
-    TopicSetup.ensure(kafka, created, 3);
-    SinkRunner runner =
-        new SinkRunner(kafka, group, inputs.stream().map(Topic::name).toList(), delivery, stats);
-    sinks.add(runner);
-    registerSinkMetrics(kind, stats);
+  private void startSink(String kind) {
+    Sinks.Wired sink = Sinks.wire(kind, values);
+    closeables.add(sink);
+    sinks.add(sink.runner());
+    registerSinkMetrics(kind, sink.stats());
     Thread t =
         new Thread(
             () -> {
               try {
-                runner.run(null);
+                sink.runner().run(null);
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
               } catch (RuntimeException e) {
                 failures.put(kind, String.valueOf(e.getMessage()));
                 log.error("Sink {} stopped: {}", kind, e.toString());
               } finally {
-                runner.close();
+                sink.runner().close();
               }
             },
             "run-" + kind);
