@@ -64,7 +64,10 @@ final class DemoCommand implements Callable<Integer> {
       summary =
           new Demo(
                   new Demo.Options(
-                      users, groups == null ? Math.max(5, users / 100) : groups, dataDir),
+                      users,
+                      groups == null ? Math.max(5, users / 100) : groups,
+                      dataDir,
+                      !json && System.console() != null),
                   progress)
               .run();
     } finally {

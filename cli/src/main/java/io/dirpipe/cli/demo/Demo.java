@@ -34,11 +34,12 @@ public final class Demo {
   static final String PREFIX = "demo.";
 
   /** What the story does with the tenant: sizes and where it keeps its data. */
-  public record Options(int users, int groups, Path dataDir) {}
+  public record Options(int users, int groups, Path dataDir, boolean live) {}
 
   private final Options options;
   private final PrintWriter progress;
   private final Summary summary = new Summary();
+  private TopicCounter counter;
 
   public Demo(Options options, PrintWriter progress) {
     this.options = options;
@@ -72,6 +73,7 @@ public final class Demo {
       env.put("DIRPIPE_LAKE_ROOT", data.resolve("lake").toString());
       env.put("DIRPIPE_LAKE_INVENTORY_INTERVAL", "3600000");
       ChildProcesses roles = new ChildProcesses(env, data.resolve("logs"));
+      counter = options.live() ? new TopicCounter(kafka.bootstrapServers(), PREFIX) : null;
       Map<String, Object> k = Map.of("bootstrap.servers", kafka.bootstrapServers());
       Topics topics = new Topics(PREFIX);
 
@@ -123,6 +125,9 @@ public final class Demo {
             return null;
           });
       count(k, topics, sandbox, before, mutations, transform, sinks, data.resolve("lake"));
+    }
+    if (counter != null) {
+      counter.close();
     }
     summary.seconds = (System.nanoTime() - t0) / 1e9;
     return summary;
@@ -289,11 +294,46 @@ public final class Demo {
   private <T> T stage(String name, Work<T> work) throws Exception {
     step("▶ %s", name);
     long t0 = System.nanoTime();
-    T result = work.run();
+    Thread ticker = counter == null ? null : ticker(t0);
+    T result;
+    try {
+      result = work.run();
+    } finally {
+      if (ticker != null) {
+        ticker.interrupt();
+        ticker.join();
+        progress.print("\r" + " ".repeat(72) + "\r");
+      }
+    }
     double s = (System.nanoTime() - t0) / 1e9;
     summary.stages.put(name, s);
     step("  done in %.1f s", s);
     return result;
+  }
+
+  /** On a terminal: one line, rewritten every second, with the time and the records so far. */
+  private Thread ticker(long t0) {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                while (!Thread.currentThread().isInterrupted()) {
+                  Thread.sleep(1000);
+                  progress.printf(
+                      java.util.Locale.ROOT,
+                      "\r  … %.0f s, %,d records in the topics",
+                      (System.nanoTime() - t0) / 1e9,
+                      counter.records());
+                  progress.flush();
+                }
+              } catch (InterruptedException done) {
+                // the stage ended
+              }
+            },
+            "demo-progress");
+    t.setDaemon(true);
+    t.start();
+    return t;
   }
 
   private void step(String format, Object... args) {
