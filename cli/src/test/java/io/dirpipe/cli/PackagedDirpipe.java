@@ -1,5 +1,6 @@
 package io.dirpipe.cli;
 
+import io.dirpipe.cli.demo.ChildProcesses;
 import io.dirpipe.sandbox.Sandbox;
 import io.dirpipe.sandbox.kafka.TestKafka;
 import java.nio.file.Path;
@@ -26,17 +27,7 @@ final class PackagedDirpipe {
                 "-jar",
                 Path.of("target", "dirpipe.jar").toString()));
     command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command);
-    pb.environment()
-        .keySet()
-        .removeIf(
-            k ->
-                k.startsWith("DIRPIPE_")
-                    || k.startsWith("AZURE_")
-                    || k.startsWith("IDENTITY_")
-                    || k.startsWith("MSI_"));
-    pb.environment().putAll(env);
-    return pb;
+    return ChildProcesses.configure(new ProcessBuilder(command), env);
   }
 
   /**

@@ -2,21 +2,19 @@ package io.dirpipe.transformer;
 
 import io.dirpipe.schemas.Collection;
 import io.dirpipe.schemas.Topic;
+import io.dirpipe.schemas.TopicOffsets;
 import io.dirpipe.schemas.TopicSetup;
 import io.dirpipe.schemas.Topics;
 import io.dirpipe.transformer.changes.ChangeTopology;
 import io.dirpipe.transformer.changes.TransformStats;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.IsolationLevel;
@@ -130,14 +128,11 @@ public final class Transformer implements AutoCloseable {
   }
 
   private void requireRunning() {
-    Throwable t = failure.get();
-    KafkaStreams.State s = streams.state();
-    if (t != null || s == KafkaStreams.State.ERROR || s == KafkaStreams.State.NOT_RUNNING) {
+    String problem = problem();
+    if (problem != null) {
       throw new IllegalStateException(
-          "The transformer stopped"
-              + (t == null ? " (state " + s + ")" : ": " + rootMessage(t))
-              + "; its committed input offsets are where a restart resumes",
-          t);
+          "The " + problem + "; its committed input offsets are where a restart resumes",
+          failure.get());
     }
   }
 
@@ -153,23 +148,8 @@ public final class Transformer implements AutoCloseable {
   private boolean caughtUp() {
     try (Admin admin = Admin.create(kafka)) {
       List<String> inputs = config.collections().stream().map(c -> topics.raw(c).name()).toList();
-      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      admin
-          .describeTopics(inputs)
-          .allTopicNames()
-          .get()
-          .forEach(
-              (name, d) ->
-                  d.partitions()
-                      .forEach(
-                          p ->
-                              latest.put(
-                                  new TopicPartition(name, p.partition()), OffsetSpec.latest())));
-      var ends =
-          admin
-              .listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
-              .all()
-              .get();
+      Map<TopicPartition, Long> ends =
+          TopicOffsets.end(admin, inputs, IsolationLevel.READ_COMMITTED);
       Map<TopicPartition, OffsetAndMetadata> committed =
           admin
               .listConsumerGroupOffsets(config.applicationId())
@@ -177,7 +157,7 @@ public final class Transformer implements AutoCloseable {
               .get();
       for (var e : ends.entrySet()) {
         OffsetAndMetadata c = committed.get(e.getKey());
-        if (e.getValue().offset() > (c == null ? 0 : c.offset())) {
+        if (e.getValue() > (c == null ? 0 : c.offset())) {
           return false;
         }
       }

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * io.dirpipe.cli.Main ...}), configured only by their environment, as a deployment runs them. Each
  * role's stderr goes to {@code <logs>/<name>.log}; its stdout is the JSON it prints.
  */
-final class ChildProcesses {
+public final class ChildProcesses {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Map<String, String> env;
   private final Path logs;
@@ -23,6 +23,23 @@ final class ChildProcesses {
   ChildProcesses(Map<String, String> env, Path logs) throws IOException {
     this.env = env;
     this.logs = Files.createDirectories(logs);
+  }
+
+  /**
+   * Gives a child process exactly {@code env} as its configuration: none of this process's dirpipe,
+   * Azure SDK or managed-identity variables leak into it.
+   */
+  public static ProcessBuilder configure(ProcessBuilder pb, Map<String, String> env) {
+    pb.environment()
+        .keySet()
+        .removeIf(
+            k ->
+                k.startsWith("DIRPIPE_")
+                    || k.startsWith("AZURE_")
+                    || k.startsWith("IDENTITY_")
+                    || k.startsWith("MSI_"));
+    pb.environment().putAll(env);
+    return pb;
   }
 
   /** Starts {@code dirpipe args} as {@code name}. */
@@ -33,16 +50,7 @@ final class ChildProcesses {
     command.add(System.getProperty("java.class.path"));
     command.add("io.dirpipe.cli.Main");
     command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command);
-    pb.environment()
-        .keySet()
-        .removeIf(
-            k ->
-                k.startsWith("DIRPIPE_")
-                    || k.startsWith("AZURE_")
-                    || k.startsWith("IDENTITY_")
-                    || k.startsWith("MSI_"));
-    pb.environment().putAll(env);
+    ProcessBuilder pb = configure(new ProcessBuilder(command), env);
     pb.redirectError(logs.resolve(name + ".log").toFile());
     pb.redirectOutput(logs.resolve(name + ".out").toFile());
     return pb.start();

@@ -178,15 +178,14 @@ public final class Demo {
       if (!c.isObjectCollection()) {
         continue;
       }
-      long[] inventory = {0};
       Map<Object, Boolean> live = new HashMap<>();
       TopicReader.readAll(kafka, topics.inventory(c), r -> live.put(r.key(), r.value() != null));
-      inventory[0] = live.values().stream().filter(v -> v).count();
-      summary.inventory.put(c.name(), inventory[0]);
+      long inventory = live.values().stream().filter(v -> v).count();
+      summary.inventory.put(c.name(), inventory);
       summary.check(
           c.name() + ": extracted = tenant", summary.extracted.get(c.name()), before.get(c.name()));
       summary.check(
-          c.name() + ": inventory = tenant after changes", inventory[0], after.get(c.name()));
+          c.name() + ": inventory = tenant after changes", inventory, after.get(c.name()));
       TopicReader.readAll(
           kafka,
           topics.changes(c),

@@ -1,13 +1,12 @@
 package io.dirpipe.cli.demo;
 
-import java.util.HashMap;
+import io.dirpipe.schemas.TopicOffsets;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.IsolationLevel;
 
 /** How many records the demo's topics hold (end offsets, transaction markers included): a pulse. */
 final class TopicCounter implements AutoCloseable {
@@ -25,20 +24,8 @@ final class TopicCounter implements AutoCloseable {
           admin.listTopics().names().get().stream()
               .filter(t -> t.startsWith(prefix))
               .collect(Collectors.toSet());
-      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      admin
-          .describeTopics(topics)
-          .allTopicNames()
-          .get()
-          .forEach(
-              (name, d) ->
-                  d.partitions()
-                      .forEach(
-                          p ->
-                              latest.put(
-                                  new TopicPartition(name, p.partition()), OffsetSpec.latest())));
-      return admin.listOffsets(latest).all().get().values().stream()
-          .mapToLong(o -> o.offset())
+      return TopicOffsets.end(admin, topics, IsolationLevel.READ_UNCOMMITTED).values().stream()
+          .mapToLong(Long::longValue)
           .sum();
     } catch (ExecutionException e) {
       return 0; // a topic being created: the next second counts it

@@ -13,9 +13,11 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.avro.generic.GenericRecord;
@@ -178,42 +180,55 @@ public final class LakeSink implements SinkRunner.Delivery {
   @Override
   public void assigned(
       Consumer<byte[], byte[]> consumer, java.util.Collection<TopicPartition> partitions) {
-    for (TopicPartition tp : partitions) {
-      LakeRows<?, ?> rows = rowsByTopic.get(tp.topic());
-      long committed = consumer.position(tp);
-      try {
-        for (String path : store.list(rows.dataset() + "/")) {
-          var range = LakeFiles.range(path, tp.topic(), tp.partition());
-          if (range.isPresent()
-              && range.get().first() < committed
-              && range.get().last() >= committed) {
-            log.warn(
-                "{} holds offsets from {} on, which {} reads again: was the group's offset moved back?"
-                    + " Those records will be in the lake twice",
-                path,
-                committed,
-                tp);
-          }
-          if (range.isPresent() && range.get().first() >= committed) {
-            log.info(
-                "Removing {}: written after offset {} of {} was committed, it is written again",
-                path,
-                committed,
-                tp);
-            store.delete(path);
-          }
+    Map<String, List<TopicPartition>> byTopic = new HashMap<>();
+    partitions.forEach(tp -> byTopic.computeIfAbsent(tp.topic(), t -> new ArrayList<>()).add(tp));
+    try {
+      for (var e : byTopic.entrySet()) {
+        List<String> files = store.list(rowsByTopic.get(e.getKey()).dataset() + "/");
+        for (TopicPartition tp : e.getValue()) {
+          removeOrphans(files, tp, consumer.position(tp));
         }
-        deleteScratch(tp);
-      } catch (IOException e) {
-        throw new UncheckedIOException("Cannot list the lake at " + store.describe(), e);
+      }
+      deleteScratch(partitions);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list the lake at " + store.describe(), e);
+    }
+  }
+
+  /** Deletes the files of {@code tp} written after its committed offset (a crash's leftovers). */
+  private void removeOrphans(List<String> files, TopicPartition tp, long committed)
+      throws IOException {
+    for (String path : files) {
+      var range = LakeFiles.range(path, tp.topic(), tp.partition());
+      if (range.isEmpty()) {
+        continue;
+      }
+      if (range.get().first() >= committed) {
+        log.info(
+            "Removing {}: written after offset {} of {} was committed, it is written again",
+            path,
+            committed,
+            tp);
+        store.delete(path);
+      } else if (range.get().last() >= committed) {
+        log.warn(
+            "{} holds offsets from {} on, which {} reads again: was the group's offset moved back?"
+                + " Those records will be in the lake twice",
+            path,
+            committed,
+            tp);
       }
     }
   }
 
-  private void deleteScratch(TopicPartition tp) throws IOException {
+  /** Deletes the scratch files of these partitions left by a crashed writer. */
+  private void deleteScratch(java.util.Collection<TopicPartition> partitions) throws IOException {
+    Set<String> prefixes = new HashSet<>();
+    partitions.forEach(tp -> prefixes.add(tp.topic() + "+" + tp.partition() + "+"));
     try (Stream<Path> files = Files.list(store.scratch())) {
       for (Path p : (Iterable<Path>) files::iterator) {
-        if (p.getFileName().toString().startsWith(tp.topic() + "+" + tp.partition() + "+")) {
+        String name = p.getFileName().toString();
+        if (prefixes.stream().anyMatch(name::startsWith)) {
           Files.deleteIfExists(p);
         }
       }
