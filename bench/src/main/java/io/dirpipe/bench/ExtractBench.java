@@ -7,6 +7,7 @@ import com.microsoft.graph.models.User;
 import com.microsoft.graph.models.UserCollectionResponse;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.microsoft.kiota.authentication.AzureIdentityAuthenticationProvider;
+import io.dirpipe.core.kafka.ClientSettings;
 import io.dirpipe.extractor.Extractor;
 import io.dirpipe.extractor.ExtractorConfig;
 import io.dirpipe.extractor.graph.CollectionSpec;
@@ -38,6 +39,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -186,21 +188,15 @@ public final class ExtractBench implements AutoCloseable {
     Topic<ObjectKey, Observation> raw =
         new Topics("bench." + UUID.randomUUID().toString().substring(0, 6) + ".")
             .raw(Collection.USERS);
-    Map<String, Object> config =
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            kafka.bootstrapServers(),
-            ProducerConfig.LINGER_MS_CONFIG,
-            5,
-            ProducerConfig.BATCH_SIZE_CONFIG,
-            256 * 1024,
-            ProducerConfig.COMPRESSION_TYPE_CONFIG,
-            "lz4",
-            ProducerConfig.ACKS_CONFIG,
-            "all");
+    ClientSettings tuned =
+        ClientSettings.of("bench-limit")
+            .withDefault(ProducerConfig.LINGER_MS_CONFIG, 5)
+            .withDefault(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024)
+            .withDefault(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4")
+            .withDefault(ProducerConfig.ACKS_CONFIG, "all");
     long t0 = System.nanoTime();
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (Producer<byte[], byte[]> producer =
+        kafka.clients().producer(tuned, new ByteArraySerializer(), new ByteArraySerializer())) {
       for (Observation o : records) {
         producer.send(
             new ProducerRecord<>(
@@ -226,7 +222,7 @@ public final class ExtractBench implements AutoCloseable {
             sandbox.tenant().tenantId(),
             sandbox.url(),
             credential,
-            Map.of("bootstrap.servers", kafka.bootstrapServers()),
+            kafka.clients(),
             topics);
     long t0 = System.nanoTime();
     RunSummary run = extractor.runOnce().get(0);
@@ -255,7 +251,7 @@ public final class ExtractBench implements AutoCloseable {
               sandbox.tenant().tenantId(),
               sandbox.url(),
               credential(sandbox),
-              Map.of("bootstrap.servers", kafka.bootstrapServers()),
+              kafka.clients(),
               topics);
       long t0 = System.nanoTime();
       RunSummary run = extractor.runOnce().get(0);

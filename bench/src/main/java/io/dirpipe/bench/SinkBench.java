@@ -4,6 +4,11 @@ import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.monitor.ingestion.LogsIngestionClient;
 import com.azure.monitor.ingestion.LogsIngestionClientBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dirpipe.core.Time;
+import io.dirpipe.core.kafka.ClientSettings;
+import io.dirpipe.core.kafka.KafkaClients;
+import io.dirpipe.core.kafka.TopicReader;
+import io.dirpipe.core.kafka.TopicSetup;
 import io.dirpipe.sandbox.Sandbox;
 import io.dirpipe.sandbox.kafka.LocalKafka;
 import io.dirpipe.schemas.Change;
@@ -13,8 +18,6 @@ import io.dirpipe.schemas.ObjectKey;
 import io.dirpipe.schemas.Operation;
 import io.dirpipe.schemas.Source;
 import io.dirpipe.schemas.Topic;
-import io.dirpipe.schemas.TopicReader;
-import io.dirpipe.schemas.TopicSetup;
 import io.dirpipe.schemas.Topics;
 import io.dirpipe.schemas.entity.User;
 import io.dirpipe.sink.DeadLetters;
@@ -36,7 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -54,8 +57,8 @@ public final class SinkBench implements AutoCloseable {
 
   private final LocalKafka kafka = LocalKafka.start();
 
-  private Map<String, Object> kafkaProps() {
-    return Map.of("bootstrap.servers", kafka.bootstrapServers());
+  private KafkaClients kafkaProps() {
+    return kafka.clients();
   }
 
   /** The lake: dirpipe's sink beside reading and decoding the same topic with no writes. */
@@ -75,7 +78,8 @@ public final class SinkBench implements AutoCloseable {
     SinkStats stats = new SinkStats();
     try (DeadLetters dlq = new DeadLetters(kafkaProps(), topics.deadLetters("lake"), stats)) {
       LakeSink sink =
-          new LakeSink(config, topics, new LocalLakeStore(root), kafkaProps(), dlq, stats);
+          new LakeSink(
+              config, topics, new LocalLakeStore(root), kafkaProps(), dlq, stats, Time.SYSTEM);
       figures.add(
           run(
               "dirpipe sink lake (Parquet snappy, local folder, commit after rename)",
@@ -91,7 +95,8 @@ public final class SinkBench implements AutoCloseable {
     SinkStats stats = new SinkStats();
     try (DeadLetters dlq = new DeadLetters(kafkaProps(), topics.deadLetters("lake"), stats)) {
       LakeSink sink =
-          new LakeSink(config, topics, new LocalLakeStore(root), kafkaProps(), dlq, stats);
+          new LakeSink(
+              config, topics, new LocalLakeStore(root), kafkaProps(), dlq, stats, Time.SYSTEM);
       run("warm-up", sink, sink.topics().stream().map(Topic::name).toList(), stats, events);
     }
   }
@@ -122,7 +127,7 @@ public final class SinkBench implements AutoCloseable {
             new DeadLetters(kafkaProps(), topics.deadLetters("loganalytics"), stats)) {
           LogAnalyticsSink sink =
               LogAnalyticsSink.create(
-                  new SinkConfig(settings), credential, http, topics, dlq, stats);
+                  new SinkConfig(settings), credential, http, topics, dlq, stats, Time.SYSTEM);
           Figure f =
               run(
                   "dirpipe sink loganalytics (pre-rendered rows, concurrent batches)",
@@ -194,7 +199,8 @@ public final class SinkBench implements AutoCloseable {
       String what, SinkRunner.Delivery sink, List<String> inputs, SinkStats stats, int events)
       throws Exception {
     SinkRunner runner =
-        new SinkRunner(kafkaProps(), "bench-" + UUID.randomUUID(), inputs, sink, stats);
+        new SinkRunner(
+            kafkaProps(), "bench-" + UUID.randomUUID(), inputs, sink, stats, Time.SYSTEM);
     long[] firstAndLast = new long[2];
     Thread watch =
         new Thread(
@@ -235,12 +241,13 @@ public final class SinkBench implements AutoCloseable {
   private void publish(Topics topics, String tenant, int events) throws Exception {
     Topic<ObjectKey, Change> t = topics.changes(Collection.USERS);
     TopicSetup.ensure(kafkaProps(), List.of(t), 3);
-    Map<String, Object> config = new HashMap<>(kafkaProps());
-    config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-    config.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
+    ClientSettings config =
+        ClientSettings.of("bench-publish")
+            .withDefault(ProducerConfig.LINGER_MS_CONFIG, 20)
+            .withDefault(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
     Instant now = Instant.now();
-    try (KafkaProducer<ObjectKey, Change> p =
-        new KafkaProducer<>(config, t.keySerde().serializer(), t.valueSerde().serializer())) {
+    try (Producer<ObjectKey, Change> p =
+        kafkaProps().producer(config, t.keySerde().serializer(), t.valueSerde().serializer())) {
       for (int i = 0; i < events; i++) {
         String id = String.format("%08x-0000-4000-8000-%012x", i, i);
         User before =

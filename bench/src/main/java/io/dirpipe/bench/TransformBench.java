@@ -1,5 +1,9 @@
 package io.dirpipe.bench;
 
+import io.dirpipe.core.kafka.ClientSettings;
+import io.dirpipe.core.kafka.KafkaClients;
+import io.dirpipe.core.kafka.TopicReader;
+import io.dirpipe.core.kafka.TopicSetup;
 import io.dirpipe.extractor.Extractor;
 import io.dirpipe.extractor.ExtractorConfig;
 import io.dirpipe.sandbox.Sandbox;
@@ -11,8 +15,6 @@ import io.dirpipe.schemas.ObjectKey;
 import io.dirpipe.schemas.Observation;
 import io.dirpipe.schemas.ObservationKind;
 import io.dirpipe.schemas.Topic;
-import io.dirpipe.schemas.TopicReader;
-import io.dirpipe.schemas.TopicSetup;
 import io.dirpipe.schemas.Topics;
 import io.dirpipe.schemas.entity.User;
 import io.dirpipe.transformer.Transformer;
@@ -33,9 +35,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -68,8 +70,8 @@ public final class TransformBench implements AutoCloseable {
     this.work = Files.createTempDirectory("dirpipe-bench-transform");
   }
 
-  private Map<String, Object> kafkaProps() {
-    return Map.of("bootstrap.servers", kafka.bootstrapServers());
+  private KafkaClients kafkaProps() {
+    return kafka.clients();
   }
 
   /**
@@ -124,14 +126,15 @@ public final class TransformBench implements AutoCloseable {
 
   private long publishRun(
       Topic<ObjectKey, Observation> raw, String runId, int objects, boolean secondRun) {
-    Map<String, Object> config = new HashMap<>(kafkaProps());
-    config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-    config.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
-    config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    ClientSettings config =
+        ClientSettings.of("bench-publish")
+            .withDefault(ProducerConfig.LINGER_MS_CONFIG, 20)
+            .withDefault(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024)
+            .withDefault(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     Instant started = Instant.now();
     long sent = 0;
-    try (KafkaProducer<ObjectKey, Observation> p =
-        new KafkaProducer<>(config, raw.keySerde().serializer(), raw.valueSerde().serializer())) {
+    try (Producer<ObjectKey, Observation> p =
+        kafkaProps().producer(config, raw.keySerde().serializer(), raw.valueSerde().serializer())) {
       int created = secondRun ? objects / 200 : 0;
       for (int i = 0; i < objects + created; i++) {
         if (secondRun && i < objects && i % 200 == 7) {
@@ -285,13 +288,17 @@ public final class TransformBench implements AutoCloseable {
   private void watchInventory(
       Topics topics, Map<String, Long> changedAt, List<Long> latencies, AtomicBoolean running) {
     Topic<ObjectKey, User> inventory = topics.inventory(Collection.USERS);
-    Map<String, Object> config = new HashMap<>(kafkaProps());
-    config.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-" + UUID.randomUUID());
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-    try (KafkaConsumer<ObjectKey, User> c =
-        new KafkaConsumer<>(
-            config, inventory.keySerde().deserializer(), inventory.valueSerde().deserializer())) {
+    ClientSettings config =
+        ClientSettings.of("bench-inventory")
+            .require(ConsumerConfig.GROUP_ID_CONFIG, "bench-" + UUID.randomUUID())
+            .require(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+            .require(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+    try (Consumer<ObjectKey, User> c =
+        kafkaProps()
+            .consumer(
+                config,
+                inventory.keySerde().deserializer(),
+                inventory.valueSerde().deserializer())) {
       c.subscribe(List.of(inventory.name()));
       while (running.get()) {
         for (var r : c.poll(Duration.ofMillis(50))) {

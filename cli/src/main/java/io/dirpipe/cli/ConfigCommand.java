@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirpipe.cli.config.ConfigKeys;
 import io.dirpipe.cli.config.LoadedConfig;
-import io.dirpipe.schemas.TopicsConfig;
+import io.dirpipe.core.kafka.TopicsConfig;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.TreeMap;

@@ -2,13 +2,13 @@ package io.dirpipe.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dirpipe.cli.config.LoadedConfig;
+import io.dirpipe.core.kafka.TopicsConfig;
 import io.dirpipe.extractor.Extractor;
 import io.dirpipe.extractor.ExtractorConfig;
 import io.dirpipe.extractor.Worker;
 import io.dirpipe.extractor.run.RunSummary;
 import io.dirpipe.identity.IdentityConfig;
 import io.dirpipe.identity.credential.Credentials;
-import io.dirpipe.schemas.TopicsConfig;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.HashMap;
@@ -104,7 +104,7 @@ final class ExtractCommand implements Callable<Integer> {
             identity.tenantId(),
             identity.graphUrl(),
             Credentials.build(identity),
-            kafka.kafkaProperties(),
+            kafka.clients(),
             kafka.topics());
     Shutdown shutdown = follow ? Shutdown.onSignals() : null;
     boolean ok;
@@ -131,10 +131,10 @@ final class ExtractCommand implements Callable<Integer> {
                   tenant,
                   identity.graphUrl(),
                   Credentials.build(identity),
-                  kafka.kafkaProperties(),
+                  kafka.clients(),
                   kafka.topics());
             },
-            kafka.kafkaProperties(),
+            kafka.clients(),
             kafka.topics(),
             group,
             runs -> {

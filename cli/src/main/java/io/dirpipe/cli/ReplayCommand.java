@@ -3,9 +3,9 @@ package io.dirpipe.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dirpipe.core.kafka.TopicsConfig;
 import io.dirpipe.schemas.Collection;
 import io.dirpipe.schemas.ObjectKey;
-import io.dirpipe.schemas.TopicsConfig;
 import io.dirpipe.schemas.serde.PlainJson;
 import io.dirpipe.sink.lake.InventoryFiles;
 import io.dirpipe.transformer.audit.Replay;
@@ -82,7 +82,7 @@ final class ReplayCommand implements Callable<Integer> {
     }
     TopicsConfig kafka = new TopicsConfig(config.load(Map.of()).values());
     NavigableMap<ObjectKey, ? extends SpecificRecord> inventory =
-        Replay.at(kafka.kafkaProperties(), kafka.topics(), c, at);
+        Replay.at(kafka.clients(), kafka.topics(), c, at);
     if (out != null) {
       switch (format) {
         case jsonl -> writeJsonLines(inventory, out);

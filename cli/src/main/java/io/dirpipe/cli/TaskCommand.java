@@ -1,10 +1,10 @@
 package io.dirpipe.cli;
 
+import io.dirpipe.core.kafka.TopicsConfig;
 import io.dirpipe.extractor.Worker;
 import io.dirpipe.schemas.Collection;
 import io.dirpipe.schemas.ExtractionTask;
 import io.dirpipe.schemas.Mode;
-import io.dirpipe.schemas.TopicsConfig;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -51,8 +51,7 @@ final class TaskCommand implements Callable<Integer> {
     collections.forEach(Collection::of);
     Mode m = Mode.valueOf(mode.toUpperCase(Locale.ROOT));
     TopicsConfig kafka = new TopicsConfig(config.load().values());
-    Worker.submit(
-        kafka.kafkaProperties(), kafka.topics(), new ExtractionTask(tenantId, collections, m));
+    Worker.submit(kafka.clients(), kafka.topics(), new ExtractionTask(tenantId, collections, m));
     spec.commandLine()
         .getOut()
         .println(

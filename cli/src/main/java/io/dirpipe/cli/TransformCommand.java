@@ -2,7 +2,7 @@ package io.dirpipe.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dirpipe.cli.config.LoadedConfig;
-import io.dirpipe.schemas.TopicsConfig;
+import io.dirpipe.core.kafka.TopicsConfig;
 import io.dirpipe.transformer.Transformer;
 import io.dirpipe.transformer.TransformerConfig;
 import java.io.PrintWriter;
@@ -46,8 +46,7 @@ final class TransformCommand implements Callable<Integer> {
     TopicsConfig kafka = new TopicsConfig(loaded.values());
     Shutdown shutdown = untilIdle == null ? Shutdown.onSignals() : null;
     long t0 = System.nanoTime();
-    try (Transformer transformer =
-        new Transformer(transform, kafka.kafkaProperties(), kafka.topics())) {
+    try (Transformer transformer = new Transformer(transform, kafka.clients(), kafka.topics())) {
       transformer.start();
       if (untilIdle != null) {
         transformer.awaitIdle(untilIdle);

@@ -1,7 +1,7 @@
 package io.dirpipe.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dirpipe.schemas.TopicsConfig;
+import io.dirpipe.core.kafka.TopicsConfig;
 import io.dirpipe.transformer.audit.RunVerifier;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -39,7 +39,7 @@ final class VerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     TopicsConfig kafka = new TopicsConfig(config.load(Map.of()).values());
-    RunVerifier.Result r = RunVerifier.verify(kafka.kafkaProperties(), kafka.topics(), runId);
+    RunVerifier.Result r = RunVerifier.verify(kafka.clients(), kafka.topics(), runId);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();

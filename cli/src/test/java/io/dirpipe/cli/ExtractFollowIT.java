@@ -2,6 +2,8 @@ package io.dirpipe.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dirpipe.core.kafka.KafkaClients;
+import io.dirpipe.core.kafka.TopicReader;
 import io.dirpipe.sandbox.Sandbox;
 import io.dirpipe.sandbox.SandboxClients;
 import io.dirpipe.sandbox.graph.Throttle;
@@ -10,7 +12,6 @@ import io.dirpipe.sandbox.kafka.TestKafka;
 import io.dirpipe.schemas.Mode;
 import io.dirpipe.schemas.RunEvent;
 import io.dirpipe.schemas.RunEventType;
-import io.dirpipe.schemas.TopicReader;
 import io.dirpipe.schemas.Topics;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,7 +75,7 @@ class ExtractFollowIT {
       List<RunEvent> completed = new ArrayList<>();
       try {
         TopicReader.readAll(
-            kafka,
+            KafkaClients.of(kafka),
             topics.runs(),
             r -> {
               if (r.value().getType() == RunEventType.COMPLETED) {

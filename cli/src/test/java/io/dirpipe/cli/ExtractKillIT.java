@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dirpipe.core.kafka.KafkaClients;
+import io.dirpipe.core.kafka.TopicReader;
 import io.dirpipe.sandbox.Sandbox;
 import io.dirpipe.sandbox.graph.Throttle;
 import io.dirpipe.sandbox.kafka.KafkaExtension;
@@ -11,7 +13,6 @@ import io.dirpipe.sandbox.kafka.TestKafka;
 import io.dirpipe.schemas.Collection;
 import io.dirpipe.schemas.Observation;
 import io.dirpipe.schemas.ObservationKind;
-import io.dirpipe.schemas.TopicReader;
 import io.dirpipe.schemas.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -115,7 +116,7 @@ class ExtractKillIT {
   private static List<Observation> readAll(TestKafka kafka, Topics topics) {
     List<Observation> out = new ArrayList<>();
     TopicReader.readAll(
-        Map.of("bootstrap.servers", kafka.bootstrapServers()),
+        KafkaClients.of(Map.of("bootstrap.servers", kafka.bootstrapServers())),
         topics.raw(Collection.USERS),
         r -> out.add(r.value()));
     return out;

@@ -5,14 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobContainerClientBuilder;
 import com.azure.storage.blob.models.BlobItem;
+import io.dirpipe.core.kafka.KafkaClients;
+import io.dirpipe.core.kafka.TopicReader;
+import io.dirpipe.core.kafka.TopicSetup;
 import io.dirpipe.sandbox.kafka.KafkaExtension;
 import io.dirpipe.sandbox.kafka.TestKafka;
 import io.dirpipe.schemas.Collection;
 import io.dirpipe.schemas.ObjectKey;
 import io.dirpipe.schemas.Observation;
 import io.dirpipe.schemas.Topic;
-import io.dirpipe.schemas.TopicReader;
-import io.dirpipe.schemas.TopicSetup;
 import io.dirpipe.schemas.Topics;
 import io.dirpipe.schemas.entity.User;
 import io.dirpipe.sink.lake.ParquetFiles;
@@ -46,7 +47,7 @@ class LakeAzuriteIT {
       String prefix = "az" + UUID.randomUUID().toString().substring(0, 6) + ".";
       Map<String, Object> kafka = Map.of("bootstrap.servers", broker.bootstrapServers());
       Topic<ObjectKey, Observation> raw = new Topics(prefix).raw(Collection.USERS);
-      TopicSetup.ensure(kafka, List.of(raw), 3);
+      TopicSetup.ensure(KafkaClients.of(kafka), List.of(raw), 3);
       try (KafkaProducer<ObjectKey, Observation> p =
           new KafkaProducer<>(
               TestProducers.config(kafka),
@@ -110,7 +111,9 @@ class LakeAzuriteIT {
       }
       Set<String> inKafka = new HashSet<>();
       TopicReader.readAll(
-          kafka, raw, r -> inKafka.add(r.partition() + "/" + r.offset() + "/" + r.value()));
+          KafkaClients.of(kafka),
+          raw,
+          r -> inKafka.add(r.partition() + "/" + r.offset() + "/" + r.value()));
       assertThat(rows).isEqualTo(3_000);
       assertThat(inLake).isEqualTo(inKafka);
     }

@@ -2,6 +2,8 @@ package io.dirpipe.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dirpipe.core.kafka.KafkaClients;
+import io.dirpipe.core.kafka.TopicSetup;
 import io.dirpipe.sandbox.kafka.KafkaExtension;
 import io.dirpipe.sandbox.kafka.TestKafka;
 import io.dirpipe.schemas.Collection;
@@ -10,7 +12,6 @@ import io.dirpipe.schemas.ObjectKey;
 import io.dirpipe.schemas.Observation;
 import io.dirpipe.schemas.ObservationKind;
 import io.dirpipe.schemas.Topic;
-import io.dirpipe.schemas.TopicSetup;
 import io.dirpipe.schemas.Topics;
 import io.dirpipe.schemas.entity.User;
 import io.dirpipe.sink.lake.ParquetFiles;
@@ -73,7 +74,7 @@ class LakeSinkIT {
     kafka = Map.of("bootstrap.servers", broker.bootstrapServers());
     topics = new Topics(prefix);
     raw = topics.raw(Collection.USERS);
-    TopicSetup.ensure(kafka, List.of(raw), 3);
+    TopicSetup.ensure(KafkaClients.of(kafka), List.of(raw), 3);
     // two days in the past: brokers refuse timestamps far in the future
     // (log.message.timestamp.after.max.ms)
     Instant yesterday = DAY_ONE.atTime(12, 0).toInstant(java.time.ZoneOffset.UTC);
@@ -169,7 +170,7 @@ class LakeSinkIT {
   @Test
   void theInventoryDatasetIsAFullSnapshotPerTenant() throws Exception {
     Topic<ObjectKey, User> inventory = topics.inventory(Collection.USERS);
-    TopicSetup.ensure(kafka, List.of(inventory), 3);
+    TopicSetup.ensure(KafkaClients.of(kafka), List.of(inventory), 3);
     try (KafkaProducer<ObjectKey, User> p =
         new KafkaProducer<>(
             kafka, inventory.keySerde().serializer(), inventory.valueSerde().serializer())) {

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dirpipe.core.kafka.KafkaClients;
+import io.dirpipe.core.kafka.TopicReader;
+import io.dirpipe.core.kafka.TopicSetup;
 import io.dirpipe.sandbox.Sandbox;
 import io.dirpipe.sandbox.SandboxClients;
 import io.dirpipe.sandbox.graph.Throttle;
@@ -16,8 +19,6 @@ import io.dirpipe.schemas.ObjectKey;
 import io.dirpipe.schemas.Operation;
 import io.dirpipe.schemas.Source;
 import io.dirpipe.schemas.Topic;
-import io.dirpipe.schemas.TopicReader;
-import io.dirpipe.schemas.TopicSetup;
 import io.dirpipe.schemas.Topics;
 import io.dirpipe.schemas.entity.User;
 import java.io.PrintWriter;
@@ -134,7 +135,7 @@ class LogAnalyticsSinkIT {
     assertThat(rowsIngested()).isEqualTo(EVENTS);
     assertThat(counts.path("deadLettered").asLong()).isEqualTo(1);
     List<ConsumerRecord<byte[], byte[]>> dead = new ArrayList<>();
-    TopicReader.readAll(kafka, topics.deadLetters("loganalytics"), dead::add);
+    TopicReader.readAll(KafkaClients.of(kafka), topics.deadLetters("loganalytics"), dead::add);
     assertThat(dead).hasSize(1);
     assertThat(dead.get(0).value()).containsExactly(1, 2, 3);
     assertThat(
@@ -177,7 +178,7 @@ class LogAnalyticsSinkIT {
 
   private void publishChanges() throws Exception {
     Topic<ObjectKey, Change> t = topics.changes(Collection.USERS);
-    TopicSetup.ensure(kafka, List.of(t), 3);
+    TopicSetup.ensure(KafkaClients.of(kafka), List.of(t), 3);
     String tenant = sandbox.tenant().tenantId();
     Instant now = Instant.now();
     List<java.util.concurrent.Future<?>> sent = new ArrayList<>();

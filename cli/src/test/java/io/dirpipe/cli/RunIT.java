@@ -2,12 +2,13 @@ package io.dirpipe.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dirpipe.core.kafka.KafkaClients;
+import io.dirpipe.core.kafka.TopicReader;
 import io.dirpipe.sandbox.Sandbox;
 import io.dirpipe.sandbox.SandboxClients;
 import io.dirpipe.sandbox.kafka.KafkaExtension;
 import io.dirpipe.sandbox.kafka.TestKafka;
 import io.dirpipe.schemas.RunEventType;
-import io.dirpipe.schemas.TopicReader;
 import io.dirpipe.schemas.Topics;
 import io.dirpipe.transformer.audit.RunVerifier;
 import java.io.BufferedReader;
@@ -98,7 +99,8 @@ class RunIT {
         assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(second.exitValue()).isZero();
 
-        for (RunVerifier.Result r : RunVerifier.verifyAll(kafka, topics, completed)) {
+        for (RunVerifier.Result r :
+            RunVerifier.verifyAll(KafkaClients.of(kafka), topics, completed)) {
           assertThat(r.ok()).as(r.toString()).isTrue();
         }
       } finally {
@@ -144,7 +146,7 @@ class RunIT {
     List<String> runs = new ArrayList<>();
     try {
       TopicReader.readAll(
-          kafka,
+          KafkaClients.of(kafka),
           topics.runs(),
           r -> {
             if (r.value().getType() == RunEventType.COMPLETED) {

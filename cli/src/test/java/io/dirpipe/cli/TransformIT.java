@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dirpipe.core.kafka.KafkaClients;
+import io.dirpipe.core.kafka.TopicReader;
+import io.dirpipe.core.kafka.TopicSetup;
 import io.dirpipe.sandbox.Sandbox;
 import io.dirpipe.sandbox.SandboxClients;
 import io.dirpipe.sandbox.graph.Throttle;
@@ -19,8 +22,6 @@ import io.dirpipe.schemas.Observation;
 import io.dirpipe.schemas.ObservationKind;
 import io.dirpipe.schemas.Operation;
 import io.dirpipe.schemas.RemovedReason;
-import io.dirpipe.schemas.TopicReader;
-import io.dirpipe.schemas.TopicSetup;
 import io.dirpipe.schemas.Topics;
 import io.dirpipe.schemas.entity.User;
 import io.dirpipe.sink.lake.ParquetFiles;
@@ -140,7 +141,7 @@ class TransformIT {
       // 5. the compacted inventory equals the tenant's users
       Map<String, User> inventory = new HashMap<>();
       TopicReader.readAll(
-          kafka,
+          KafkaClients.of(kafka),
           topics.inventory(Collection.USERS),
           r -> {
             if (r.value() == null) {
@@ -254,7 +255,9 @@ class TransformIT {
   private List<Map.Entry<ObjectKey, Change>> changesWithKeys() {
     List<Map.Entry<ObjectKey, Change>> all = new ArrayList<>();
     TopicReader.readAll(
-        kafka, topics.changes(Collection.USERS), r -> all.add(Map.entry(r.key(), r.value())));
+        KafkaClients.of(kafka),
+        topics.changes(Collection.USERS),
+        r -> all.add(Map.entry(r.key(), r.value())));
     return all;
   }
 
@@ -264,7 +267,7 @@ class TransformIT {
 
   private List<MembershipChange> memberships() {
     List<MembershipChange> all = new ArrayList<>();
-    TopicReader.readAll(kafka, topics.memberships(), r -> all.add(r.value()));
+    TopicReader.readAll(KafkaClients.of(kafka), topics.memberships(), r -> all.add(r.value()));
     all.sort(java.util.Comparator.comparing(MembershipChange::getTs));
     return all;
   }
@@ -309,7 +312,7 @@ class TransformIT {
     Map<ObjectKey, User> users =
         new java.util.TreeMap<>(java.util.Comparator.comparing(ObjectKey::getObjectId));
     TopicReader.readAll(
-        kafka,
+        KafkaClients.of(kafka),
         topics.raw(Collection.USERS),
         r -> {
           if (r.value().getRunId().equals(run1)
@@ -331,7 +334,8 @@ class TransformIT {
   private String copyWithout(String from, String to, String run) throws Exception {
     Topics source = new Topics(from);
     Topics target = new Topics(to);
-    TopicSetup.ensure(kafka, List.of(target.runs(), target.raw(Collection.USERS)), 3);
+    TopicSetup.ensure(
+        KafkaClients.of(kafka), List.of(target.runs(), target.raw(Collection.USERS)), 3);
     String[] dropped = new String[1];
     Map<String, Object> config = new HashMap<>(kafka);
     try (KafkaProducer<byte[], byte[]> p =
@@ -362,7 +366,7 @@ class TransformIT {
       KafkaProducer<byte[], byte[]> p,
       java.util.function.Predicate<V> keep) {
     TopicReader.readAll(
-        kafka,
+        KafkaClients.of(kafka),
         topic,
         r -> {
           if (keep.test(r.value())) {

@@ -1,5 +1,8 @@
 package io.dirpipe.extractor;
 
+import io.dirpipe.core.Time;
+import io.dirpipe.core.kafka.KafkaClients;
+import io.dirpipe.core.kafka.TopicSetup;
 import io.dirpipe.extractor.graph.CollectionSpec;
 import io.dirpipe.extractor.graph.GraphTransport;
 import io.dirpipe.extractor.publish.Checkpoints;
@@ -16,7 +19,6 @@ import io.dirpipe.schemas.Checkpoint;
 import io.dirpipe.schemas.CheckpointKey;
 import io.dirpipe.schemas.Collection;
 import io.dirpipe.schemas.Topic;
-import io.dirpipe.schemas.TopicSetup;
 import io.dirpipe.schemas.Topics;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,9 +41,10 @@ public final class Extractor {
   private final String tenantId;
   private final String graphUrl;
   private final CachingCredential credential;
-  private final Map<String, Object> kafka;
+  private final KafkaClients kafka;
   private final Topics topics;
   private final ProgressBoard board = new ProgressBoard();
+  private final Time time;
 
   /**
    * This tenant's share of Graph's quota: it lives as long as the extractor (the worker keeps one
@@ -54,8 +57,19 @@ public final class Extractor {
       String tenantId,
       String graphUrl,
       CachingCredential credential,
-      Map<String, Object> kafka,
+      KafkaClients kafka,
       Topics topics) {
+    this(config, tenantId, graphUrl, credential, kafka, topics, Time.SYSTEM);
+  }
+
+  public Extractor(
+      ExtractorConfig config,
+      String tenantId,
+      String graphUrl,
+      CachingCredential credential,
+      KafkaClients kafka,
+      Topics topics,
+      Time time) {
     if (tenantId == null) {
       throw new org.apache.kafka.common.config.ConfigException(
           "Extraction needs tenant.id (variable DIRPIPE_TENANT_ID).");
@@ -66,7 +80,8 @@ public final class Extractor {
     this.credential = credential;
     this.kafka = kafka;
     this.topics = topics;
-    this.limiter = new ResourceUnitLimiter(config.quota());
+    this.time = time;
+    this.limiter = new ResourceUnitLimiter(config.quota(), time);
   }
 
   /** Runs every configured collection once; a failed collection does not stop the others. */
@@ -82,7 +97,7 @@ public final class Extractor {
     TopicSetup.ensure(kafka, needed, 3);
     Map<CheckpointKey, Checkpoint> checkpoints = Checkpoints.read(kafka, topics.checkpoints());
     GraphTransport transport = new GraphTransport(graphUrl, credential, !delta);
-    PageFetcher fetcher = new PageFetcher(transport, limiter, config.maxAttempts());
+    PageFetcher fetcher = new PageFetcher(transport, limiter, config.maxAttempts(), time);
     String base = graphUrl + "/" + config.apiVersion();
     boolean members = collections.contains(Collection.GROUP_MEMBERS);
     ExecutorService runs = Executors.newFixedThreadPool(Math.max(1, collections.size()));
@@ -141,7 +156,8 @@ public final class Extractor {
               publisher,
               topics,
               prefetch,
-              board);
+              board,
+              time);
       return c == Collection.GROUP_MEMBERS
           ? new MembersRun(ctx).run(checkpoint)
           : new CollectionRun(CollectionSpec.of(c, config.select(c)), ctx).run(checkpoint);
@@ -149,7 +165,7 @@ public final class Extractor {
       Thread.currentThread().interrupt();
       return failed(c, delta, "interrupted");
     } catch (RuntimeException e) {
-      log.error("{}: run failed: {}", c, e.getMessage());
+      log.error("{}: run failed", c, e);
       return failed(c, delta, e.getMessage());
     }
   }

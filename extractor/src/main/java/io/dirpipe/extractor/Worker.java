@@ -1,25 +1,26 @@
 package io.dirpipe.extractor;
 
+import io.dirpipe.core.kafka.ClientSettings;
+import io.dirpipe.core.kafka.KafkaClients;
+import io.dirpipe.core.kafka.TopicSetup;
 import io.dirpipe.extractor.run.RunSummary;
 import io.dirpipe.schemas.Collection;
 import io.dirpipe.schemas.ExtractionTask;
 import io.dirpipe.schemas.Mode;
 import io.dirpipe.schemas.Topic;
-import io.dirpipe.schemas.TopicSetup;
 import io.dirpipe.schemas.Topics;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import java.util.function.Function;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -40,9 +41,9 @@ public final class Worker implements AutoCloseable {
 
   private final Function<String, Extractor> extractorOfTenant;
   private final Topic<String, ExtractionTask> tasks;
-  private final KafkaConsumer<String, ExtractionTask> consumer;
+  private final Consumer<String, ExtractionTask> consumer;
   private final Map<String, Extractor> extractors = new HashMap<>();
-  private final Consumer<List<RunSummary>> onDone;
+  private final java.util.function.Consumer<List<RunSummary>> onDone;
 
   /**
    * @param extractorOfTenant the extractor of a tenant id (its configuration and credential)
@@ -50,26 +51,27 @@ public final class Worker implements AutoCloseable {
    */
   public Worker(
       Function<String, Extractor> extractorOfTenant,
-      Map<String, Object> kafka,
+      KafkaClients kafka,
       Topics topics,
       String groupId,
-      Consumer<List<RunSummary>> onDone) {
+      java.util.function.Consumer<List<RunSummary>> onDone) {
     this.extractorOfTenant = extractorOfTenant;
     this.tasks = topics.tasks();
     this.onDone = onDone;
     TopicSetup.ensure(kafka, List.of(tasks), 3);
-    Map<String, Object> config = new HashMap<>(kafka);
-    config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
-    config.putIfAbsent(
-        ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
-        (int) Duration.ofHours(2).toMillis()); // a task is a whole extraction
+    ClientSettings settings =
+        ClientSettings.of("extract-worker")
+            .require(ConsumerConfig.GROUP_ID_CONFIG, groupId)
+            .require(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)
+            .require(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")
+            .require(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+            .require(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1)
+            // a task is a whole extraction
+            .withDefault(
+                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Duration.ofHours(2).toMillis());
     this.consumer =
-        new KafkaConsumer<>(
-            config, tasks.keySerde().deserializer(), tasks.valueSerde().deserializer());
+        kafka.consumer(
+            settings, tasks.keySerde().deserializer(), tasks.valueSerde().deserializer());
   }
 
   /** Consumes tasks until {@link #close} is called from another thread. */
@@ -130,13 +132,12 @@ public final class Worker implements AutoCloseable {
   }
 
   /** Publishes a task for the workers. */
-  public static void submit(Map<String, Object> kafka, Topics topics, ExtractionTask task) {
+  public static void submit(KafkaClients kafka, Topics topics, ExtractionTask task) {
     Topic<String, ExtractionTask> t = topics.tasks();
     TopicSetup.ensure(kafka, List.of(t), 3);
-    Map<String, Object> config = new HashMap<>(kafka);
-    config.put(ProducerConfig.ACKS_CONFIG, "all");
-    try (KafkaProducer<String, ExtractionTask> p =
-        new KafkaProducer<>(config, t.keySerde().serializer(), t.valueSerde().serializer())) {
+    ClientSettings settings = ClientSettings.of("task").require(ProducerConfig.ACKS_CONFIG, "all");
+    try (Producer<String, ExtractionTask> p =
+        kafka.producer(settings, t.keySerde().serializer(), t.valueSerde().serializer())) {
       p.send(new ProducerRecord<>(t.name(), task.getTenantId(), task));
     }
   }

@@ -1,14 +1,13 @@
 package io.dirpipe.extractor;
 
+import io.dirpipe.core.kafka.TopicReader;
 import io.dirpipe.sandbox.kafka.TestKafka;
 import io.dirpipe.schemas.ObjectKey;
 import io.dirpipe.schemas.Observation;
 import io.dirpipe.schemas.RunEvent;
 import io.dirpipe.schemas.Topic;
-import io.dirpipe.schemas.TopicReader;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /** Reads a whole topic with read_committed, as consumers of the raw topics do. */
@@ -17,7 +16,7 @@ public final class RawTopic {
 
   public static <K, V> List<ConsumerRecord<K, V>> readAll(TestKafka kafka, Topic<K, V> topic) {
     List<ConsumerRecord<K, V>> out = new ArrayList<>();
-    TopicReader.readAll(Map.of("bootstrap.servers", kafka.bootstrapServers()), topic, out::add);
+    TopicReader.readAll(kafka.clients(), topic, out::add);
     return out;
   }
 

@@ -21,7 +21,7 @@ final class SandboxExtractors {
         sandbox.tenant().tenantId(),
         sandbox.url(),
         credential,
-        Map.of("bootstrap.servers", kafka.bootstrapServers()),
+        kafka.clients(),
         topics);
   }
 

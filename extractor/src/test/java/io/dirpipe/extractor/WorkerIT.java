@@ -1,7 +1,9 @@
 package io.dirpipe.extractor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.dirpipe.core.kafka.KafkaClients;
 import io.dirpipe.extractor.run.RunSummary;
 import io.dirpipe.sandbox.Sandbox;
 import io.dirpipe.sandbox.graph.Throttle;
@@ -10,11 +12,11 @@ import io.dirpipe.sandbox.kafka.TestKafka;
 import io.dirpipe.schemas.ExtractionTask;
 import io.dirpipe.schemas.Mode;
 import io.dirpipe.schemas.Topics;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -29,7 +31,7 @@ class WorkerIT {
     try (Sandbox sandbox =
         Sandbox.start(Sandbox.Options.defaults(5_000).withQuota(Throttle.Quota.OFF))) {
       Topics topics = SandboxExtractors.topics();
-      Map<String, Object> k = Map.of("bootstrap.servers", kafka.bootstrapServers());
+      KafkaClients k = kafka.clients();
       String tenant = sandbox.tenant().tenantId();
       Worker.submit(
           k,
@@ -60,10 +62,9 @@ class WorkerIT {
                 }
               });
       thread.start();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (done.size() < 2 && System.nanoTime() < deadline) {
-        Thread.sleep(100);
-      }
+      await("the runs of the tenant's task (users, devices) reported by the worker")
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> done.size() >= 2);
       worker.close();
       thread.join(10_000);
 

@@ -1,12 +1,12 @@
 package io.dirpipe.sink;
 
+import io.dirpipe.core.kafka.ClientSettings;
+import io.dirpipe.core.kafka.KafkaClients;
 import io.dirpipe.schemas.Topic;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -20,17 +20,17 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class DeadLetters implements AutoCloseable {
   private final Topic<byte[], byte[]> topic;
-  private final KafkaProducer<byte[], byte[]> producer;
+  private final Producer<byte[], byte[]> producer;
   private final SinkStats stats;
 
-  public DeadLetters(Map<String, Object> kafka, Topic<byte[], byte[]> topic, SinkStats stats) {
+  public DeadLetters(KafkaClients kafka, Topic<byte[], byte[]> topic, SinkStats stats) {
     this.topic = topic;
     this.stats = stats;
-    Map<String, Object> config = new HashMap<>(kafka);
-    config.put(ProducerConfig.ACKS_CONFIG, "all");
-    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    this.producer =
-        new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+    ClientSettings settings =
+        ClientSettings.of("dlq-" + topic.name())
+            .require(ProducerConfig.ACKS_CONFIG, "all")
+            .require(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    this.producer = kafka.producer(settings, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
   /** Sends one record to the dead-letter topic and waits for the broker's acknowledgement. */

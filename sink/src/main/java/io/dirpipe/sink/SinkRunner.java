@@ -1,8 +1,10 @@
 package io.dirpipe.sink;
 
+import io.dirpipe.core.Time;
+import io.dirpipe.core.kafka.ClientSettings;
+import io.dirpipe.core.kafka.KafkaClients;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +13,6 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -47,27 +48,30 @@ public final class SinkRunner {
     }
   }
 
-  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final Consumer<byte[], byte[]> consumer;
+  private final Time time;
   private final List<String> topics;
   private final Delivery delivery;
   private final SinkStats stats;
   private volatile boolean stopped;
 
   public SinkRunner(
-      Map<String, Object> kafka,
+      KafkaClients kafka,
       String group,
       List<String> topics,
       Delivery delivery,
-      SinkStats stats) {
-    Map<String, Object> config = new HashMap<>();
-    config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-    config.putAll(kafka);
-    config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    config.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+      SinkStats stats,
+      Time time) {
+    ClientSettings settings =
+        ClientSettings.of(group)
+            .withDefault(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000)
+            .withDefault(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")
+            .require(ConsumerConfig.GROUP_ID_CONFIG, group)
+            .require(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+            .require(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     this.consumer =
-        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        kafka.consumer(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    this.time = time;
     this.topics = topics;
     this.delivery = delivery;
     this.stats = stats;
@@ -82,12 +86,12 @@ public final class SinkRunner {
     if (!topics.isEmpty()) {
       consumer.subscribe(topics, new Rebalance());
     }
-    long lastRecord = System.nanoTime();
+    long lastRecord = time.nanoTime();
     try {
       while (!stopped) {
         ConsumerRecords<byte[], byte[]> records;
         if (topics.isEmpty()) { // only time-driven work (e.g. inventory snapshots)
-          Thread.sleep(POLL.toMillis());
+          time.sleep(POLL);
           records = ConsumerRecords.empty();
         } else {
           records = consumer.poll(POLL);
@@ -95,12 +99,12 @@ public final class SinkRunner {
         if (!records.isEmpty()) {
           stats.records.add(records.count());
           commit(delivery.accept(records));
-          lastRecord = System.nanoTime();
+          lastRecord = time.nanoTime();
         }
         commit(delivery.tick());
         if (idle != null
             && (topics.isEmpty() || !consumer.assignment().isEmpty())
-            && System.nanoTime() - lastRecord >= idle.toNanos()
+            && time.nanoTime() - lastRecord >= idle.toNanos()
             && caughtUp()) {
           break;
         }

@@ -1,9 +1,11 @@
 package io.dirpipe.transformer;
 
+import io.dirpipe.core.Time;
+import io.dirpipe.core.kafka.KafkaClients;
+import io.dirpipe.core.kafka.TopicOffsets;
+import io.dirpipe.core.kafka.TopicSetup;
 import io.dirpipe.schemas.Collection;
 import io.dirpipe.schemas.Topic;
-import io.dirpipe.schemas.TopicOffsets;
-import io.dirpipe.schemas.TopicSetup;
 import io.dirpipe.schemas.Topics;
 import io.dirpipe.transformer.changes.ChangeTopology;
 import io.dirpipe.transformer.changes.TransformStats;
@@ -35,16 +37,22 @@ public final class Transformer implements AutoCloseable {
   private static final Duration POLL = Duration.ofMillis(200);
 
   private final TransformerConfig config;
-  private final Map<String, Object> kafka;
+  private final KafkaClients kafka;
   private final Topics topics;
+  private final Time time;
   private final TransformStats stats = new TransformStats();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private KafkaStreams streams;
 
-  public Transformer(TransformerConfig config, Map<String, Object> kafka, Topics topics) {
+  public Transformer(TransformerConfig config, KafkaClients kafka, Topics topics) {
+    this(config, kafka, topics, Time.SYSTEM);
+  }
+
+  public Transformer(TransformerConfig config, KafkaClients kafka, Topics topics, Time time) {
     this.config = config;
     this.kafka = kafka;
     this.topics = topics;
+    this.time = time;
   }
 
   /** Creates missing topics, then starts the stream threads. */
@@ -54,7 +62,7 @@ public final class Transformer implements AutoCloseable {
     streams.setUncaughtExceptionHandler(
         e -> {
           failure.compareAndSet(null, e);
-          log.error("Transformer stopped: {}", e.toString());
+          log.error("Transformer stopped", e);
           return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
     streams.start();
@@ -62,13 +70,13 @@ public final class Transformer implements AutoCloseable {
 
   private Properties streamsProperties() {
     Properties p = new Properties();
-    p.putAll(kafka);
+    p.putAll(kafka.properties());
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.threads());
     p.putIfAbsent("processing.exception.handler.global.enabled", true);
-    if (!kafka.containsKey(ProducerConfig.COMPRESSION_TYPE_CONFIG)) {
+    if (!kafka.properties().containsKey(ProducerConfig.COMPRESSION_TYPE_CONFIG)) {
       // change events and changelogs repeat field names and values: lz4 halves the bytes
       p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
     }
@@ -101,15 +109,15 @@ public final class Transformer implements AutoCloseable {
    */
   public void awaitIdle(Duration idle) throws InterruptedException {
     long seen = -1;
-    long quietSince = System.nanoTime();
+    long quietSince = time.nanoTime();
     while (true) {
-      Thread.sleep(POLL.toMillis());
+      time.sleep(POLL);
       requireRunning();
       long n = stats.inputs();
       if (n != seen || streams.state() != KafkaStreams.State.RUNNING) {
         seen = n;
-        quietSince = System.nanoTime();
-      } else if (System.nanoTime() - quietSince >= idle.toNanos() && caughtUp()) {
+        quietSince = time.nanoTime();
+      } else if (time.since(quietSince).compareTo(idle) >= 0 && caughtUp()) {
         return;
       }
     }
@@ -146,7 +154,7 @@ public final class Transformer implements AutoCloseable {
 
   /** True when the group's committed offsets reach the last stable offset of every input. */
   private boolean caughtUp() {
-    try (Admin admin = Admin.create(kafka)) {
+    try (Admin admin = kafka.admin("transformer-idle")) {
       List<String> inputs = config.collections().stream().map(c -> topics.raw(c).name()).toList();
       Map<TopicPartition, Long> ends =
           TopicOffsets.end(admin, inputs, IsolationLevel.READ_COMMITTED);

@@ -1,8 +1,8 @@
 package io.dirpipe.cli.config;
 
+import io.dirpipe.core.kafka.TopicsConfig;
 import io.dirpipe.identity.IdentityConfig;
 import io.dirpipe.sandbox.SandboxConfig;
-import io.dirpipe.schemas.TopicsConfig;
 import io.dirpipe.sink.SinkConfig;
 import java.util.List;
 import org.apache.kafka.common.config.ConfigDef;

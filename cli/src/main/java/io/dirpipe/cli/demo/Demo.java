@@ -1,6 +1,8 @@
 package io.dirpipe.cli.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dirpipe.core.kafka.KafkaClients;
+import io.dirpipe.core.kafka.TopicReader;
 import io.dirpipe.sandbox.Sandbox;
 import io.dirpipe.sandbox.kafka.LocalKafka;
 import io.dirpipe.sandbox.tenant.Kind;
@@ -8,7 +10,6 @@ import io.dirpipe.sandbox.tenant.Mutator;
 import io.dirpipe.sandbox.tenant.Tenant;
 import io.dirpipe.schemas.Collection;
 import io.dirpipe.schemas.RunEventType;
-import io.dirpipe.schemas.TopicReader;
 import io.dirpipe.schemas.Topics;
 import io.dirpipe.sink.lake.ParquetFiles;
 import io.dirpipe.transformer.audit.RunVerifier;
@@ -73,8 +74,8 @@ public final class Demo {
       env.put("DIRPIPE_LAKE_ROOT", data.resolve("lake").toString());
       env.put("DIRPIPE_LAKE_INVENTORY_INTERVAL", "3600000");
       ChildProcesses roles = new ChildProcesses(env, data.resolve("logs"));
-      counter = options.live() ? new TopicCounter(kafka.bootstrapServers(), PREFIX) : null;
-      Map<String, Object> k = Map.of("bootstrap.servers", kafka.bootstrapServers());
+      counter = options.live() ? new TopicCounter(kafka.clients(), PREFIX) : null;
+      KafkaClients k = kafka.clients();
       Topics topics = new Topics(PREFIX);
 
       Map<String, Long> before = liveCounts(sandbox);
@@ -133,7 +134,7 @@ public final class Demo {
     return summary;
   }
 
-  private void verifyRuns(Map<String, Object> kafka, Topics topics) {
+  private void verifyRuns(KafkaClients kafka, Topics topics) {
     List<String> runs = new ArrayList<>();
     TopicReader.readAll(
         kafka,
@@ -164,7 +165,7 @@ public final class Demo {
   }
 
   private void count(
-      Map<String, Object> kafka,
+      KafkaClients kafka,
       Topics topics,
       Sandbox sandbox,
       Map<String, Long> before,

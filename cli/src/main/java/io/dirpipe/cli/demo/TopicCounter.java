@@ -1,7 +1,7 @@
 package io.dirpipe.cli.demo;
 
-import io.dirpipe.schemas.TopicOffsets;
-import java.util.Map;
+import io.dirpipe.core.kafka.KafkaClients;
+import io.dirpipe.core.kafka.TopicOffsets;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
@@ -13,8 +13,8 @@ final class TopicCounter implements AutoCloseable {
   private final Admin admin;
   private final String prefix;
 
-  TopicCounter(String bootstrapServers, String prefix) {
-    this.admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers));
+  TopicCounter(KafkaClients kafka, String prefix) {
+    this.admin = kafka.admin("demo-counter");
     this.prefix = prefix;
   }
 

@@ -1,5 +1,7 @@
 package io.dirpipe.cli.run;
 
+import io.dirpipe.core.kafka.KafkaClients;
+import io.dirpipe.core.kafka.TopicsConfig;
 import io.dirpipe.extractor.Extractor;
 import io.dirpipe.extractor.ExtractorConfig;
 import io.dirpipe.extractor.run.RunSummary;
@@ -7,7 +9,6 @@ import io.dirpipe.identity.IdentityConfig;
 import io.dirpipe.identity.credential.Credentials;
 import io.dirpipe.schemas.Collection;
 import io.dirpipe.schemas.Topics;
-import io.dirpipe.schemas.TopicsConfig;
 import io.dirpipe.sink.SinkRunner;
 import io.dirpipe.sink.SinkStats;
 import io.dirpipe.transformer.Transformer;
@@ -58,7 +59,7 @@ public final class Pipeline {
   /** Starts the configured roles. */
   public void start() {
     TopicsConfig kafkaConfig = new TopicsConfig(values);
-    Map<String, Object> kafka = kafkaConfig.kafkaProperties();
+    KafkaClients kafka = kafkaConfig.clients();
     Topics topics = kafkaConfig.topics();
     List<String> roles = run.roles();
     if (roles.contains("extract")) {
@@ -76,7 +77,7 @@ public final class Pipeline {
     }
   }
 
-  private void startExtract(Map<String, Object> kafka, Topics topics) {
+  private void startExtract(KafkaClients kafka, Topics topics) {
     Map<String, Object> settings = new HashMap<>(values);
     settings.put(ExtractorConfig.MODE, "delta");
     IdentityConfig identity = new IdentityConfig(values);

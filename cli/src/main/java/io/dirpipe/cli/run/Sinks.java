@@ -1,11 +1,13 @@
 package io.dirpipe.cli.run;
 
+import io.dirpipe.core.Time;
+import io.dirpipe.core.kafka.KafkaClients;
+import io.dirpipe.core.kafka.TopicSetup;
+import io.dirpipe.core.kafka.TopicsConfig;
 import io.dirpipe.identity.IdentityConfig;
 import io.dirpipe.identity.credential.Credentials;
 import io.dirpipe.schemas.Topic;
-import io.dirpipe.schemas.TopicSetup;
 import io.dirpipe.schemas.Topics;
-import io.dirpipe.schemas.TopicsConfig;
 import io.dirpipe.sink.DeadLetters;
 import io.dirpipe.sink.SinkConfig;
 import io.dirpipe.sink.SinkRunner;
@@ -44,7 +46,7 @@ public final class Sinks {
   public static Wired wire(String kind, Map<String, ?> values) {
     SinkConfig config = new SinkConfig(values);
     TopicsConfig kafkaConfig = new TopicsConfig(values);
-    Map<String, Object> kafka = kafkaConfig.kafkaProperties();
+    KafkaClients kafka = kafkaConfig.clients();
     Topics topics = kafkaConfig.topics();
     SinkStats stats = new SinkStats();
     Topic<byte[], byte[]> dlq = topics.deadLetters(kind);
@@ -62,13 +64,15 @@ public final class Sinks {
                 Credentials.httpClient(identity),
                 topics,
                 deadLetters,
-                stats);
+                stats,
+                Time.SYSTEM);
         delivery = la;
         inputs = la.topics();
         group = config.getString(SinkConfig.LOGS_GROUP);
       } else {
         LakeSink lake =
-            new LakeSink(config, topics, lakeStore(config, values), kafka, deadLetters, stats);
+            new LakeSink(
+                config, topics, lakeStore(config, values), kafka, deadLetters, stats, Time.SYSTEM);
         delivery = lake;
         inputs = lake.topics();
         group = config.getString(SinkConfig.LAKE_GROUP);
@@ -77,7 +81,13 @@ public final class Sinks {
       created.add(dlq);
       TopicSetup.ensure(kafka, created, 3); // to subscribe, the inputs must exist
       SinkRunner runner =
-          new SinkRunner(kafka, group, inputs.stream().map(Topic::name).toList(), delivery, stats);
+          new SinkRunner(
+              kafka,
+              group,
+              inputs.stream().map(Topic::name).toList(),
+              delivery,
+              stats,
+              Time.SYSTEM);
       return new Wired(runner, deadLetters, stats);
     } catch (RuntimeException e) {
       deadLetters.close();

@@ -22,7 +22,7 @@ public final class GraphFailure extends RuntimeException {
   private final String code;
   private final Duration retryAfter;
 
-  GraphFailure(
+  public GraphFailure(
       Kind kind, int status, String code, Duration retryAfter, String message, Throwable cause) {
     super(message, cause);
     this.kind = kind;

@@ -34,7 +34,7 @@ import okhttp3.Interceptor;
  * Retry-After), and {@code sendPrimitive(..., InputStream.class)} so that pages are parsed as they
  * stream in.
  */
-public final class GraphTransport {
+public final class GraphTransport implements PageSource {
   private final RequestAdapter adapter;
   private final CachingCredential credential;
   private final HostGuard guard;
@@ -72,6 +72,7 @@ public final class GraphTransport {
    *
    * @throws GraphFailure classified for the caller's retry policy
    */
+  @Override
   public Page get(String url, PageReader reader, Map<String, String> headers) {
     guard.check(url);
     try {

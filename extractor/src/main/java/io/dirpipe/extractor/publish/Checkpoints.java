@@ -1,9 +1,10 @@
 package io.dirpipe.extractor.publish;
 
+import io.dirpipe.core.kafka.KafkaClients;
+import io.dirpipe.core.kafka.TopicReader;
 import io.dirpipe.schemas.Checkpoint;
 import io.dirpipe.schemas.CheckpointKey;
 import io.dirpipe.schemas.Topic;
-import io.dirpipe.schemas.TopicReader;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -12,7 +13,7 @@ public final class Checkpoints {
   private Checkpoints() {}
 
   public static Map<CheckpointKey, Checkpoint> read(
-      Map<String, Object> kafka, Topic<CheckpointKey, Checkpoint> topic) {
+      KafkaClients kafka, Topic<CheckpointKey, Checkpoint> topic) {
     Map<CheckpointKey, Checkpoint> latest = new HashMap<>();
     TopicReader.readAll(
         kafka,

@@ -1,5 +1,7 @@
 package io.dirpipe.extractor.publish;
 
+import io.dirpipe.core.kafka.ClientSettings;
+import io.dirpipe.core.kafka.KafkaClients;
 import io.dirpipe.schemas.Checkpoint;
 import io.dirpipe.schemas.CheckpointKey;
 import io.dirpipe.schemas.ObjectKey;
@@ -7,10 +9,8 @@ import io.dirpipe.schemas.Observation;
 import io.dirpipe.schemas.RunEvent;
 import io.dirpipe.schemas.Topic;
 import io.dirpipe.schemas.Topics;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.ProducerFencedException;
@@ -23,7 +23,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * run, the RUN_END markers and the run event, all or nothing.
  */
 public final class Publisher implements AutoCloseable {
-  private final KafkaProducer<byte[], byte[]> producer;
+  private final Producer<byte[], byte[]> producer;
   private final Topics topics;
 
   /** What one transaction holds. */
@@ -39,16 +39,16 @@ public final class Publisher implements AutoCloseable {
   /** A RUN_END marker for every partition of a raw topic. */
   public record Marker(Topic<ObjectKey, Observation> raw, Observation runEnd) {}
 
-  public Publisher(Map<String, Object> kafka, String transactionalId, Topics topics) {
-    Map<String, Object> config = new HashMap<>(kafka);
-    config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    config.put(ProducerConfig.ACKS_CONFIG, "all");
-    config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
-    config.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-    config.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    this.producer =
-        new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+  public Publisher(KafkaClients kafka, String transactionalId, Topics topics) {
+    ClientSettings settings =
+        ClientSettings.of(transactionalId)
+            .require(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId)
+            .require(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)
+            .require(ProducerConfig.ACKS_CONFIG, "all")
+            .withDefault(ProducerConfig.LINGER_MS_CONFIG, 5)
+            .withDefault(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024)
+            .withDefault(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    this.producer = kafka.producer(settings, new ByteArraySerializer(), new ByteArraySerializer());
     this.topics = topics;
     producer.initTransactions();
   }
@@ -58,8 +58,8 @@ public final class Publisher implements AutoCloseable {
    * thrown.
    */
   public void commit(Batch batch) {
-    producer.beginTransaction();
     try {
+      producer.beginTransaction();
       for (Serialized r : batch.records()) {
         producer.send(new ProducerRecord<>(r.topic(), r.key(), r.value()));
       }

@@ -1,24 +1,32 @@
 package io.dirpipe.extractor.ratelimit;
 
+import io.dirpipe.core.Time;
 import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.BlockingStrategy;
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.TimeMeter;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * One tenant's share of Graph's resource units (FACTS.md §7): a token bucket of the quota per 10 s.
  * Each request pays its predicted cost before it is sent; the server's {@code x-ms-resource-unit}
  * corrects the payment; {@code x-ms-throttle-limit-percentage} above 0.8 costs extra so the pace
  * eases off; a 429 pauses every request of the tenant until its Retry-After. Goal: close to the
- * quota with almost no 429s.
+ * quota with almost no 429s. The bucket reads and waits on the given {@link Time}, so its pace is
+ * tested on a manual clock.
  */
 public final class ResourceUnitLimiter {
+  private final Time time;
   private final Bucket bucket;
-  private final AtomicLong pausedUntilNanos = new AtomicLong(System.nanoTime());
+  private final BlockingStrategy waiting;
+  private final AtomicLong pausedUntilNanos;
   private final AtomicLong paid = new AtomicLong();
 
-  public ResourceUnitLimiter(int unitsPerTenSeconds) {
+  public ResourceUnitLimiter(int unitsPerTenSeconds, Time time) {
+    this.time = time;
+    this.pausedUntilNanos = new AtomicLong(time.nanoTime());
+    this.waiting = nanos -> time.sleep(Duration.ofNanos(nanos));
     this.bucket =
         Bucket.builder()
             .addLimit(
@@ -26,13 +34,25 @@ public final class ResourceUnitLimiter {
                     .capacity(unitsPerTenSeconds)
                     .refillGreedy(unitsPerTenSeconds, Duration.ofSeconds(10))
                     .build())
+            .withCustomTimePrecision(
+                new TimeMeter() {
+                  @Override
+                  public long currentTimeNanos() {
+                    return time.nanoTime();
+                  }
+
+                  @Override
+                  public boolean isWallClockBased() {
+                    return false;
+                  }
+                })
             .build();
   }
 
   /** Waits out any pause, then for the units of one request. */
   public void acquire(int units) throws InterruptedException {
     waitForPause();
-    bucket.asBlocking().consume(units);
+    bucket.asBlocking().consume(units, waiting);
     paid.addAndGet(units);
   }
 
@@ -53,7 +73,7 @@ public final class ResourceUnitLimiter {
 
   /** A 429: no request of this tenant goes out before the Retry-After has passed. */
   public void pause(Duration retryAfter) {
-    long until = System.nanoTime() + retryAfter.toNanos();
+    long until = time.nanoTime() + retryAfter.toNanos();
     pausedUntilNanos.accumulateAndGet(until, (a, b) -> a - b > 0 ? a : b);
   }
 
@@ -62,13 +82,15 @@ public final class ResourceUnitLimiter {
     return paid.get();
   }
 
+  /** Units available now (negative while requests wait for refill or after an overcharge). */
+  public long available() {
+    return bucket.getAvailableTokens();
+  }
+
   private void waitForPause() throws InterruptedException {
     long wait;
-    while ((wait = pausedUntilNanos.get() - System.nanoTime()) > 0) {
-      LockSupport.parkNanos(wait);
-      if (Thread.interrupted()) {
-        throw new InterruptedException();
-      }
+    while ((wait = pausedUntilNanos.get() - time.nanoTime()) > 0) {
+      time.sleep(Duration.ofNanos(wait));
     }
   }
 }

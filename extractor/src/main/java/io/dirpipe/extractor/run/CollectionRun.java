@@ -1,5 +1,6 @@
 package io.dirpipe.extractor.run;
 
+import io.dirpipe.core.Time;
 import io.dirpipe.extractor.graph.CollectionSpec;
 import io.dirpipe.extractor.graph.Page;
 import io.dirpipe.extractor.graph.PageReader;
@@ -45,7 +46,8 @@ public final class CollectionRun {
       Publisher publisher,
       Topics topics,
       ExecutorService prefetch,
-      ProgressBoard board) {}
+      ProgressBoard board,
+      Time time) {}
 
   private final CollectionSpec spec;
   private final Context ctx;
@@ -63,7 +65,7 @@ public final class CollectionRun {
     String url;
     boolean resumed = checkpoint != null && checkpoint.getNextLink() != null;
     if (resumed) {
-      state = RunState.resumed(checkpoint);
+      state = RunState.resumed(checkpoint, ctx.time());
       url = checkpoint.getNextLink();
       log.info(
           "{}: resuming run {} after page {} ({} objects so far)",
@@ -76,7 +78,11 @@ public final class CollectionRun {
       boolean delta = ctx.delta() && spec.supportsDelta();
       state =
           RunState.fresh(
-              ctx.tenantId(), spec.collection().name(), delta ? Mode.DELTA : Mode.FULL, deltaLink);
+              ctx.tenantId(),
+              spec.collection().name(),
+              delta ? Mode.DELTA : Mode.FULL,
+              deltaLink,
+              ctx.time());
       url =
           !delta
               ? spec.fullUrl(ctx.graphBase(), ctx.pageSize())
@@ -92,7 +98,8 @@ public final class CollectionRun {
           "{}: the delta token is no longer valid ({}); starting a new FULL run",
           spec.collection(),
           e.getMessage());
-      RunState full = RunState.fresh(ctx.tenantId(), spec.collection().name(), Mode.FULL, null);
+      RunState full =
+          RunState.fresh(ctx.tenantId(), spec.collection().name(), Mode.FULL, null, ctx.time());
       return pages(full, spec.fullUrl(ctx.graphBase(), ctx.pageSize()), true);
     }
   }
@@ -179,7 +186,7 @@ public final class CollectionRun {
         String what = spec.collection() + " page " + pageNo + " of run " + state.runId;
         Page page = ctx.fetcher().fetch(url, reader, headers, spec.predictedCost(), state, what);
         Observations o = Observations.of(state, ctx.topics());
-        o.page(spec.collection().name(), pageNo, page);
+        o.page(spec.collection().name(), pageNo, page, ctx.time().now());
         out.put(new Prepared(page, o, o.serialized()));
         url = page.nextLink();
         pageNo++;

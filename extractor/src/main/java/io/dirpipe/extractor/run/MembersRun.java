@@ -43,7 +43,7 @@ public final class MembersRun {
     String groupsPage;
     int startIndex;
     if (checkpoint != null && checkpoint.getNextLink() != null) {
-      state = RunState.resumed(checkpoint);
+      state = RunState.resumed(checkpoint, ctx.time());
       String[] cursor = checkpoint.getNextLink().split(" ", 2);
       startIndex = Integer.parseInt(cursor[0]);
       groupsPage = cursor[1];
@@ -53,7 +53,9 @@ public final class MembersRun {
           startIndex,
           state.records);
     } else {
-      state = RunState.fresh(ctx.tenantId(), Collection.GROUP_MEMBERS.name(), Mode.FULL, null);
+      state =
+          RunState.fresh(
+              ctx.tenantId(), Collection.GROUP_MEMBERS.name(), Mode.FULL, null, ctx.time());
       groupsPage = ctx.graphBase() + "/groups?$top=999&$select=id";
       startIndex = 0;
     }
@@ -81,7 +83,7 @@ public final class MembersRun {
           fetches.add(CompletableFuture.supplyAsync(() -> list(state, groupId), ctx.prefetch()));
         }
         Observations observations = Observations.of(state, ctx.topics());
-        Instant at = Instant.now();
+        Instant at = ctx.time().now();
         for (CompletableFuture<GroupMembers> f : fetches) {
           GroupMembers gm = CollectionRun.join(f);
           state.pages += gm.pages();

@@ -113,8 +113,7 @@ final class Observations {
   }
 
   /** Every item of a page, and the members@delta of groups. */
-  void page(String collection, int page, Page p) {
-    Instant at = Instant.now();
+  void page(String collection, int page, Page p, Instant at) {
     for (Page.Item item : p.items()) {
       object(collection, page, at, item);
       for (Page.MemberRef m : item.members()) {
@@ -136,7 +135,7 @@ final class Observations {
         s.runId,
         s.mode,
         s.pages,
-        Instant.now(),
+        s.time.now(),
         ObservationKind.RUN_END,
         null,
         null,

@@ -1,9 +1,10 @@
 package io.dirpipe.extractor.run;
 
+import io.dirpipe.core.Time;
 import io.dirpipe.extractor.graph.GraphFailure;
-import io.dirpipe.extractor.graph.GraphTransport;
 import io.dirpipe.extractor.graph.Page;
 import io.dirpipe.extractor.graph.PageReader;
+import io.dirpipe.extractor.graph.PageSource;
 import io.dirpipe.extractor.ratelimit.Backoff;
 import io.dirpipe.extractor.ratelimit.ResourceUnitLimiter;
 import java.time.Duration;
@@ -20,12 +21,15 @@ public final class PageFetcher {
   private static final Logger log = LoggerFactory.getLogger(PageFetcher.class);
   private static final int MAX_THROTTLED = 500;
 
-  private final GraphTransport transport;
+  private final PageSource transport;
+  private final Time time;
   private final ResourceUnitLimiter limiter;
   private final int maxAttempts;
 
-  public PageFetcher(GraphTransport transport, ResourceUnitLimiter limiter, int maxAttempts) {
+  public PageFetcher(
+      PageSource transport, ResourceUnitLimiter limiter, int maxAttempts, Time time) {
     this.transport = transport;
+    this.time = time;
     this.limiter = limiter;
     this.maxAttempts = maxAttempts;
   }
@@ -65,10 +69,11 @@ public final class PageFetcher {
             synchronized (state) {
               state.throttled++;
             }
+            throttles++;
             Duration wait =
-                f.retryAfter() != null ? f.retryAfter() : Backoff.DEFAULT.delay(++throttles);
+                f.retryAfter() != null ? f.retryAfter() : Backoff.DEFAULT.delay(throttles);
             limiter.pause(wait);
-            if (++throttles > MAX_THROTTLED) {
+            if (throttles > MAX_THROTTLED) {
               throw new ExtractionException(
                   what + " was throttled " + MAX_THROTTLED + " times in a row; giving up", f);
             }
@@ -88,7 +93,7 @@ public final class PageFetcher {
                 failures,
                 maxAttempts - 1,
                 wait.toMillis());
-            Thread.sleep(wait.toMillis());
+            time.sleep(wait);
           }
           case RESYNC -> throw new ResyncRequired(f.getMessage(), f);
           default -> throw new ExtractionException(what + ": " + f.getMessage(), f);

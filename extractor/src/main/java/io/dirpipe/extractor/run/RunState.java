@@ -1,5 +1,6 @@
 package io.dirpipe.extractor.run;
 
+import io.dirpipe.core.Time;
 import io.dirpipe.schemas.Checkpoint;
 import io.dirpipe.schemas.Mode;
 import io.dirpipe.schemas.RunDigest;
@@ -19,6 +20,7 @@ final class RunState {
   final Instant startedAt;
   final RunDigest digest;
   final String previousDeltaLink;
+  final Time time;
   volatile int pages;
   volatile long records;
   volatile long removed;
@@ -33,7 +35,9 @@ final class RunState {
       Mode mode,
       Instant startedAt,
       RunDigest digest,
-      String previousDeltaLink) {
+      String previousDeltaLink,
+      Time time) {
+    this.time = time;
     this.tenantId = tenantId;
     this.collection = collection;
     this.runId = runId;
@@ -43,20 +47,22 @@ final class RunState {
     this.previousDeltaLink = previousDeltaLink;
   }
 
-  static RunState fresh(String tenantId, String collection, Mode mode, String previousDeltaLink) {
+  static RunState fresh(
+      String tenantId, String collection, Mode mode, String previousDeltaLink, Time time) {
+    Instant now = time.now();
     String id =
         collection
             + "-"
             + mode.name().toLowerCase()
             + "-"
-            + Instant.now().toString().replaceAll("[-:.]", "").replace("T", "-").substring(0, 15)
+            + now.toString().replaceAll("[-:.]", "").replace("T", "-").substring(0, 15)
             + "-"
             + UUID.randomUUID().toString().substring(0, 8);
     return new RunState(
-        tenantId, collection, id, mode, Instant.now(), new RunDigest(), previousDeltaLink);
+        tenantId, collection, id, mode, now, new RunDigest(), previousDeltaLink, time);
   }
 
-  static RunState resumed(Checkpoint cp) {
+  static RunState resumed(Checkpoint cp, Time time) {
     RunState s =
         new RunState(
             cp.getTenantId(),
@@ -65,7 +71,8 @@ final class RunState {
             cp.getMode(),
             cp.getStartedAt(),
             RunDigest.of(cp.getDigest()),
-            cp.getDeltaLink());
+            cp.getDeltaLink(),
+            time);
     s.pages = cp.getPages();
     s.records = cp.getRecords();
     s.removed = cp.getRemoved();
@@ -94,7 +101,7 @@ final class RunState {
         removed,
         digest.hex(),
         startedAt,
-        Instant.now());
+        time.now());
   }
 
   RunEvent event(RunEventType type, String error) {
@@ -104,7 +111,7 @@ final class RunState {
         tenantId,
         collection,
         mode,
-        Instant.now(),
+        time.now(),
         startedAt,
         records,
         removed,
@@ -123,11 +130,11 @@ final class RunState {
         removed,
         pages,
         throttled,
-        (System.currentTimeMillis() - startedAt.toEpochMilli()) / 1000.0);
+        (time.now().toEpochMilli() - startedAt.toEpochMilli()) / 1000.0);
   }
 
   RunSummary summary(String status, String error) {
-    double seconds = (Instant.now().toEpochMilli() - startedAt.toEpochMilli()) / 1000.0;
+    double seconds = (time.now().toEpochMilli() - startedAt.toEpochMilli()) / 1000.0;
     return new RunSummary(
         tenantId,
         collection,

@@ -103,6 +103,11 @@ public final class LocalKafka implements AutoCloseable {
     return cluster.bootstrapServers();
   }
 
+  /** Clients of this broker with no other settings. */
+  public io.dirpipe.core.kafka.KafkaClients clients() {
+    return io.dirpipe.core.kafka.KafkaClients.of(Map.of("bootstrap.servers", bootstrapServers()));
+  }
+
   /** Stops the broker and deletes its temporary data. Idempotent. */
   @Override
   public synchronized void close() {

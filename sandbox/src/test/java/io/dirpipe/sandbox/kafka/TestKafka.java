@@ -1,5 +1,6 @@
 package io.dirpipe.sandbox.kafka;
 
+import io.dirpipe.core.kafka.KafkaClients;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -16,6 +17,11 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * @param kind {@code testcontainers} or {@code in-process}
  */
 public record TestKafka(String bootstrapServers, String kind) {
+
+  /** dirpipe's client factory for this broker. */
+  public KafkaClients clients() {
+    return KafkaClients.of(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+  }
 
   public Admin admin() {
     return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));

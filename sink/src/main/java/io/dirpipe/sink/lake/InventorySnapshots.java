@@ -1,8 +1,10 @@
 package io.dirpipe.sink.lake;
 
+import io.dirpipe.core.Time;
+import io.dirpipe.core.kafka.KafkaClients;
+import io.dirpipe.core.kafka.TopicReader;
 import io.dirpipe.schemas.Collection;
 import io.dirpipe.schemas.ObjectKey;
-import io.dirpipe.schemas.TopicReader;
 import io.dirpipe.schemas.Topics;
 import io.dirpipe.sink.SinkStats;
 import java.io.IOException;
@@ -30,22 +32,26 @@ final class InventorySnapshots {
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
-  private final Map<String, Object> kafka;
+  private final KafkaClients kafka;
+  private final Time time;
   private final Topics topics;
   private final List<Collection<?>> collections;
   private final LakeStore store;
   private final long intervalNanos;
   private final SinkStats stats;
-  private long nextNanos = System.nanoTime();
+  private long nextNanos;
 
   InventorySnapshots(
-      Map<String, Object> kafka,
+      KafkaClients kafka,
       Topics topics,
       List<Collection<?>> collections,
       LakeStore store,
       long intervalMillis,
-      SinkStats stats) {
+      SinkStats stats,
+      Time time) {
     this.kafka = kafka;
+    this.time = time;
+    this.nextNanos = time.nanoTime();
     this.topics = topics;
     this.collections = collections;
     this.store = store;
@@ -55,11 +61,11 @@ final class InventorySnapshots {
 
   /** Writes the snapshots when the interval has passed since the last (the first at start). */
   void maybeRun() {
-    if (System.nanoTime() < nextNanos) {
+    if (time.nanoTime() < nextNanos) {
       return;
     }
-    nextNanos = System.nanoTime() + intervalNanos;
-    Instant at = Instant.now();
+    nextNanos = time.nanoTime() + intervalNanos;
+    Instant at = time.now();
     for (Collection<?> c : collections) {
       snapshot(c, at);
     }

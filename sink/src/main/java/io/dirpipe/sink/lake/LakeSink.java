@@ -1,5 +1,7 @@
 package io.dirpipe.sink.lake;
 
+import io.dirpipe.core.Time;
+import io.dirpipe.core.kafka.KafkaClients;
 import io.dirpipe.schemas.Collection;
 import io.dirpipe.schemas.Topics;
 import io.dirpipe.sink.DeadLetters;
@@ -53,15 +55,18 @@ public final class LakeSink implements SinkRunner.Delivery {
   private final DeadLetters deadLetters;
   private final SinkStats stats;
   private final InventorySnapshots snapshots;
+  private final Time time;
 
   public LakeSink(
       SinkConfig config,
       Topics topics,
       LakeStore store,
-      Map<String, Object> kafka,
+      KafkaClients kafka,
       DeadLetters deadLetters,
-      SinkStats stats) {
+      SinkStats stats,
+      Time time) {
     this.store = store;
+    this.time = time;
     this.codec =
         CompressionCodecName.valueOf(config.getString(SinkConfig.LAKE_COMPRESSION).toUpperCase());
     this.rollBytes = config.getLong(SinkConfig.LAKE_ROLL_BYTES);
@@ -107,7 +112,8 @@ public final class LakeSink implements SinkRunner.Delivery {
                 config.collections().stream().filter(Collection::isObjectCollection).toList(),
                 store,
                 config.getLong(SinkConfig.LAKE_INVENTORY_INTERVAL),
-                stats)
+                stats,
+                time)
             : null;
   }
 
@@ -154,7 +160,7 @@ public final class LakeSink implements SinkRunner.Delivery {
 
   private Map<TopicPartition, OffsetAndMetadata> rollDue() {
     List<TopicPartition> due = new ArrayList<>();
-    long now = System.nanoTime();
+    long now = time.nanoTime();
     for (PartitionFiles f : open.values()) {
       if (f.hasRows() && (f.bytes() >= rollBytes || now - f.startedNanos >= rollNanos)) {
         due.add(f.tp);
@@ -240,7 +246,7 @@ public final class LakeSink implements SinkRunner.Delivery {
     private final TopicPartition tp;
     private final LakeRows<?, ?> rows;
     private final Map<String, OpenFile> files = new LinkedHashMap<>();
-    private final long startedNanos = System.nanoTime();
+    private final long startedNanos = time.nanoTime();
     private long next = -1;
 
     PartitionFiles(TopicPartition tp) {

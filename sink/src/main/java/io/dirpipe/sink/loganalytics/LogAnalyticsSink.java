@@ -6,6 +6,7 @@ import com.azure.core.http.policy.ExponentialBackoffOptions;
 import com.azure.core.http.policy.RetryOptions;
 import com.azure.monitor.ingestion.LogsIngestionClient;
 import com.azure.monitor.ingestion.LogsIngestionClientBuilder;
+import io.dirpipe.core.Time;
 import io.dirpipe.schemas.Topics;
 import io.dirpipe.sink.DeadLetters;
 import io.dirpipe.sink.SinkConfig;
@@ -50,7 +51,8 @@ public final class LogAnalyticsSink implements SinkRunner.Delivery {
       HttpClient httpClient,
       Topics topics,
       DeadLetters deadLetters,
-      SinkStats stats) {
+      SinkStats stats,
+      Time time) {
     String endpoint = require(config, SinkConfig.LOGS_ENDPOINT);
     String rule = require(config, SinkConfig.LOGS_RULE_ID);
     LogsIngestionClientBuilder builder =
@@ -70,7 +72,7 @@ public final class LogAnalyticsSink implements SinkRunner.Delivery {
     return new LogAnalyticsSink(
         new LogRows(topics, config),
         new LogsUploader(
-            client, rule, config.getInt(SinkConfig.LOGS_CONCURRENCY), deadLetters, stats),
+            client, rule, config.getInt(SinkConfig.LOGS_CONCURRENCY), deadLetters, stats, time),
         deadLetters);
   }
 

@@ -5,8 +5,10 @@ import com.azure.core.http.HttpResponse;
 import com.azure.monitor.ingestion.LogsIngestionClient;
 import com.azure.monitor.ingestion.models.LogsUploadError;
 import com.azure.monitor.ingestion.models.LogsUploadOptions;
+import io.dirpipe.core.Time;
 import io.dirpipe.sink.DeadLetters;
 import io.dirpipe.sink.SinkStats;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -46,14 +48,17 @@ final class LogsUploader {
   private final int concurrency;
   private final DeadLetters deadLetters;
   private final SinkStats stats;
+  private final Time time;
 
   LogsUploader(
       LogsIngestionClient client,
       String ruleId,
       int concurrency,
       DeadLetters deadLetters,
-      SinkStats stats) {
+      SinkStats stats,
+      Time time) {
     this.client = client;
+    this.time = time;
     this.ruleId = ruleId;
     this.concurrency = concurrency;
     this.deadLetters = deadLetters;
@@ -110,7 +115,7 @@ final class LogsUploader {
         stats.retries.increment();
         long wait = backoff(++attempt, errors);
         log.info("Logs Ingestion: {}; retry {} in {} ms", message(errors.get(0)), attempt, wait);
-        Thread.sleep(wait);
+        time.sleep(Duration.ofMillis(wait));
       } else if (errors.isEmpty()) {
         attempt = 0;
       }

@@ -1,10 +1,11 @@
 package io.dirpipe.transformer.audit;
 
+import io.dirpipe.core.kafka.KafkaClients;
+import io.dirpipe.core.kafka.TopicReader;
 import io.dirpipe.schemas.Change;
 import io.dirpipe.schemas.Collection;
 import io.dirpipe.schemas.ObjectKey;
 import io.dirpipe.schemas.Topic;
-import io.dirpipe.schemas.TopicReader;
 import io.dirpipe.schemas.Topics;
 import java.time.Instant;
 import java.util.Comparator;
@@ -32,7 +33,7 @@ public final class Replay {
 
   /** The objects that existed at {@code at}, by key (tenant, then object id). */
   public static <E extends SpecificRecord> NavigableMap<ObjectKey, E> at(
-      Map<String, Object> kafka, Topics topics, Collection<E> collection, Instant at) {
+      KafkaClients kafka, Topics topics, Collection<E> collection, Instant at) {
     Topic<ObjectKey, Change> topic = topics.changes(collection);
     NavigableMap<ObjectKey, E> inventory = new TreeMap<>(BY_KEY);
     TopicReader.readUntil(

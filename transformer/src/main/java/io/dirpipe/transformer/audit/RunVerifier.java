@@ -1,5 +1,7 @@
 package io.dirpipe.transformer.audit;
 
+import io.dirpipe.core.kafka.KafkaClients;
+import io.dirpipe.core.kafka.TopicReader;
 import io.dirpipe.schemas.Collection;
 import io.dirpipe.schemas.Mode;
 import io.dirpipe.schemas.Observation;
@@ -7,7 +9,6 @@ import io.dirpipe.schemas.ObservationKind;
 import io.dirpipe.schemas.RunDigest;
 import io.dirpipe.schemas.RunEvent;
 import io.dirpipe.schemas.RunEventType;
-import io.dirpipe.schemas.TopicReader;
 import io.dirpipe.schemas.Topics;
 import io.dirpipe.schemas.entity.Member;
 import io.dirpipe.schemas.serde.ContentHash;
@@ -57,7 +58,7 @@ public final class RunVerifier {
   /**
    * @throws IllegalArgumentException when the runs topic has no COMPLETED event of {@code runId}
    */
-  public static Result verify(Map<String, Object> kafka, Topics topics, String runId) {
+  public static Result verify(KafkaClients kafka, Topics topics, String runId) {
     return verifyAll(kafka, topics, List.of(runId)).get(0);
   }
 
@@ -67,7 +68,7 @@ public final class RunVerifier {
    * @throws IllegalArgumentException naming a run with no COMPLETED event
    */
   public static List<Result> verifyAll(
-      Map<String, Object> kafka, Topics topics, java.util.Collection<String> runIds) {
+      KafkaClients kafka, Topics topics, java.util.Collection<String> runIds) {
     List<RunEvent> completed = new ArrayList<>();
     TopicReader.readAll(
         kafka,

@@ -1,7 +1,7 @@
-package io.dirpipe.schemas;
+package io.dirpipe.core.kafka;
 
+import io.dirpipe.schemas.Topic;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -9,7 +9,6 @@ import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -22,7 +21,7 @@ public final class TopicReader {
 
   /** Passes every committed record of the topic, partition by partition in offset order. */
   public static <K, V> void readAll(
-      Map<String, Object> kafka, Topic<K, V> topic, Consumer<ConsumerRecord<K, V>> each) {
+      KafkaClients kafka, Topic<K, V> topic, Consumer<ConsumerRecord<K, V>> each) {
     readUntil(kafka, topic, (consumer, partitions) -> consumer.endOffsets(partitions), each);
   }
 
@@ -31,7 +30,7 @@ public final class TopicReader {
    * once, with the topic's partitions, before reading).
    */
   public static <K, V> void readUntil(
-      Map<String, Object> kafka,
+      KafkaClients kafka,
       Topic<K, V> topic,
       BiFunction<
               org.apache.kafka.clients.consumer.Consumer<K, V>,
@@ -39,13 +38,14 @@ public final class TopicReader {
               Map<TopicPartition, Long>>
           stops,
       Consumer<ConsumerRecord<K, V>> each) {
-    Map<String, Object> config = new HashMap<>(kafka);
-    config.put(ConsumerConfig.GROUP_ID_CONFIG, "dirpipe-reader-" + UUID.randomUUID());
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    try (KafkaConsumer<K, V> consumer =
-        new KafkaConsumer<>(
-            config, topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
+    ClientSettings settings =
+        ClientSettings.of("reader")
+            .require(ConsumerConfig.GROUP_ID_CONFIG, "dirpipe-reader-" + UUID.randomUUID())
+            .require(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+            .require(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    try (org.apache.kafka.clients.consumer.Consumer<K, V> consumer =
+        kafka.consumer(
+            settings, topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
       List<TopicPartition> partitions =
           consumer.partitionsFor(topic.name(), Duration.ofSeconds(30)).stream()
               .map(p -> new TopicPartition(topic.name(), p.partition()))

@@ -1,5 +1,6 @@
-package io.dirpipe.schemas;
+package io.dirpipe.core.kafka;
 
+import io.dirpipe.schemas.Topic;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,8 +46,8 @@ public final class TopicSetup {
   /**
    * @param partitions partitions of new topics; replication: the broker's default
    */
-  public static void ensure(Map<String, Object> kafka, List<Topic<?, ?>> topics, int partitions) {
-    try (Admin admin = Admin.create(kafka)) {
+  public static void ensure(KafkaClients kafka, List<Topic<?, ?>> topics, int partitions) {
+    try (Admin admin = kafka.admin("topic-setup")) {
       Set<String> existing = admin.listTopics().names().get();
       List<NewTopic> missing = new ArrayList<>();
       for (Topic<?, ?> t : topics) {

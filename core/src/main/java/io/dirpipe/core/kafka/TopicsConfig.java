@@ -1,5 +1,6 @@
-package io.dirpipe.schemas;
+package io.dirpipe.core.kafka;
 
+import io.dirpipe.schemas.Topics;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -45,5 +46,10 @@ public final class TopicsConfig extends AbstractConfig {
   /** The {@code kafka.*} values with the prefix removed: Kafka client properties. */
   public Map<String, Object> kafkaProperties() {
     return originalsWithPrefix(KAFKA_PREFIX);
+  }
+
+  /** Kafka clients with these properties. */
+  public KafkaClients clients() {
+    return KafkaClients.of(kafkaProperties());
   }
 }

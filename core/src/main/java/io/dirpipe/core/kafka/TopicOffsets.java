@@ -1,4 +1,4 @@
-package io.dirpipe.schemas;
+package io.dirpipe.core.kafka;
 
 import java.util.Collection;
 import java.util.HashMap;
