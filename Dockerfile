@@ -26,7 +26,9 @@ COPY --from=build /src/cli/target/lib /opt/dirpipe/lib
 USER 10001
 WORKDIR /var/lib/dirpipe
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"
-# dirpipe run serves /metrics and /health here
+# dirpipe run serves /metrics and /health here; in a container the scraper and the probes come from
+# outside, so it listens on every interface (the default outside a container is loopback)
+ENV DIRPIPE_RUN_METRICS_HOST=0.0.0.0
 EXPOSE 9464
 ENTRYPOINT ["java", "-jar", "/opt/dirpipe/dirpipe.jar"]
 CMD ["--help"]

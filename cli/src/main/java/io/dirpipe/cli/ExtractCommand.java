@@ -2,6 +2,8 @@ package io.dirpipe.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dirpipe.cli.config.LoadedConfig;
+import io.dirpipe.core.Repeat;
+import io.dirpipe.core.Time;
 import io.dirpipe.core.kafka.TopicsConfig;
 import io.dirpipe.extractor.Extractor;
 import io.dirpipe.extractor.ExtractorConfig;
@@ -106,17 +108,21 @@ final class ExtractCommand implements Callable<Integer> {
             Credentials.build(identity),
             kafka.clients(),
             kafka.topics());
-    Shutdown shutdown = follow ? Shutdown.onSignals() : null;
-    boolean ok;
-    do {
-      List<RunSummary> runs;
-      try (AutoCloseable progress = ProgressLine.onTerminal(json, extractor::progress)) {
-        runs = extractor.runOnce();
-      }
-      print(runs);
-      ok = runs.stream().allMatch(r -> r.status().equals("completed"));
-    } while (follow && !shutdown.await(interval));
-    return ok ? Main.OK : Main.FAILURE;
+    Repeat repeat = new Repeat(Time.SYSTEM, follow ? interval : null);
+    if (follow) {
+      Shutdown.onSignals().then(repeat::stop);
+    }
+    boolean[] ok = {true};
+    repeat.run(
+        () -> {
+          List<RunSummary> runs;
+          try (AutoCloseable progress = ProgressLine.onTerminal(json, extractor::progress)) {
+            runs = extractor.runOnce();
+          }
+          print(runs);
+          ok[0] = runs.stream().allMatch(r -> r.status().equals("completed"));
+        });
+    return ok[0] ? Main.OK : Main.FAILURE;
   }
 
   private int work(LoadedConfig loaded, ExtractorConfig extract, TopicsConfig kafka)

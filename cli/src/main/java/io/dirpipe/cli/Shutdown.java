@@ -20,6 +20,24 @@ final class Shutdown {
     return shutdown;
   }
 
+  /** Runs {@code action} on a thread of its own once a signal arrives. */
+  Shutdown then(Runnable action) {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                requested.await();
+                action.run();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "shutdown");
+    t.setDaemon(true);
+    t.start();
+    return this;
+  }
+
   /** Blocks until a signal arrives. */
   void await() throws InterruptedException {
     requested.await();

@@ -1,6 +1,7 @@
 package io.dirpipe.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.dirpipe.core.kafka.KafkaClients;
 import io.dirpipe.core.kafka.TopicReader;
@@ -13,6 +14,7 @@ import io.dirpipe.schemas.Mode;
 import io.dirpipe.schemas.RunEvent;
 import io.dirpipe.schemas.RunEventType;
 import io.dirpipe.schemas.Topics;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -69,28 +71,35 @@ class ExtractFollowIT {
   }
 
   private static List<RunEvent> waitForCompletedRuns(
-      Map<String, Object> kafka, Topics topics, int n) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (true) {
-      List<RunEvent> completed = new ArrayList<>();
-      try {
-        TopicReader.readAll(
-            KafkaClients.of(kafka),
-            topics.runs(),
-            r -> {
-              if (r.value().getType() == RunEventType.COMPLETED) {
-                completed.add(r.value());
-              }
+      Map<String, Object> kafka, Topics topics, int n) {
+    List<RunEvent> completed = new ArrayList<>();
+    await(n + " completed runs in " + topics.runs().name())
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              completed.clear();
+              completed.addAll(completedRuns(kafka, topics));
+              return completed.size() >= n;
             });
-      } catch (RuntimeException notYetCreated) {
-        // the extractor creates the topic on its first run
-      }
-      if (completed.size() >= n || System.nanoTime() > deadline) {
-        assertThat(completed).as("completed runs").hasSizeGreaterThanOrEqualTo(n);
-        completed.sort(java.util.Comparator.comparing(RunEvent::getAt));
-        return completed;
-      }
-      Thread.sleep(300);
+    completed.sort(java.util.Comparator.comparing(RunEvent::getAt));
+    return completed;
+  }
+
+  private static List<RunEvent> completedRuns(Map<String, Object> kafka, Topics topics) {
+    List<RunEvent> completed = new ArrayList<>();
+    try {
+      TopicReader.readAll(
+          KafkaClients.of(kafka),
+          topics.runs(),
+          r -> {
+            if (r.value().getType() == RunEventType.COMPLETED) {
+              completed.add(r.value());
+            }
+          });
+    } catch (RuntimeException notYetCreated) {
+      // the extractor creates the topic on its first run
     }
+    return completed;
   }
 }

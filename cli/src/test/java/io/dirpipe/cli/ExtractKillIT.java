@@ -1,10 +1,10 @@
 package io.dirpipe.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dirpipe.core.kafka.KafkaClients;
 import io.dirpipe.core.kafka.TopicReader;
 import io.dirpipe.sandbox.Sandbox;
 import io.dirpipe.sandbox.graph.Throttle;
@@ -15,6 +15,7 @@ import io.dirpipe.schemas.Observation;
 import io.dirpipe.schemas.ObservationKind;
 import io.dirpipe.schemas.Topics;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -76,20 +77,23 @@ class ExtractKillIT {
             .asText();
 
     String prefix = "killed" + UUID.randomUUID().toString().substring(0, 6) + ".";
+    String raw = new Topics(prefix).raw(Collection.USERS).name();
     Random random = new Random(7);
-    int killed = 0;
     int trials = Integer.getInteger("dirpipe.chaos.trials", 5); // the chaos run of the notes: 20
     for (int trial = 0; trial < trials; trial++) {
+      long before = kafka.committedEnd(raw);
+      long target = before + (1 + random.nextInt(6)) * 200L; // 1 to 6 more committed pages
       Process p = extract(env(kafka, prefix));
-      Thread.sleep(1_500 + random.nextInt(2_000));
-      if (p.isAlive()) {
-        p.destroyForcibly(); // SIGKILL: no shutdown hook, the open transaction is left to the
-        // broker
-        p.waitFor(10, TimeUnit.SECONDS);
-        killed++;
-      }
+      await("extractor " + trial + " committed pages up to offset " + target + " of " + raw)
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(20))
+          .until(() -> !p.isAlive() || kafka.committedEnd(raw) >= target);
+      assertThat(p.isAlive())
+          .as("extractor %d still running when killed, so the kill interrupts the run", trial)
+          .isTrue();
+      p.destroyForcibly(); // SIGKILL: no shutdown hook, the open transaction is left to the broker
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("extractor %d ended", trial).isTrue();
     }
-    assertThat(killed).as("kills that landed mid-run").isGreaterThanOrEqualTo(trials - 1);
 
     JsonNode run = finish(extract(env(kafka, prefix)));
 
@@ -115,10 +119,7 @@ class ExtractKillIT {
 
   private static List<Observation> readAll(TestKafka kafka, Topics topics) {
     List<Observation> out = new ArrayList<>();
-    TopicReader.readAll(
-        KafkaClients.of(Map.of("bootstrap.servers", kafka.bootstrapServers())),
-        topics.raw(Collection.USERS),
-        r -> out.add(r.value()));
+    TopicReader.readAll(kafka.clients(), topics.raw(Collection.USERS), r -> out.add(r.value()));
     return out;
   }
 }

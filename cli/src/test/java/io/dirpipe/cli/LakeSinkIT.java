@@ -1,6 +1,7 @@
 package io.dirpipe.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.dirpipe.core.kafka.KafkaClients;
 import io.dirpipe.core.kafka.TopicSetup;
@@ -14,6 +15,7 @@ import io.dirpipe.schemas.ObservationKind;
 import io.dirpipe.schemas.Topic;
 import io.dirpipe.schemas.Topics;
 import io.dirpipe.schemas.entity.User;
+import io.dirpipe.sink.lake.LocalLakeStore;
 import io.dirpipe.sink.lake.ParquetFiles;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -30,7 +32,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -153,14 +154,25 @@ class LakeSinkIT {
     slow.put("DIRPIPE_KAFKA_SESSION_TIMEOUT_MS", "6000");
     Random random = new Random(42);
     for (int kill = 0; kill < 3; kill++) {
+      int before = parquetFiles().size();
+      int target = before + 1 + random.nextInt(8); // interrupt after a varying amount of work
+      Path log = dir.resolve("sink-" + kill + ".log");
       Process p =
           PackagedDirpipe.command(slow, "sink", "lake", "--until-idle", "5s")
               .redirectErrorStream(true)
-              .redirectOutput(dir.resolve("sink-" + kill + ".log").toFile())
+              .redirectOutput(log.toFile())
               .start();
-      Thread.sleep(2500 + random.nextInt(2000));
-      p.destroyForcibly(); // kill -9
-      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      String what = "sink " + kill + " published " + target + " files (log " + log + ")";
+      await(what)
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(20))
+          .ignoreException(java.io.UncheckedIOException.class) // a file moved while listed
+          .until(() -> !p.isAlive() || parquetFiles().size() >= target);
+      assertThat(p.isAlive())
+          .as("sink %d still running when killed, so the kill interrupts it (log %s)", kill, log)
+          .isTrue();
+      p.destroyForcibly(); // kill -9, between two rolls or in the middle of one
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("sink %d ended after kill -9", kill).isTrue();
     }
     assertThat(parquetFiles()).as("files the killed sinks published").isNotEmpty();
     assertThat(sink()).isZero();
@@ -221,10 +233,11 @@ class LakeSinkIT {
   }
 
   private List<Path> parquetFiles() throws Exception {
-    try (Stream<Path> s = Files.walk(lake)) {
-      return s.filter(p -> p.toString().endsWith(".parquet") && !p.toString().contains("_scratch"))
-          .toList();
+    if (!Files.isDirectory(lake)) {
+      return List.of();
     }
+    return new LocalLakeStore(lake)
+        .list("").stream().filter(p -> p.endsWith(".parquet")).map(lake::resolve).toList();
   }
 
   private void assertExactlyOnce() throws Exception {

@@ -1,6 +1,7 @@
 package io.dirpipe.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.dirpipe.core.kafka.KafkaClients;
 import io.dirpipe.core.kafka.TopicReader;
@@ -8,6 +9,7 @@ import io.dirpipe.sandbox.Sandbox;
 import io.dirpipe.sandbox.SandboxClients;
 import io.dirpipe.sandbox.kafka.KafkaExtension;
 import io.dirpipe.sandbox.kafka.TestKafka;
+import io.dirpipe.schemas.Collection;
 import io.dirpipe.schemas.RunEventType;
 import io.dirpipe.schemas.Topics;
 import io.dirpipe.transformer.audit.RunVerifier;
@@ -19,6 +21,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -64,27 +67,43 @@ class RunIT {
       // 1. SIGTERM while the first extraction is paging
       Process first = start(env, "run-1");
       int port = port(first);
-      Thread.sleep(2500);
+      Topics topics = new Topics(prefix);
+      Map<String, Object> kafka = Map.of("bootstrap.servers", broker.bootstrapServers());
+      String users = topics.raw(Collection.USERS).name();
+      await("the first run committed two pages of users to " + users)
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(20))
+          .until(() -> broker.committedEnd(users) >= 200);
       assertThat(get(port, "/health").statusCode()).isEqualTo(200);
       first.destroy(); // SIGTERM
       assertThat(first.waitFor(60, TimeUnit.SECONDS)).as("stopped").isTrue();
       assertThat(first.exitValue()).isZero();
-      Topics topics = new Topics(prefix);
-      Map<String, Object> kafka = Map.of("bootstrap.servers", broker.bootstrapServers());
       assertThat(completed(kafka, topics)).as("runs complete before SIGTERM").hasSizeLessThan(2);
 
       // 2. the next start resumes; runs complete; metrics say so
       Process second = start(env, "run-2");
       try {
         port = port(second);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        int metricsPort = port;
+        await("4 completed runs in " + topics.runs().name())
+            .atMost(Duration.ofSeconds(90))
+            .pollInterval(Duration.ofMillis(200))
+            .until(() -> completed(kafka, topics).size() >= 4);
         List<String> completed = completed(kafka, topics);
-        while (completed.size() < 4 && System.nanoTime() < deadline) {
-          Thread.sleep(500);
-          completed = completed(kafka, topics);
-        }
-        assertThat(completed).as("completed runs").hasSizeGreaterThanOrEqualTo(4);
-        Thread.sleep(3000); // the sinks' and transformer's next commits
+        List<String> series =
+            List.of(
+                "dirpipe_extract_records_total{collection=\"users\"}",
+                "dirpipe_transform_events_total{collection=\"users\",op=\"CREATE\"}",
+                "dirpipe_sink_rows_total{sink=\"lake\"}",
+                "dirpipe_sink_rows_total{sink=\"loganalytics\"}");
+        await("/metrics shows a positive " + series)
+            .atMost(Duration.ofSeconds(90))
+            .pollInterval(Duration.ofMillis(200))
+            .until(
+                () -> {
+                  String m = get(metricsPort, "/metrics").body();
+                  return series.stream().allMatch(x -> value(m, x) > 0);
+                });
         String metrics = get(port, "/metrics").body();
         assertThat(metrics)
             .contains("dirpipe_extract_records_total{collection=\"users\"}")

@@ -1,6 +1,7 @@
 package io.dirpipe.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -83,7 +84,7 @@ class TransformIT {
       long edges = memberships().size();
       assertThat(edges).isEqualTo(run(full1, "groupMembers").path("records").asLong()).isPositive();
       Instant betweenRuns = Instant.now();
-      Thread.sleep(50);
+      await("the clock to pass " + betweenRuns).until(() -> Instant.now().isAfter(betweenRuns));
 
       // 2. the first DELTA run syncs everything again: nothing changed, no events
       extract("delta", "users,groups,groupMembers");

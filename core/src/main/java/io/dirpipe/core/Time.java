@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * The one source of time and waiting in dirpipe: every component that reads the clock or waits
@@ -24,6 +25,13 @@ public interface Time {
 
   /** Waits for {@code duration} (nothing when it is zero or negative). */
   void sleep(Duration duration) throws InterruptedException;
+
+  /**
+   * Waits until {@code latch} is open or {@code timeout} has passed, whichever comes first.
+   *
+   * @return true when the latch opened
+   */
+  boolean await(CountDownLatch latch, Duration timeout) throws InterruptedException;
 
   /** This time as a {@link Clock} in UTC, for APIs that take one. */
   default Clock clock() {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * A {@link Time} for tests that moves only when told: {@link #advance} moves it, and {@link #sleep}
@@ -45,6 +46,20 @@ public final class ManualTime implements Time {
     if (duration.compareTo(Duration.ZERO) > 0) {
       advance(duration);
     }
+  }
+
+  /**
+   * Open latch: true at once. Closed: the whole timeout passes on this clock (recorded as a wait)
+   * and the latch is checked again, so a latch opened by the code under test during the wait (on
+   * this thread, before it) counts.
+   */
+  @Override
+  public boolean await(CountDownLatch latch, Duration timeout) throws InterruptedException {
+    if (latch.getCount() == 0) {
+      return true;
+    }
+    sleep(timeout);
+    return latch.getCount() == 0;
   }
 
   /** Moves the clock forward. */

@@ -1,5 +1,7 @@
 package io.dirpipe.cli.run;
 
+import io.dirpipe.core.Repeat;
+import io.dirpipe.core.Time;
 import io.dirpipe.core.kafka.KafkaClients;
 import io.dirpipe.core.kafka.TopicsConfig;
 import io.dirpipe.extractor.Extractor;
@@ -20,9 +22,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -42,8 +41,8 @@ public final class Pipeline {
   private final RunConfig run;
   private final Map<String, Object> values;
   private final MeterRegistry registry;
-  private final Map<String, String> failures = new ConcurrentHashMap<>();
-  private final CountDownLatch stopping = new CountDownLatch(1);
+  private final RoleHealth failures = new RoleHealth();
+  private Repeat extractions;
   private final List<Thread> threads = new ArrayList<>();
   private final List<SinkRunner> sinks = new ArrayList<>();
   private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -89,20 +88,23 @@ public final class Pipeline {
             Credentials.build(identity),
             kafka,
             topics);
+    Repeat repeat = new Repeat(Time.SYSTEM, run.interval());
+    extractions = repeat;
     extractThread =
         new Thread(
             () -> {
               try {
-                do {
-                  for (RunSummary r : extractor.runOnce()) {
-                    record(r);
-                  }
-                } while (!stopping.await(run.interval().toMillis(), TimeUnit.MILLISECONDS));
+                repeat.run(
+                    () -> {
+                      for (RunSummary r : extractor.runOnce()) {
+                        record(r);
+                      }
+                    });
               } catch (InterruptedException e) {
                 log.info("Extraction interrupted; the next start resumes from the checkpoints");
-              } catch (RuntimeException e) {
-                failures.put("extract", String.valueOf(e.getMessage()));
-                log.error("Extraction stopped: {}", e.toString());
+              } catch (Exception e) {
+                failures.failed("extract");
+                log.error("Extraction stopped", e);
               }
             },
             "run-extract");
@@ -113,10 +115,11 @@ public final class Pipeline {
     String c = r.collection();
     registry.counter("dirpipe.extract.runs", "collection", c, "status", r.status()).increment();
     if (!r.status().equals("completed")) {
-      failures.put("extract " + c, String.valueOf(r.error()));
+      failures.failed("extract " + c);
+      log.warn("Extraction of {} failed: {}", c, r.error());
       return;
     }
-    failures.remove("extract " + c);
+    failures.recovered("extract " + c);
     count("dirpipe.extract.records", c, r.records(), "Objects observed.");
     count("dirpipe.extract.removed", c, r.removed(), "Objects reported removed.");
     count("dirpipe.extract.pages", c, r.pages(), "Pages committed.");
@@ -171,8 +174,8 @@ public final class Pipeline {
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
               } catch (RuntimeException e) {
-                failures.put(kind, String.valueOf(e.getMessage()));
-                log.error("Sink {} stopped: {}", kind, e.toString());
+                failures.failed(kind);
+                log.error("Sink {} stopped", kind, e);
               } finally {
                 sink.runner().close();
               }
@@ -201,19 +204,21 @@ public final class Pipeline {
 
   /** Null when every role runs; otherwise what failed. */
   public String health() {
-    Map<String, String> problems = new HashMap<>(failures);
+    RoleHealth now = failures.copy();
     if (transformer != null && transformer.problem() != null) {
-      problems.put("transform", transformer.problem());
+      now.stopped("transform");
     }
-    if (extractThread != null && !extractThread.isAlive() && stopping.getCount() > 0) {
-      problems.putIfAbsent("extract", "stopped");
+    if (extractThread != null && !extractThread.isAlive() && !extractions.stopped()) {
+      now.stopped("extract");
     }
-    return problems.isEmpty() ? null : problems.toString();
+    return now.problem();
   }
 
   /** Stops every role in order; returns when they have. */
   public void stop() throws InterruptedException {
-    stopping.countDown();
+    if (extractions != null) {
+      extractions.stop();
+    }
     if (extractThread != null) {
       extractThread.join(run.grace().toMillis());
       if (extractThread.isAlive()) {

@@ -37,9 +37,11 @@ public final class RunConfig extends AbstractConfig {
           .define(
               METRICS_HOST,
               Type.STRING,
-              "0.0.0.0",
+              "127.0.0.1",
               Importance.LOW,
-              "Address of the /metrics (Prometheus) and /health endpoint.")
+              "Address the /metrics (Prometheus) and /health endpoint listens on: loopback by"
+                  + " default; 0.0.0.0 in a pod or container, where the scraper and probes come"
+                  + " from outside.")
           .define(
               METRICS_PORT,
               Type.INT,

@@ -1,6 +1,7 @@
 package io.dirpipe.sandbox.kafka;
 
 import io.dirpipe.core.kafka.KafkaClients;
+import io.dirpipe.core.kafka.TopicOffsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -9,6 +10,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.IsolationLevel;
 
 /**
  * The broker an integration test runs against, injected by {@link KafkaExtension}.
@@ -25,6 +27,23 @@ public record TestKafka(String bootstrapServers, String kind) {
 
   public Admin admin() {
     return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+  }
+
+  /**
+   * The sum of a topic's last stable offsets, 0 before it exists: it moves when a transaction
+   * writing to the topic commits (its records and commit markers), never before.
+   */
+  public long committedEnd(String topic) throws Exception {
+    try (Admin admin = admin()) {
+      if (!admin.listTopics().names().get().contains(topic)) {
+        return 0;
+      }
+      return TopicOffsets.end(admin, java.util.List.of(topic), IsolationLevel.READ_COMMITTED)
+          .values()
+          .stream()
+          .mapToLong(Long::longValue)
+          .sum();
+    }
   }
 
   /** Creates a topic with a unique name (tests never share topics) and returns the name. */

@@ -1,0 +1,168 @@
+package io.dirpipe.sink.lake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dirpipe.core.ManualTime;
+import io.dirpipe.core.kafka.MockKafkaClients;
+import io.dirpipe.schemas.Collection;
+import io.dirpipe.schemas.Mode;
+import io.dirpipe.schemas.ObjectKey;
+import io.dirpipe.schemas.Observation;
+import io.dirpipe.schemas.ObservationKind;
+import io.dirpipe.schemas.Topic;
+import io.dirpipe.schemas.Topics;
+import io.dirpipe.schemas.entity.User;
+import io.dirpipe.sink.DeadLetters;
+import io.dirpipe.sink.SinkConfig;
+import io.dirpipe.sink.SinkStats;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.Cluster;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The lake's roll decisions on a manual clock: a partition's files are published when they are
+ * {@code lake.roll-interval} old, and its offset is handed back to commit only after they are.
+ */
+class LakeSinkTest {
+  static final String TENANT = "11111111-2222-3333-4444-555555555555";
+  final Topics topics = new Topics("t.");
+  final Topic<ObjectKey, Observation> raw = topics.raw(Collection.USERS);
+  final TopicPartition p0 = new TopicPartition(raw.name(), 0);
+  final ManualTime time = new ManualTime();
+  final SinkStats stats = new SinkStats();
+  @TempDir Path root;
+
+  @Test
+  void aPartitionRollsWhenItsFirstRecordIsRollIntervalOld() throws Exception {
+    LakeSink sink = sink(new LocalLakeStore(root));
+    assertThat(sink.accept(records(0, 3)))
+        .as("offsets after 3 records, before the interval")
+        .isEmpty();
+
+    time.advance(Duration.ofMillis(59_999));
+    assertThat(sink.tick()).as("offsets 1 ms before the roll interval").isEmpty();
+    assertThat(published()).isEmpty();
+
+    time.advance(Duration.ofMillis(1));
+    assertThat(sink.tick()).containsExactly(Map.entry(p0, new OffsetAndMetadata(3)));
+    assertThat(published()).hasSize(1);
+    assertThat(ParquetFiles.count(published().get(0))).isEqualTo(3);
+    assertThat(sink.tick()).as("nothing left to roll").isEmpty();
+  }
+
+  @Test
+  void theIntervalCountsFromTheFirstRecordOfTheNextFile() throws Exception {
+    LakeSink sink = sink(new LocalLakeStore(root));
+    sink.accept(records(0, 1));
+    time.advance(Duration.ofSeconds(60));
+    assertThat(sink.tick()).containsOnlyKeys(p0);
+    time.advance(Duration.ofSeconds(30));
+    sink.accept(records(1, 1));
+    time.advance(Duration.ofSeconds(59));
+    assertThat(sink.tick()).as("59 s after the second file's first record").isEmpty();
+    time.advance(Duration.ofSeconds(1));
+    assertThat(sink.tick()).containsExactly(Map.entry(p0, new OffsetAndMetadata(2)));
+  }
+
+  @Test
+  void aFailedPublishHandsBackNoOffsetToCommit() throws Exception {
+    LakeStore local = new LocalLakeStore(root);
+    LakeStore failing =
+        new LakeStore() {
+          @Override
+          public void publish(Path localFile, String path) throws IOException {
+            throw new IOException("disk full");
+          }
+
+          @Override
+          public List<String> list(String prefix) throws IOException {
+            return local.list(prefix);
+          }
+
+          @Override
+          public void delete(String path) throws IOException {
+            local.delete(path);
+          }
+
+          @Override
+          public Path scratch() throws IOException {
+            return local.scratch();
+          }
+
+          @Override
+          public String describe() {
+            return "a failing store";
+          }
+        };
+    LakeSink sink = sink(failing);
+    sink.accept(records(0, 3));
+    time.advance(Duration.ofSeconds(60));
+    assertThatThrownBy(sink::tick).hasMessageContaining("Cannot publish");
+    assertThat(published()).isEmpty();
+  }
+
+  private LakeSink sink(LakeStore store) {
+    SinkConfig config =
+        new SinkConfig(
+            Map.of(
+                SinkConfig.LAKE_ROOT, root.toString(),
+                SinkConfig.LAKE_DATASETS, "raw",
+                SinkConfig.SINK_COLLECTIONS, "users",
+                SinkConfig.LAKE_ROLL_INTERVAL, "60000",
+                SinkConfig.LAKE_ROLL_BYTES, Long.toString(1L << 40)));
+    MockKafkaClients kafka = new MockKafkaClients(Cluster.empty());
+    DeadLetters dlq = new DeadLetters(kafka, topics.deadLetters("lake"), stats);
+    return new LakeSink(config, topics, store, kafka, dlq, stats, time);
+  }
+
+  private ConsumerRecords<byte[], byte[]> records(long firstOffset, int n) {
+    List<ConsumerRecord<byte[], byte[]>> list = new ArrayList<>();
+    Instant at = Instant.parse("2026-03-01T12:00:00Z");
+    for (int i = 0; i < n; i++) {
+      long offset = firstOffset + i;
+      String id = "u" + offset;
+      Observation o =
+          new Observation(
+              TENANT,
+              "users",
+              id,
+              "run-1",
+              Mode.FULL,
+              1,
+              at,
+              ObservationKind.OBSERVED,
+              null,
+              User.newBuilder().setId(id).setDisplayName("User " + offset).build(),
+              null);
+      list.add(
+          new ConsumerRecord<>(
+              raw.name(),
+              0,
+              offset,
+              raw.keySerde().serializer().serialize(raw.name(), new ObjectKey(TENANT, id)),
+              raw.valueSerde().serializer().serialize(raw.name(), o)));
+    }
+    return new ConsumerRecords<>(Map.of(p0, list), Map.of());
+  }
+
+  private List<Path> published() throws IOException {
+    try (Stream<Path> s = Files.walk(root)) {
+      return s.filter(p -> p.toString().endsWith(".parquet") && !p.toString().contains("_scratch"))
+          .toList();
+    }
+  }
+}
