@@ -262,6 +262,8 @@ final class BenchCommand implements Callable<Integer> {
         r.pageBytes() / 1024,
         Runtime.getRuntime().availableProcessors());
     out.printf(
+        Locale.ROOT, "  %-46s %10.1f s%n", "tenant generated, servers ready", r.startSeconds());
+    out.printf(
         Locale.ROOT,
         "  %-46s %10.1f pages/s %12.0f users/s%n",
         "sandbox, one reader",

@@ -4,14 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirpipe.cli.config.ConfigKeys;
 import io.dirpipe.cli.config.LoadedConfig;
+import io.dirpipe.cli.config.Secrets;
 import io.dirpipe.core.kafka.TopicsConfig;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -64,7 +62,7 @@ final class ConfigCommand implements Callable<Integer> {
                 rows.put(
                     k,
                     new String[] {
-                      isKafkaSecret(k.substring(TopicsConfig.KAFKA_PREFIX.length()))
+                      Secrets.isKafkaSecret(k.substring(TopicsConfig.KAFKA_PREFIX.length()))
                           ? HIDDEN
                           : loaded.values().get(k),
                       loaded.origins().get(k)
@@ -83,19 +81,5 @@ final class ConfigCommand implements Callable<Integer> {
     }
     int width = rows.keySet().stream().mapToInt(String::length).max().orElse(10);
     rows.forEach((k, v) -> out.printf("%-" + width + "s  %-40s  %s%n", k, v[0], v[1]));
-  }
-
-  /** Kafka client properties of type PASSWORD (sasl.jaas.config, ssl.key.password, ...). */
-  static boolean isKafkaSecret(String property) {
-    for (ConfigDef def :
-        new ConfigDef[] {
-          ProducerConfig.configDef(), ConsumerConfig.configDef(), AdminClientConfig.configDef()
-        }) {
-      ConfigDef.ConfigKey key = def.configKeys().get(property);
-      if (key != null && key.type == ConfigDef.Type.PASSWORD) {
-        return true;
-      }
-    }
-    return false;
   }
 }

@@ -153,7 +153,7 @@ final class SandboxCommand implements Callable<Integer> {
             apps != null ? apps : defaults.applications());
     Shutdown shutdown = Shutdown.onSignals();
     PrintWriter out = spec.commandLine().getOut();
-    LocalKafka broker = kafka ? LocalKafka.start() : null;
+    LocalKafka broker = kafka ? LocalKafka.start(null, listen, advertise) : null;
     try (Sandbox sandbox =
         Sandbox.start(
             new Sandbox.Options(port, httpsPort, tenant, miRoles, quota())

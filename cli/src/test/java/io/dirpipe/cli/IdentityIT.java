@@ -22,7 +22,6 @@ import io.dirpipe.sandbox.tenant.Identity;
 import io.dirpipe.sandbox.token.TlsMaterial;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -114,15 +113,25 @@ class IdentityIT {
   static Run child(Map<String, String> extra, String... args) throws Exception {
     Map<String, String> env = new HashMap<>(sandbox.environment());
     env.putAll(extra);
-    ProcessBuilder pb = PackagedDirpipe.command(env, args);
-    Process p = pb.start();
-    boolean done = p.waitFor(90, TimeUnit.SECONDS);
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!done) {
-      p.destroyForcibly();
+    // output goes to files, not pipes: a child that writes more than a pipe holds cannot block
+    Path outFile = Files.createTempFile("dirpipe-child", ".out");
+    Path errFile = Files.createTempFile("dirpipe-child", ".err");
+    try {
+      Process p =
+          PackagedDirpipe.command(env, args)
+              .redirectOutput(outFile.toFile())
+              .redirectError(errFile.toFile())
+              .start();
+      boolean done = p.waitFor(90, TimeUnit.SECONDS);
+      if (!done) {
+        p.destroyForcibly();
+      }
+      return new Run(
+          done ? p.exitValue() : -1, Files.readString(outFile), Files.readString(errFile));
+    } finally {
+      Files.deleteIfExists(outFile);
+      Files.deleteIfExists(errFile);
     }
-    return new Run(done ? p.exitValue() : -1, out, err);
   }
 
   @Test

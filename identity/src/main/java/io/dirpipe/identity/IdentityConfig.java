@@ -1,7 +1,11 @@
 package io.dirpipe.identity;
 
+import io.dirpipe.core.TenantIds;
 import io.dirpipe.identity.credential.CredentialKind;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -29,13 +33,24 @@ public final class IdentityConfig extends AbstractConfig {
   public static final String TRUSTSTORE = "truststore";
   public static final String TRUSTSTORE_PASSWORD = "truststore.password";
   public static final String GRAPH_URL = "graph.url";
+  public static final String GRAPH_ALLOW_HTTP = "graph.allow-http";
   public static final String ARM_URL = "arm.url";
   public static final String SUBSCRIPTION_ID = "subscription.id";
 
   public static final ConfigDef DEF =
       new ConfigDef()
           .define(
-              TENANT_ID, Type.STRING, null, Importance.HIGH, "Entra tenant id (GUID) to extract.")
+              TENANT_ID,
+              Type.STRING,
+              null,
+              (name, value) -> {
+                if (value != null && !TenantIds.isValid((String) value)) {
+                  // the value is not repeated: it may hold a newline that forges output lines
+                  throw new ConfigException(name + " must be " + TenantIds.EXPECTED + ".");
+                }
+              },
+              Importance.HIGH,
+              "Entra tenant to extract: its id (GUID) or a verified domain name.")
           .define(
               CREDENTIAL,
               Type.STRING,
@@ -125,7 +140,16 @@ public final class IdentityConfig extends AbstractConfig {
               Type.STRING,
               "https://graph.microsoft.com",
               Importance.LOW,
-              "Microsoft Graph base URL. Graph tokens are sent to this host only.")
+              "Microsoft Graph base URL. Graph tokens are sent to this host only, over https (plain"
+                  + " http only to a loopback address such as the local sandbox, or with"
+                  + " graph.allow-http).")
+          .define(
+              GRAPH_ALLOW_HTTP,
+              Type.BOOLEAN,
+              false,
+              Importance.LOW,
+              "Allow a plain-http graph.url on a host other than loopback (a development sandbox"
+                  + " in another container). The bearer token then travels unencrypted.")
           .define(
               ARM_URL,
               Type.STRING,
@@ -158,6 +182,9 @@ public final class IdentityConfig extends AbstractConfig {
    * @throws ConfigException naming the tenant when no block configures it, or a block's unknown key
    */
   public static IdentityConfig forTenant(Map<String, ?> values, String tenantId) {
+    if (!TenantIds.isValid(tenantId)) {
+      throw new ConfigException("A task names a tenant that is not " + TenantIds.EXPECTED + ".");
+    }
     if (tenantId.equals(values.get(TENANT_ID))) {
       return new IdentityConfig(values);
     }
@@ -216,8 +243,41 @@ public final class IdentityConfig extends AbstractConfig {
     return getString(CLIENT_ID);
   }
 
+  /**
+   * @throws ConfigException when the URL is plain http to a host that is not loopback and {@code
+   *     graph.allow-http} is not set: the bearer token would travel unencrypted
+   */
   public String graphUrl() {
-    return stripSlash(getString(GRAPH_URL));
+    String url = stripSlash(getString(GRAPH_URL));
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      throw new ConfigException(GRAPH_URL, url, "not a URL: " + e.getReason());
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
+      throw new ConfigException(
+          GRAPH_URL, url, "must be an https URL such as https://graph.microsoft.com");
+    }
+    if (scheme.equals("http") && !isLoopback(uri.getHost()) && !getBoolean(GRAPH_ALLOW_HTTP)) {
+      throw new ConfigException(
+          GRAPH_URL,
+          url,
+          "plain http would send the bearer token unencrypted: use https (http is accepted for a"
+              + " loopback address such as the local sandbox; for a development sandbox on another"
+              + " host set graph.allow-http=true)");
+    }
+    return url;
+  }
+
+  /** localhost, 127.0.0.0/8 or ::1, by name only: no lookup. */
+  static boolean isLoopback(String host) {
+    String h = host.toLowerCase(Locale.ROOT);
+    return h.equals("localhost")
+        || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")
+        || h.equals("[::1]")
+        || h.equals("::1");
   }
 
   public String armUrl() {

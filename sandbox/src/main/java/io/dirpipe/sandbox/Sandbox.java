@@ -1,5 +1,6 @@
 package io.dirpipe.sandbox;
 
+import io.dirpipe.core.Time;
 import io.dirpipe.sandbox.arm.ArmSurface;
 import io.dirpipe.sandbox.control.ControlSurface;
 import io.dirpipe.sandbox.graph.GraphSurface;
@@ -60,10 +61,19 @@ public final class Sandbox implements AutoCloseable {
       Tenant.Spec spec,
       List<String> miRoles,
       Throttle.Quota quota,
-      Network network) {
+      Network network,
+      Time time) {
     public Options(
         int port, int httpsPort, Tenant.Spec spec, List<String> miRoles, Throttle.Quota quota) {
-      this(port, httpsPort, spec, miRoles, quota, Network.LOOPBACK);
+      this(port, httpsPort, spec, miRoles, quota, Network.LOOPBACK, Time.SYSTEM);
+    }
+
+    /**
+     * The sandbox on this time: token lifetimes, delta-token ages and the quota's refill follow it
+     * (a manual time in tests, so throttling is asserted exactly).
+     */
+    public Options withTime(Time t) {
+      return new Options(port, httpsPort, spec, miRoles, quota, network, t);
     }
 
     public static Options defaults(int users) {
@@ -72,15 +82,15 @@ public final class Sandbox implements AutoCloseable {
     }
 
     public Options withQuota(Throttle.Quota q) {
-      return new Options(port, httpsPort, spec, miRoles, q, network);
+      return new Options(port, httpsPort, spec, miRoles, q, network, time);
     }
 
     public Options withMiRoles(List<String> roles) {
-      return new Options(port, httpsPort, spec, roles, quota, network);
+      return new Options(port, httpsPort, spec, roles, quota, network, time);
     }
 
     public Options withNetwork(Network n) {
-      return new Options(port, httpsPort, spec, miRoles, quota, n);
+      return new Options(port, httpsPort, spec, miRoles, quota, n, time);
     }
   }
 
@@ -117,6 +127,7 @@ public final class Sandbox implements AutoCloseable {
   private final LoopbackServer http;
   private final LoopbackServer https;
   private final Path workDir;
+  private final Network network;
   private final String identityHeader;
   private final char[] trustStorePassword;
   private final String ruleId;
@@ -126,17 +137,19 @@ public final class Sandbox implements AutoCloseable {
 
   private Sandbox(Options options) throws IOException {
     long started = System.nanoTime();
-    Clock clock = Clock.systemUTC();
+    Clock clock = options.time().clock();
     this.tenant = new Tenant(options.spec(), clock);
     this.issuer = new TokenIssuer(tenant.tenantId(), clock);
     Network network = options.network();
+    this.network = network;
     this.advertise = network.advertise();
     this.tls = TlsMaterial.generate(advertise);
     this.throttle =
         new Throttle(
             options.quota() != null
                 ? options.quota()
-                : Throttle.Quota.forUsers(options.spec().users()));
+                : Throttle.Quota.forUsers(options.spec().users()),
+            options.time());
     if (network.identityHeader() != null) {
       this.identityHeader = network.identityHeader();
     } else {
@@ -226,6 +239,10 @@ public final class Sandbox implements AutoCloseable {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("DIRPIPE_SANDBOX_URL", http.baseUrl());
     env.put("DIRPIPE_GRAPH_URL", http.baseUrl());
+    if (network.bind() != null) {
+      // reached by other containers over plain http: the extractor must be told that is wanted
+      env.put("DIRPIPE_GRAPH_ALLOW_HTTP", "true");
+    }
     env.put("IDENTITY_ENDPOINT", http.baseUrl() + ManagedIdentitySurface.APP_SERVICE_PATH);
     env.put("IDENTITY_HEADER", identityHeader);
     env.put("AZURE_POD_IDENTITY_AUTHORITY_HOST", http.baseUrl());

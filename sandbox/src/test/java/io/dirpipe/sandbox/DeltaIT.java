@@ -175,7 +175,6 @@ class DeltaIT {
 
     sandbox.faults().deltaTokenTtlSeconds = 0;
     try {
-      Thread.sleep(5);
       HttpResponse<String> expired =
           clients.send("GET", link, null, "Authorization", "Bearer " + token);
       assertThat(expired.statusCode()).isEqualTo(400);

@@ -7,11 +7,10 @@ import io.dirpipe.sandbox.graph.Throttle;
 import io.dirpipe.sandbox.tenant.Tenant;
 import org.junit.jupiter.api.Test;
 
-/** A million users start fast in the test JVM's 1 GB heap: objects are computed, not stored. */
+/** A million users fit the test JVM's 1 GB heap: objects are computed, not stored. */
 class LargeTenantIT {
   @Test
-  void aMillionUserTenantStartsInSecondsAndServesItsLastPage() throws Exception {
-    long started = System.nanoTime();
+  void aMillionUserTenantFitsInASmallHeapAndServesItsLastPage() throws Exception {
     Runtime.getRuntime().gc();
     long heapBefore = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
     try (Sandbox sandbox =
@@ -22,8 +21,7 @@ class LargeTenantIT {
                 Tenant.Spec.forUsers(42, 1_000_000),
                 java.util.List.of("Directory.Read.All"),
                 Throttle.Quota.OFF))) {
-      long seconds = (System.nanoTime() - started) / 1_000_000_000L;
-      assertThat(seconds).as("ready in under 15 s").isLessThan(15);
+      // its start-up time is a figure of `dirpipe bench sandbox`, not a bound asserted here
       Runtime.getRuntime().gc();
       long heapAfter = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
       assertThat(heapAfter - heapBefore)

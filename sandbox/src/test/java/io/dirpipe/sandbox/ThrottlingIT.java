@@ -3,8 +3,11 @@ package io.dirpipe.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dirpipe.core.ManualTime;
 import io.dirpipe.sandbox.graph.Throttle;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -13,12 +16,15 @@ import org.junit.jupiter.api.Test;
  * The resource-unit bucket of FACTS.md §7: headers near the limit, 429 with Retry-After past it.
  */
 class ThrottlingIT {
+  static final ManualTime time = new ManualTime(Instant.now());
   static Sandbox sandbox;
   static SandboxClients clients;
 
   @BeforeAll
   static void start() {
-    sandbox = Sandbox.start(Sandbox.Options.defaults(30).withQuota(Throttle.Quota.SMALL));
+    // the sandbox's clock moves only when the test says: no refill while requests are counted
+    sandbox =
+        Sandbox.start(Sandbox.Options.defaults(30).withQuota(Throttle.Quota.SMALL).withTime(time));
     clients = new SandboxClients(sandbox);
   }
 
@@ -33,9 +39,7 @@ class ThrottlingIT {
     HttpResponse<String> r = null;
     boolean sawPercentage = false;
     int requests = 0;
-    // 3,500 RU per 10 s; users without $select cost 2 RU: the bucket empties within ~1,800
-    // requests plus what refills meanwhile (more on a slow or busy machine).
-    long started = System.nanoTime();
+    // 3,500 RU per 10 s; users without $select cost 2 RU; the clock stands still: exactly 1,750
     while (requests++ < 20_000) {
       r = clients.get("/v1.0/users", token);
       if (r.statusCode() == 429) {
@@ -45,13 +49,10 @@ class ThrottlingIT {
       sawPercentage |= r.headers().firstValue("x-ms-throttle-limit-percentage").isPresent();
     }
     assertThat(r.statusCode()).as("throttled after %d requests", requests).isEqualTo(429);
-    double seconds = (System.nanoTime() - started) / 1e9;
-    assertThat(requests)
-        .as("3,500 RU at 2 RU each, plus the refill of %.1f s meanwhile", seconds)
-        .isBetween(1_750, (int) ((3_500 + 350 * seconds) / 2) + 50);
+    assertThat(requests).as("3,500 RU at 2 RU each, then the one refused").isEqualTo(1_751);
     assertThat(sawPercentage).as("x-ms-throttle-limit-percentage above 80%").isTrue();
-    assertThat(Integer.parseInt(r.headers().firstValue("Retry-After").orElseThrow()))
-        .isBetween(1, 10);
+    int retryAfter = Integer.parseInt(r.headers().firstValue("Retry-After").orElseThrow());
+    assertThat(retryAfter).as("the 2 RU refill in 6 ms; Graph's shortest Retry-After").isEqualTo(1);
     assertThat(r.headers().firstValue("x-ms-throttle-scope").orElseThrow())
         .startsWith("Tenant_Application/Read/" + sandbox.application().clientId() + "/");
     assertThat(r.headers().firstValue("x-ms-throttle-information"))
@@ -59,13 +60,13 @@ class ThrottlingIT {
     JsonNode error = SandboxClients.json(r).path("error");
     assertThat(error.path("code").asText()).isEqualTo("TooManyRequests");
 
+    time.advance(Duration.ofMillis(999));
     HttpResponse<String> early = clients.get("/v1.0/users?$select=id", token);
-    assertThat(early.statusCode()).as("retry before Retry-After").isEqualTo(429);
+    assertThat(early.statusCode()).as("retry 1 ms before Retry-After").isEqualTo(429);
 
-    Thread.sleep(
-        Integer.parseInt(early.headers().firstValue("Retry-After").orElseThrow()) * 1000L + 200);
+    time.advance(Duration.ofMillis(1));
     assertThat(clients.get("/v1.0/users?$select=id", token).statusCode())
-        .as("after Retry-After")
+        .as("exactly Retry-After later")
         .isEqualTo(200);
   }
 }

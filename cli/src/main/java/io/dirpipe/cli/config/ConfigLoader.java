@@ -3,6 +3,7 @@ package io.dirpipe.cli.config;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.dirpipe.core.EnvNames;
 import io.dirpipe.core.kafka.TopicsConfig;
 import io.dirpipe.identity.IdentityConfig;
 import java.io.IOException;
@@ -26,7 +27,7 @@ import org.apache.kafka.common.config.ConfigException;
  */
 public final class ConfigLoader {
   public static final Path DEFAULT_FILE = Path.of("dirpipe.yaml");
-  static final String ENV_PREFIX = "DIRPIPE_";
+  static final String ENV_PREFIX = EnvNames.PREFIX;
 
   /**
    * {@code DIRPIPE_*} variables that are not configuration: read by the launcher, Logback or the
@@ -53,10 +54,16 @@ public final class ConfigLoader {
     Map<String, String> origins = new LinkedHashMap<>();
     Path path = file != null ? file : (Files.exists(DEFAULT_FILE) ? DEFAULT_FILE : null);
     if (path != null) {
-      readYaml(path).forEach((k, v) -> put(values, origins, k, v, path.toString()));
+      readYaml(path)
+          .forEach(
+              (k, v) -> {
+                put(values, origins, k, v, path.toString());
+                refuseSecret(k, v, path);
+              });
     }
     env.entrySet().stream()
         .filter(e -> e.getKey().startsWith(ENV_PREFIX) && !NOT_CONFIG.contains(e.getKey()))
+        .filter(e -> !isServiceLink(e.getKey(), e.getValue()))
         .sorted(Map.Entry.comparingByKey())
         .forEach(e -> put(values, origins, keyOf(e.getKey()), e.getValue(), e.getKey()));
     validate(values, origins);
@@ -85,9 +92,60 @@ public final class ConfigLoader {
     known.parse(values); // required keys without a value
   }
 
+  /**
+   * A secret in the file is refused: files are shared, copied into images and committed. The
+   * message names the key and where the value belongs instead.
+   */
+  private void refuseSecret(String key, String value, Path path) {
+    if (!Secrets.isSecret(known, key, value)) {
+      return;
+    }
+    String file = key + "-file";
+    throw new ConfigException(
+        "Key '"
+            + key
+            + "' in "
+            + path
+            + " holds a secret; configuration files are shared and committed, so secrets are not"
+            + " read from them. Remove it from the file and set the variable "
+            + envName(key)
+            + (known.names().contains(file)
+                ? ", or put the secret in a file of its own and set '" + file + "' to its path"
+                : "")
+            + " (a Kubernetes secret mounted as a file or as an environment variable).");
+  }
+
+  /**
+   * True for the variables Kubernetes injects for a Service whose name starts with {@code dirpipe}
+   * (docker links use the same shapes): {@code DIRPIPE_SERVICE_HOST}, {@code
+   * DIRPIPE_SERVICE_PORT[_NAME]}, {@code DIRPIPE_PORT=tcp://...} and {@code
+   * DIRPIPE_PORT_<n>_<TCP|UDP|SCTP>[_PROTO|_PORT|_ADDR]}, also with a longer service name ({@code
+   * DIRPIPE_METRICS_SERVICE_HOST}). They are not configuration; a declared key of that shape still
+   * counts as one.
+   */
+  boolean isServiceLink(String name, String value) {
+    if (known.names().stream().anyMatch(k -> envName(k).equals(name))) {
+      return false;
+    }
+    String rest = name.substring(ENV_PREFIX.length() - 1); // from the underscore
+    return SERVICE_HOST_OR_PORT.matcher(rest).matches()
+        || PORT_PROTOCOL.matcher(rest).matches()
+        || (PORT_URL_NAME.matcher(rest).matches() && PORT_URL_VALUE.matcher(value).matches());
+  }
+
+  private static final java.util.regex.Pattern SERVICE_HOST_OR_PORT =
+      java.util.regex.Pattern.compile("(_[A-Z0-9_]+)?_SERVICE_(HOST|PORT(_[A-Z0-9_]+)?)");
+  private static final java.util.regex.Pattern PORT_PROTOCOL =
+      java.util.regex.Pattern.compile(
+          "(_[A-Z0-9_]+)?_PORT_\\d+_(TCP|UDP|SCTP)(_PROTO|_PORT|_ADDR)?");
+  private static final java.util.regex.Pattern PORT_URL_NAME =
+      java.util.regex.Pattern.compile("(_[A-Z0-9_]+)?_PORT");
+  private static final java.util.regex.Pattern PORT_URL_VALUE =
+      java.util.regex.Pattern.compile("(tcp|udp|sctp)://[^/]+:\\d+");
+
   /** The environment variable that sets a key. */
   public static String envName(String key) {
-    return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    return EnvNames.of(key);
   }
 
   private void put(

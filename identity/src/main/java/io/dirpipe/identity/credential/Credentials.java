@@ -10,6 +10,7 @@ import com.azure.identity.ClientSecretCredentialBuilder;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.identity.ManagedIdentityCredentialBuilder;
 import com.azure.identity.WorkloadIdentityCredentialBuilder;
+import io.dirpipe.core.EnvNames;
 import io.dirpipe.identity.IdentityConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -182,8 +183,8 @@ public final class Credentials {
               + config.credential().configName()
               + " credential needs "
               + key
-              + " (variable DIRPIPE_"
-              + key.toUpperCase().replace('.', '_').replace('-', '_')
+              + " (variable "
+              + EnvNames.of(key)
               + ").");
     }
     return value;

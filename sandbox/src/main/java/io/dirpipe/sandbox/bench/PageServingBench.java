@@ -41,7 +41,8 @@ public final class PageServingBench {
       double usersPerSecond,
       double twoReadersPagesPerSecond,
       double staticPagesPerSecond,
-      long pageBytes) {}
+      long pageBytes,
+      double startSeconds) {}
 
   private final HttpClient http =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -49,9 +50,11 @@ public final class PageServingBench {
 
   public Result run(int users) throws Exception {
     Tenant.Spec spec = Tenant.Spec.forUsers(42, users);
+    long started = System.nanoTime();
     try (Sandbox sandbox =
         Sandbox.start(
             new Sandbox.Options(0, 0, spec, List.of("Directory.Read.All"), Throttle.Quota.OFF))) {
+      double startSeconds = (System.nanoTime() - started) / 1e9;
       Identity app = sandbox.application();
       String token =
           sandbox
@@ -91,7 +94,8 @@ public final class PageServingBench {
           scanned[1] / seconds,
           pagesBoth / secondsBoth,
           staticRate,
-          page.length);
+          page.length,
+          startSeconds);
     }
   }
 

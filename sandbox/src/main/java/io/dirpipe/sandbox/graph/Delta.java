@@ -91,7 +91,8 @@ final class Delta {
       throw gone;
     }
     long issued = Cursor.longField(link, "t", "delta token");
-    if (tenant.clock().millis() - issued > faults.deltaTokenTtlSeconds * 1000) {
+    // a token is expired once it is the TTL old (a TTL of 0 expires every token at once)
+    if (tenant.clock().millis() - issued >= faults.deltaTokenTtlSeconds * 1000) {
       throw new GraphError(
           400,
           "syncStateNotFound",

@@ -1,8 +1,10 @@
 package io.dirpipe.sandbox.graph;
 
+import io.dirpipe.core.Time;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,12 +45,19 @@ public final class Throttle {
   private static final long WRITES_PER_150S = 3_000;
 
   private final Quota quota;
+  private final Time time;
   private final Map<String, Bucket> reads = new ConcurrentHashMap<>();
   private final Map<String, Bucket> writes = new ConcurrentHashMap<>();
   private final Map<String, Long> blockedUntilNanos = new ConcurrentHashMap<>();
 
   public Throttle(Quota quota) {
+    this(quota, Time.SYSTEM);
+  }
+
+  /** A throttle whose buckets refill and whose blocks expire on {@code time}. */
+  public Throttle(Quota quota, Time time) {
     this.quota = quota;
+    this.time = time;
   }
 
   public Quota quota() {
@@ -68,7 +77,7 @@ public final class Throttle {
     if (quota == Quota.OFF) {
       return new Decision(true, 0, 0);
     }
-    long now = System.nanoTime();
+    long now = time.nanoTime();
     Long blocked = blockedUntilNanos.get(key);
     if (blocked != null && blocked - now > 0) {
       return new Decision(false, seconds(blocked - now), 1);
@@ -83,6 +92,18 @@ public final class Throttle {
                             .capacity(capacity)
                             .refillGreedy(capacity, period)
                             .build())
+                    .withCustomTimePrecision(
+                        new TimeMeter() {
+                          @Override
+                          public long currentTimeNanos() {
+                            return time.nanoTime();
+                          }
+
+                          @Override
+                          public boolean isWallClockBased() {
+                            return false;
+                          }
+                        })
                     .build());
     ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(cost);
     if (probe.isConsumed()) {

@@ -2,6 +2,8 @@ package io.dirpipe.sandbox.graph;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dirpipe.core.ManualTime;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class ThrottleTest {
@@ -15,18 +17,31 @@ class ThrottleTest {
 
   @Test
   void aPairIsBlockedUntilRetryAfterOtherPairsAreNot() {
-    Throttle throttle = new Throttle(Throttle.Quota.SMALL);
+    ManualTime time = new ManualTime();
+    Throttle throttle = new Throttle(Throttle.Quota.SMALL, time);
     int granted = 0;
     Throttle.Decision d;
     while ((d = throttle.read("app/tenant", 5)).allowed()) {
       granted++;
     }
-    assertThat(granted).isBetween(700, 710); // 3,500 RU at 5 RU each, plus what refills meanwhile
-    assertThat(d.retryAfterSeconds()).isBetween(1, 10);
+    assertThat(granted).as("3,500 RU at 5 RU each, no refill on a still clock").isEqualTo(700);
+    assertThat(d.retryAfterSeconds()).isEqualTo(1);
+    time.advance(Duration.ofMillis(999));
     assertThat(throttle.read("app/tenant", 1).allowed())
         .as("cheaper request before Retry-After")
         .isFalse();
     assertThat(throttle.read("other-app/tenant", 1).allowed()).isTrue();
+    time.advance(Duration.ofMillis(1));
+    assertThat(throttle.read("app/tenant", 5).allowed()).as("at Retry-After").isTrue();
+  }
+
+  @Test
+  void aLongerShortfallAsksForTheWholeRefillTime() {
+    ManualTime time = new ManualTime();
+    Throttle throttle = new Throttle(Throttle.Quota.SMALL, time);
+    assertThat(throttle.read("a/t", 3_500).allowed()).isTrue();
+    // 3,500 RU refill in 10 s: 1,750 RU take 5 s
+    assertThat(throttle.read("a/t", 1_750).retryAfterSeconds()).isEqualTo(5);
   }
 
   @Test

@@ -68,7 +68,8 @@ public final class LakeSink implements SinkRunner.Delivery {
     this.store = store;
     this.time = time;
     this.codec =
-        CompressionCodecName.valueOf(config.getString(SinkConfig.LAKE_COMPRESSION).toUpperCase());
+        CompressionCodecName.valueOf(
+            config.getString(SinkConfig.LAKE_COMPRESSION).toUpperCase(java.util.Locale.ROOT));
     this.rollBytes = config.getLong(SinkConfig.LAKE_ROLL_BYTES);
     this.rollNanos = config.getLong(SinkConfig.LAKE_ROLL_INTERVAL) * 1_000_000L;
     this.deadLetters = deadLetters;

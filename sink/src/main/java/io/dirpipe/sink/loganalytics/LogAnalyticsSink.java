@@ -6,6 +6,7 @@ import com.azure.core.http.policy.ExponentialBackoffOptions;
 import com.azure.core.http.policy.RetryOptions;
 import com.azure.monitor.ingestion.LogsIngestionClient;
 import com.azure.monitor.ingestion.LogsIngestionClientBuilder;
+import io.dirpipe.core.EnvNames;
 import io.dirpipe.core.Time;
 import io.dirpipe.schemas.Topics;
 import io.dirpipe.sink.DeadLetters;
@@ -80,11 +81,7 @@ public final class LogAnalyticsSink implements SinkRunner.Delivery {
     String value = config.getString(key);
     if (value == null || value.isBlank()) {
       throw new ConfigException(
-          key,
-          value,
-          "required by the Log Analytics sink (variable DIRPIPE_"
-              + key.toUpperCase().replace('.', '_').replace('-', '_')
-              + ")");
+          key, value, "required by the Log Analytics sink (variable " + EnvNames.of(key) + ")");
     }
     return value;
   }
