@@ -3,9 +3,11 @@ package io.dirpipe.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirpipe.cli.config.ConfigKeys;
+import io.dirpipe.cli.config.ConfigLoader;
 import io.dirpipe.cli.config.LoadedConfig;
 import io.dirpipe.cli.config.Secrets;
 import io.dirpipe.core.kafka.TopicsConfig;
+import io.dirpipe.identity.IdentityConfig;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.TreeMap;
@@ -68,6 +70,16 @@ final class ConfigCommand implements Callable<Integer> {
                       loaded.origins().get(k)
                     }));
     print(rows, spec.commandLine().getOut());
+    if (loaded.values().get(IdentityConfig.TENANT_ID) == null) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              "dirpipe: configuration incomplete: tenant.id is not set; every command that reads"
+                  + " the directory needs it. Set "
+                  + ConfigLoader.envName(IdentityConfig.TENANT_ID)
+                  + " (or tenant.id in the file) to the tenant's id or verified domain.");
+      return Main.USAGE;
+    }
     return Main.OK;
   }
 

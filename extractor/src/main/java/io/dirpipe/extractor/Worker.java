@@ -1,5 +1,6 @@
 package io.dirpipe.extractor;
 
+import io.dirpipe.core.TenantIds;
 import io.dirpipe.core.kafka.ClientSettings;
 import io.dirpipe.core.kafka.KafkaClients;
 import io.dirpipe.core.kafka.TopicSetup;
@@ -114,7 +115,9 @@ public final class Worker implements AutoCloseable {
     try {
       extractor = extractors.computeIfAbsent(task.getTenantId(), extractorOfTenant);
     } catch (RuntimeException e) {
-      log.error("Task for tenant {} skipped: {}", task.getTenantId(), e.getMessage());
+      String tenant =
+          TenantIds.isValid(task.getTenantId()) ? task.getTenantId() : "(not a tenant id)";
+      log.error("Task for tenant {} skipped", tenant, e);
       return Collections.emptyList();
     }
     List<Collection<?>> collections =

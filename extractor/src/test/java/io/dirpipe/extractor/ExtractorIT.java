@@ -2,6 +2,7 @@ package io.dirpipe.extractor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dirpipe.core.LogCapture;
 import io.dirpipe.extractor.run.RunSummary;
 import io.dirpipe.sandbox.Sandbox;
 import io.dirpipe.sandbox.SandboxClients;
@@ -50,6 +51,29 @@ class ExtractorIT {
 
   static Map<String, RunSummary> byCollection(List<RunSummary> runs) {
     return runs.stream().collect(Collectors.toMap(RunSummary::collection, r -> r));
+  }
+
+  @Test
+  void aFailedRunIsLoggedWithItsExceptionAndStackTrace(TestKafka kafka) throws Exception {
+    sandbox = Sandbox.start(Sandbox.Options.defaults(100).withQuota(Throttle.Quota.OFF));
+    sandbox.faults().p500 = 1.0; // Graph answers nothing but 500
+    try (LogCapture logs = LogCapture.of(Extractor.class)) {
+      RunSummary run =
+          extractor(
+                  kafka,
+                  topics(),
+                  Map.of(ExtractorConfig.COLLECTIONS, "users", ExtractorConfig.MAX_ATTEMPTS, "2"))
+              .runOnce()
+              .get(0);
+      assertThat(run.status()).isEqualTo("failed");
+      assertThat(logs.errors())
+          .singleElement()
+          .satisfies(
+              e ->
+                  assertThat(e.getThrowableProxy())
+                      .as("the exception, with its stack trace, in the log event")
+                      .isNotNull());
+    }
   }
 
   @Test

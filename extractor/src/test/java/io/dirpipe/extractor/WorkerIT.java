@@ -3,6 +3,7 @@ package io.dirpipe.extractor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.dirpipe.core.LogCapture;
 import io.dirpipe.core.kafka.KafkaClients;
 import io.dirpipe.extractor.run.RunSummary;
 import io.dirpipe.sandbox.Sandbox;
@@ -40,6 +41,7 @@ class WorkerIT {
       Worker.submit(k, topics, new ExtractionTask(tenant, List.of("users", "devices"), Mode.FULL));
 
       List<RunSummary> done = new CopyOnWriteArrayList<>();
+      LogCapture logs = LogCapture.of(Worker.class);
       Worker worker =
           new Worker(
               t -> {
@@ -67,6 +69,11 @@ class WorkerIT {
           .until(() -> done.size() >= 2);
       worker.close();
       thread.join(10_000);
+      logs.close();
+      assertThat(logs.errors())
+          .as("the task of the unconfigured tenant, logged with its exception")
+          .singleElement()
+          .satisfies(e -> assertThat(e.getThrowableProxy()).isNotNull());
 
       assertThat(done)
           .extracting(RunSummary::collection)

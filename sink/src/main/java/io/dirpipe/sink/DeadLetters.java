@@ -47,7 +47,12 @@ public final class DeadLetters implements AutoCloseable {
       producer
           .send(
               new ProducerRecord<>(
-                  topic.name(), null, record.timestamp(), record.key(), record.value(), headers))
+                  topic.name(),
+                  null,
+                  record.timestamp() < 0 ? null : record.timestamp(),
+                  record.key(),
+                  record.value(),
+                  headers))
           .get();
     } catch (ExecutionException e) {
       throw new IllegalStateException(

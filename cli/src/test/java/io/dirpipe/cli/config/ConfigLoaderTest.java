@@ -132,6 +132,55 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aSecretInTheFileIsRefusedNamingTheKeyAndWhereItBelongs() throws Exception {
+    ConfigDef keys =
+        new ConfigDef()
+            .define("client.secret", Type.PASSWORD, null, Importance.LOW, "secret")
+            .define("client.secret-file", Type.STRING, null, Importance.LOW, "file")
+            .define("lake.connection-string", Type.PASSWORD, null, Importance.LOW, "conn");
+    ConfigLoader strict = new ConfigLoader(keys);
+
+    assertThatThrownBy(() -> strict.load(write("client:\n  secret: s3cr3t\n"), Map.of()))
+        .hasMessageContaining("'client.secret'")
+        .hasMessageContaining("DIRPIPE_CLIENT_SECRET")
+        .hasMessageContaining("'client.secret-file'")
+        .hasMessageNotContaining("s3cr3t");
+    assertThatThrownBy(
+            () ->
+                strict.load(
+                    write(
+                        "kafka:\n  sasl.jaas.config: 'PlainLoginModule required password=\"x\";'\n"),
+                    Map.of()))
+        .hasMessageContaining("'kafka.sasl.jaas.config'")
+        .hasMessageContaining("DIRPIPE_KAFKA_SASL_JAAS_CONFIG");
+    assertThatThrownBy(
+            () ->
+                strict.load(
+                    write(
+                        "lake:\n  connection-string: 'DefaultEndpointsProtocol=https;AccountName=a;AccountKey=k=='\n"),
+                    Map.of()))
+        .hasMessageContaining("'lake.connection-string'");
+    assertThatThrownBy(
+            () ->
+                strict.load(
+                    write(
+                        "lake:\n  connection-string: 'BlobEndpoint=https://a.blob.core.windows.net/;SharedAccessSignature=sv=2024&sig=x'\n"),
+                    Map.of()))
+        .hasMessageContaining("'lake.connection-string'");
+
+    // a connection string without a credential is an address, and the environment is where secrets
+    // go
+    assertThat(
+            strict
+                .load(
+                    write(
+                        "lake:\n  connection-string: 'BlobEndpoint=http://azurite:10000/devstoreaccount1;'\n"),
+                    Map.of("DIRPIPE_CLIENT_SECRET", "from-the-environment"))
+                .values())
+        .containsEntry("client.secret", "from-the-environment");
+  }
+
+  @Test
   void missingExplicitFileFails() {
     assertThatThrownBy(() -> loader.load(dir.resolve("nope.yaml"), Map.of()))
         .hasMessageContaining("nope.yaml")

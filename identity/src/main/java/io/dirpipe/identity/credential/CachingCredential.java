@@ -3,6 +3,7 @@ package io.dirpipe.identity.credential;
 import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.credential.TokenRequestContext;
+import io.dirpipe.core.Time;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -28,12 +29,13 @@ public final class CachingCredential implements TokenCredential {
   private final Map<List<String>, Entry> cache = new ConcurrentHashMap<>();
 
   public CachingCredential(TokenCredential delegate) {
-    this(delegate, Clock.systemUTC());
+    this(delegate, Time.SYSTEM);
   }
 
-  CachingCredential(TokenCredential delegate, Clock clock) {
+  /** A cache whose expiry and refresh decisions read {@code time}. */
+  public CachingCredential(TokenCredential delegate, Time time) {
     this.delegate = delegate;
-    this.clock = clock;
+    this.clock = time.clock();
   }
 
   @Override

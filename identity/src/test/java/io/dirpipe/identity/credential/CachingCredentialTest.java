@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.credential.TokenRequestContext;
-import java.time.Clock;
+import io.dirpipe.core.ManualTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -19,7 +19,7 @@ class CachingCredentialTest {
       new TokenRequestContext().addScopes("https://graph.microsoft.com/.default");
 
   final AtomicInteger issued = new AtomicInteger();
-  Instant now = Instant.parse("2026-11-24T10:00:00Z");
+  final ManualTime time = new ManualTime(Instant.parse("2026-11-24T10:00:00Z"));
   Duration lifetime = Duration.ofHours(1);
 
   final TokenCredential source =
@@ -33,38 +33,21 @@ class CachingCredentialTest {
         public AccessToken getTokenSync(TokenRequestContext r) {
           return new AccessToken(
               "t" + issued.incrementAndGet(),
-              OffsetDateTime.ofInstant(now.plus(lifetime), ZoneOffset.UTC));
+              OffsetDateTime.ofInstant(time.now().plus(lifetime), ZoneOffset.UTC));
         }
       };
 
   CachingCredential cache() {
-    return new CachingCredential(
-        source,
-        new Clock() {
-          @Override
-          public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-          }
-
-          @Override
-          public Clock withZone(java.time.ZoneId zone) {
-            return this;
-          }
-
-          @Override
-          public Instant instant() {
-            return now;
-          }
-        });
+    return new CachingCredential(source, time);
   }
 
   @Test
   void servesTheCachedTokenUntilFiveMinutesBeforeExpiry() {
     CachingCredential c = cache();
     assertThat(c.getTokenSync(GRAPH).getToken()).isEqualTo("t1");
-    now = now.plus(Duration.ofMinutes(54));
+    time.advance(Duration.ofMinutes(54));
     assertThat(c.getTokenSync(GRAPH).getToken()).isEqualTo("t1");
-    now = now.plus(Duration.ofMinutes(1)).plusSeconds(1);
+    time.advance(Duration.ofMinutes(1).plusSeconds(1));
     assertThat(c.getTokenSync(GRAPH).getToken()).isEqualTo("t2");
   }
 
@@ -73,9 +56,9 @@ class CachingCredentialTest {
     lifetime = Duration.ofSeconds(10);
     CachingCredential c = cache();
     c.getTokenSync(GRAPH);
-    now = now.plusSeconds(4);
+    time.advance(Duration.ofSeconds(4));
     assertThat(c.getTokenSync(GRAPH).getToken()).isEqualTo("t1");
-    now = now.plusSeconds(2);
+    time.advance(Duration.ofSeconds(2));
     assertThat(c.getTokenSync(GRAPH).getToken()).isEqualTo("t2");
   }
 

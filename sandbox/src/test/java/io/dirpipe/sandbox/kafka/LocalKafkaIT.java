@@ -1,7 +1,6 @@
 package io.dirpipe.sandbox.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.InetAddress;
@@ -77,7 +76,10 @@ class LocalKafkaIT {
     return null;
   }
 
-  /** TCP ports this process listens on, from /proc (Linux); the broker's and controller's among them. */
+  /**
+   * TCP ports this process listens on, from /proc (Linux); the broker's and controller's among
+   * them.
+   */
   private static java.util.Set<Integer> listeningPorts(long pid) throws Exception {
     java.util.Set<Long> inodes = new java.util.HashSet<>();
     try (var fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
@@ -97,7 +99,9 @@ class LocalKafkaIT {
       if (!Files.exists(Path.of(table))) {
         continue;
       }
-      for (String line : Files.readAllLines(Path.of(table)).subList(1, Files.readAllLines(Path.of(table)).size())) {
+      for (String line :
+          Files.readAllLines(Path.of(table))
+              .subList(1, Files.readAllLines(Path.of(table)).size())) {
         String[] f = line.trim().split("\\s+");
         boolean listen = f[3].equals("0A");
         if (listen && inodes.contains(Long.parseLong(f[9]))) {

@@ -1,5 +1,6 @@
 package io.dirpipe.sink.lake;
 
+import io.dirpipe.core.TenantIds;
 import io.dirpipe.core.Time;
 import io.dirpipe.core.kafka.KafkaClients;
 import io.dirpipe.core.kafka.TopicReader;
@@ -89,11 +90,18 @@ final class InventorySnapshots {
             }
           });
     } catch (RuntimeException e) {
-      log.warn("No inventory snapshot of {}: {}", c.name(), e.getMessage());
+      log.warn("No inventory snapshot of {}", c.name(), e);
       return;
     }
     String dataset = topics.inventory(c).name().substring(topics.prefix().length());
     for (var tenant : byTenant.entrySet()) {
+      if (!TenantIds.isValid(tenant.getKey())) {
+        log.warn(
+            "{} holds {} objects under a key that is not a tenant id: not in the snapshot",
+            topics.inventory(c).name(),
+            tenant.getValue().size());
+        continue;
+      }
       String path =
           LakeFiles.directory(dataset, tenant.getKey(), at)
               + "/snapshot-"

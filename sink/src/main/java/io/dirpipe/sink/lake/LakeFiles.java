@@ -1,5 +1,6 @@
 package io.dirpipe.sink.lake;
 
+import io.dirpipe.core.TenantIds;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Optional;
@@ -18,6 +19,11 @@ final class LakeFiles {
   private LakeFiles() {}
 
   static String directory(String dataset, String tenantId, Instant at) {
+    if (!TenantIds.isValid(tenantId)) {
+      // a folder name: "x/../.." would leave the lake's root
+      throw new IllegalArgumentException(
+          "the record's tenant id is not " + TenantIds.EXPECTED + "; it has no place in the lake");
+    }
     return dataset + "/tenant=" + tenantId + "/date=" + at.atOffset(ZoneOffset.UTC).toLocalDate();
   }
 

@@ -139,14 +139,18 @@ public final class LakeSink implements SinkRunner.Delivery {
       TopicPartition tp = new TopicPartition(r.topic(), r.partition());
       PartitionFiles files = open.computeIfAbsent(tp, PartitionFiles::new);
       LakeRows.Row row;
+      String directory;
       try {
         row = rowsByTopic.get(r.topic()).of(r);
+        directory =
+            LakeFiles.directory(
+                files.rows.dataset(), row.tenantId(), Instant.ofEpochMilli(r.timestamp()));
       } catch (RuntimeException e) {
-        deadLetters.send(r, "cannot decode the record: " + e.getMessage());
+        deadLetters.send(r, "cannot write the record to the lake: " + e.getMessage());
         files.next = r.offset() + 1;
         continue;
       }
-      files.write(row, r);
+      files.write(directory, row, r);
     }
     return rollDue();
   }
@@ -259,9 +263,7 @@ public final class LakeSink implements SinkRunner.Delivery {
       return next >= 0;
     }
 
-    void write(LakeRows.Row row, ConsumerRecord<byte[], byte[]> r) {
-      String dir =
-          LakeFiles.directory(rows.dataset(), row.tenantId(), Instant.ofEpochMilli(r.timestamp()));
+    void write(String dir, LakeRows.Row row, ConsumerRecord<byte[], byte[]> r) {
       OpenFile f = files.computeIfAbsent(dir, d -> new OpenFile(d, r.offset()));
       try {
         f.writer.write(row.record());

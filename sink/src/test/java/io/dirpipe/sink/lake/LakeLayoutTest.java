@@ -13,11 +13,14 @@ import org.junit.jupiter.api.Test;
 class LakeLayoutTest {
   @Test
   void fileNamesSayTenantDayTopicPartitionAndOffsets() {
-    String dir = LakeFiles.directory("raw.users", "t1", Instant.parse("2026-11-24T23:59:59.999Z"));
-    assertThat(dir).isEqualTo("raw.users/tenant=t1/date=2026-11-24");
+    String dir =
+        LakeFiles.directory(
+            "raw.users", "t1.example.com", Instant.parse("2026-11-24T23:59:59.999Z"));
+    assertThat(dir).isEqualTo("raw.users/tenant=t1.example.com/date=2026-11-24");
     String file = LakeFiles.file(dir, "dirpipe.raw.users", 2, 100, 250);
     assertThat(file)
-        .isEqualTo("raw.users/tenant=t1/date=2026-11-24/dirpipe.raw.users+2+100-250.parquet");
+        .isEqualTo(
+            "raw.users/tenant=t1.example.com/date=2026-11-24/dirpipe.raw.users+2+100-250.parquet");
     assertThat(LakeFiles.range(file, "dirpipe.raw.users", 2))
         .contains(new LakeFiles.Range(100, 250));
     assertThat(LakeFiles.range(file, "dirpipe.raw.users", 1)).isEmpty();

@@ -44,6 +44,7 @@ class LakeSinkTest {
   final TopicPartition p0 = new TopicPartition(raw.name(), 0);
   final ManualTime time = new ManualTime();
   final SinkStats stats = new SinkStats();
+  final MockKafkaClients kafka = new MockKafkaClients(Cluster.empty());
   @TempDir Path root;
 
   @Test
@@ -115,6 +116,26 @@ class LakeSinkTest {
     assertThat(published()).isEmpty();
   }
 
+  @Test
+  void aRecordWhoseTenantIsNotATenantIdIsDeadLetteredNotWrittenOutsideTheLake() throws Exception {
+    LakeSink sink = sink(new LocalLakeStore(root.resolve("lake")));
+    ConsumerRecords<byte[], byte[]> bad = records(0, 1, "x/../../ESCAPED");
+    sink.accept(bad);
+    assertThat(sink.flush(List.of(p0)))
+        .as("its offset is passed: the record is in the dead-letter topic")
+        .containsExactly(Map.entry(p0, new OffsetAndMetadata(1)));
+    assertThat(kafka.producers()).singleElement();
+    assertThat(kafka.producers().get(0).history())
+        .singleElement()
+        .satisfies(
+            r ->
+                assertThat(new String(r.headers().lastHeader("dirpipe.error").value()))
+                    .contains("not a tenant id"));
+    try (Stream<Path> s = Files.walk(root)) {
+      assertThat(s.map(Path::toString)).noneMatch(p -> p.contains("ESCAPED"));
+    }
+  }
+
   private LakeSink sink(LakeStore store) {
     SinkConfig config =
         new SinkConfig(
@@ -124,12 +145,15 @@ class LakeSinkTest {
                 SinkConfig.SINK_COLLECTIONS, "users",
                 SinkConfig.LAKE_ROLL_INTERVAL, "60000",
                 SinkConfig.LAKE_ROLL_BYTES, Long.toString(1L << 40)));
-    MockKafkaClients kafka = new MockKafkaClients(Cluster.empty());
     DeadLetters dlq = new DeadLetters(kafka, topics.deadLetters("lake"), stats);
     return new LakeSink(config, topics, store, kafka, dlq, stats, time);
   }
 
   private ConsumerRecords<byte[], byte[]> records(long firstOffset, int n) {
+    return records(firstOffset, n, TENANT);
+  }
+
+  private ConsumerRecords<byte[], byte[]> records(long firstOffset, int n, String tenant) {
     List<ConsumerRecord<byte[], byte[]>> list = new ArrayList<>();
     Instant at = Instant.parse("2026-03-01T12:00:00Z");
     for (int i = 0; i < n; i++) {
@@ -137,7 +161,7 @@ class LakeSinkTest {
       String id = "u" + offset;
       Observation o =
           new Observation(
-              TENANT,
+              tenant,
               "users",
               id,
               "run-1",
@@ -153,7 +177,7 @@ class LakeSinkTest {
               raw.name(),
               0,
               offset,
-              raw.keySerde().serializer().serialize(raw.name(), new ObjectKey(TENANT, id)),
+              raw.keySerde().serializer().serialize(raw.name(), new ObjectKey(tenant, id)),
               raw.valueSerde().serializer().serialize(raw.name(), o)));
     }
     return new ConsumerRecords<>(Map.of(p0, list), Map.of());
