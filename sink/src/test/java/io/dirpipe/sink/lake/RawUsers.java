@@ -1,0 +1,68 @@
+package io.dirpipe.sink.lake;
+
+import io.dirpipe.core.kafka.ClientSettings;
+import io.dirpipe.core.kafka.KafkaClients;
+import io.dirpipe.core.kafka.TopicSetup;
+import io.dirpipe.schemas.Mode;
+import io.dirpipe.schemas.ObjectKey;
+import io.dirpipe.schemas.Observation;
+import io.dirpipe.schemas.ObservationKind;
+import io.dirpipe.schemas.Topic;
+import io.dirpipe.schemas.entity.User;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Observations of users in a raw topic for the lake's tests: the first half stamped at noon of one
+ * day, the second half a day later, each with a distinct id.
+ */
+public final class RawUsers {
+  private RawUsers() {}
+
+  /** Publishes {@code n} users and waits for every acknowledgement. */
+  public static void publish(
+      KafkaClients kafka, Topic<ObjectKey, Observation> raw, String tenant, int n, LocalDate day)
+      throws Exception {
+    TopicSetup.ensure(kafka, List.of(raw), 3);
+    Instant first = day.atTime(12, 0).toInstant(ZoneOffset.UTC);
+    List<Future<?>> sent = new ArrayList<>();
+    ClientSettings settings =
+        ClientSettings.of("test-raw-users").require(ProducerConfig.ACKS_CONFIG, "all");
+    try (Producer<ObjectKey, Observation> p =
+        kafka.producer(settings, raw.keySerde().serializer(), raw.valueSerde().serializer())) {
+      for (int i = 0; i < n; i++) {
+        String id = String.format("%08x-0000-4000-8000-000000000000", i);
+        Instant at = i < n / 2 ? first : first.plus(Duration.ofDays(1));
+        User u = User.newBuilder().setId(id).setDisplayName("User " + i).build();
+        Observation o =
+            new Observation(
+                tenant,
+                "users",
+                id,
+                "run-1",
+                Mode.FULL,
+                1 + i / 999,
+                at,
+                ObservationKind.OBSERVED,
+                null,
+                u,
+                null);
+        sent.add(
+            p.send(
+                new ProducerRecord<>(
+                    raw.name(), null, at.toEpochMilli(), new ObjectKey(tenant, id), o)));
+      }
+    }
+    for (Future<?> f : sent) {
+      f.get(); // every record is in the topic, or the test stops here
+    }
+  }
+}
