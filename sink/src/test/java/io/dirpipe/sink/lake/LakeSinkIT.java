@@ -105,7 +105,11 @@ class LakeSinkIT {
     TopicSetup.ensure(kafka, List.of(inventory), 3);
     try (Producer<ObjectKey, User> p =
         kafka.producer(
-            io.dirpipe.core.kafka.ClientSettings.of("test"),
+            io.dirpipe.core.kafka.ClientSettings.of("test")
+                .require(
+                    org.apache.kafka.clients.producer.ProducerConfig
+                        .MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+                    1),
             inventory.keySerde().serializer(),
             inventory.valueSerde().serializer())) {
       for (int i = 0; i < 100; i++) {

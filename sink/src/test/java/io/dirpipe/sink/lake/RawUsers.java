@@ -34,8 +34,14 @@ public final class RawUsers {
     TopicSetup.ensure(kafka, List.of(raw), 3);
     Instant first = day.atTime(12, 0).toInstant(ZoneOffset.UTC);
     List<Future<?>> sent = new ArrayList<>();
+    // One request in flight: right after a topic is created, the in-process broker can answer the
+    // first batch NOT_LEADER_OR_FOLLOWER while accepting the next ones, and an idempotent
+    // producer's
+    // retry of that first batch is then out of sequence for good.
     ClientSettings settings =
-        ClientSettings.of("test-raw-users").require(ProducerConfig.ACKS_CONFIG, "all");
+        ClientSettings.of("test-raw-users")
+            .require(ProducerConfig.ACKS_CONFIG, "all")
+            .require(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
     try (Producer<ObjectKey, Observation> p =
         kafka.producer(settings, raw.keySerde().serializer(), raw.valueSerde().serializer())) {
       for (int i = 0; i < n; i++) {
