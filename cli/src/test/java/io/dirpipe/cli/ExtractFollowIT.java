@@ -3,8 +3,6 @@ package io.dirpipe.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.dirpipe.core.kafka.KafkaClients;
-import io.dirpipe.core.kafka.TopicReader;
 import io.dirpipe.sandbox.Sandbox;
 import io.dirpipe.sandbox.SandboxClients;
 import io.dirpipe.sandbox.graph.Throttle;
@@ -12,7 +10,6 @@ import io.dirpipe.sandbox.kafka.KafkaExtension;
 import io.dirpipe.sandbox.kafka.TestKafka;
 import io.dirpipe.schemas.Mode;
 import io.dirpipe.schemas.RunEvent;
-import io.dirpipe.schemas.RunEventType;
 import io.dirpipe.schemas.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,27 +76,10 @@ class ExtractFollowIT {
         .until(
             () -> {
               completed.clear();
-              completed.addAll(completedRuns(kafka, topics));
+              completed.addAll(CompletedRuns.of(kafka, topics));
               return completed.size() >= n;
             });
     completed.sort(java.util.Comparator.comparing(RunEvent::getAt));
-    return completed;
-  }
-
-  private static List<RunEvent> completedRuns(Map<String, Object> kafka, Topics topics) {
-    List<RunEvent> completed = new ArrayList<>();
-    try {
-      TopicReader.readAll(
-          KafkaClients.of(kafka),
-          topics.runs(),
-          r -> {
-            if (r.value().getType() == RunEventType.COMPLETED) {
-              completed.add(r.value());
-            }
-          });
-    } catch (RuntimeException notYetCreated) {
-      // the extractor creates the topic on its first run
-    }
     return completed;
   }
 }

@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.dirpipe.core.kafka.KafkaClients;
-import io.dirpipe.core.kafka.TopicReader;
 import io.dirpipe.sandbox.Sandbox;
 import io.dirpipe.sandbox.SandboxClients;
 import io.dirpipe.sandbox.kafka.KafkaExtension;
 import io.dirpipe.sandbox.kafka.TestKafka;
 import io.dirpipe.schemas.Collection;
-import io.dirpipe.schemas.RunEventType;
+import io.dirpipe.schemas.RunEvent;
 import io.dirpipe.schemas.Topics;
 import io.dirpipe.transformer.audit.RunVerifier;
 import java.io.BufferedReader;
@@ -22,7 +21,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -162,19 +160,6 @@ class RunIT {
   }
 
   private static List<String> completed(Map<String, Object> kafka, Topics topics) {
-    List<String> runs = new ArrayList<>();
-    try {
-      TopicReader.readAll(
-          KafkaClients.of(kafka),
-          topics.runs(),
-          r -> {
-            if (r.value().getType() == RunEventType.COMPLETED) {
-              runs.add(r.value().getRunId());
-            }
-          });
-    } catch (RuntimeException notYet) {
-      // the topic appears with the first run
-    }
-    return runs;
+    return CompletedRuns.of(kafka, topics).stream().map(RunEvent::getRunId).toList();
   }
 }

@@ -56,13 +56,17 @@ class ExtractorIT {
   @Test
   void aFailedRunIsLoggedWithItsExceptionAndStackTrace(TestKafka kafka) throws Exception {
     sandbox = Sandbox.start(Sandbox.Options.defaults(100).withQuota(Throttle.Quota.OFF));
-    sandbox.faults().p500 = 1.0; // Graph answers nothing but 500
     try (LogCapture logs = LogCapture.of(Extractor.class)) {
+      // Graph answers 400 to a property it does not know: the run fails on its first page
       RunSummary run =
           extractor(
                   kafka,
                   topics(),
-                  Map.of(ExtractorConfig.COLLECTIONS, "users", ExtractorConfig.MAX_ATTEMPTS, "2"))
+                  Map.of(
+                      ExtractorConfig.COLLECTIONS,
+                      "users",
+                      ExtractorConfig.SELECT_PREFIX + "users",
+                      "id,notAProperty"))
               .runOnce()
               .get(0);
       assertThat(run.status()).isEqualTo("failed");
