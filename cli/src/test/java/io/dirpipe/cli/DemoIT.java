@@ -18,13 +18,15 @@ class DemoIT {
   @Test
   void theWholePipelineAgreesWithItself() throws Exception {
     Path data = dir.resolve("demo-data");
+    Path summaryFile = dir.resolve("demo.json"); // a file, not a pipe: the child never blocks on it
     Process demo =
         PackagedDirpipe.command(
                 Map.of(), "demo", "--users", "2000", "--json", "--data-dir", data.toString())
+            .redirectOutput(summaryFile.toFile())
             .redirectError(dir.resolve("demo.log").toFile())
             .start();
     assertThat(demo.waitFor(5, TimeUnit.MINUTES)).as("finished").isTrue();
-    String out = new String(demo.getInputStream().readAllBytes());
+    String out = Files.readString(summaryFile);
     assertThat(demo.exitValue()).as(out + Files.readString(dir.resolve("demo.log"))).isZero();
     JsonNode summary = new ObjectMapper().readTree(out);
 

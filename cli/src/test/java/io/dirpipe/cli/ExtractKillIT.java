@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dirpipe.core.kafka.TopicReader;
+import io.dirpipe.sandbox.ChildOutput;
 import io.dirpipe.sandbox.Sandbox;
 import io.dirpipe.sandbox.graph.Throttle;
 import io.dirpipe.sandbox.kafka.KafkaExtension;
@@ -14,7 +15,6 @@ import io.dirpipe.schemas.Collection;
 import io.dirpipe.schemas.Observation;
 import io.dirpipe.schemas.ObservationKind;
 import io.dirpipe.schemas.Topics;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,8 +61,9 @@ class ExtractKillIT {
   }
 
   static JsonNode finish(Process p) throws Exception {
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    var output = ChildOutput.drain(p.getInputStream());
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("extractor finished").isTrue();
+    String out = output.get(30, TimeUnit.SECONDS);
     assertThat(p.exitValue()).as(out).isZero();
     return new ObjectMapper().readTree(out).path("runs").get(0);
   }

@@ -52,6 +52,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(KafkaExtension.class)
 class TransformIT {
+  static final int USERS = 5_000;
   static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;
@@ -63,7 +64,7 @@ class TransformIT {
   @Test
   void changesInventoryReplayAndVerify(TestKafka broker) throws Exception {
     try (Sandbox sandbox =
-        Sandbox.start(Sandbox.Options.defaults(10_000).withQuota(Throttle.Quota.OFF))) {
+        Sandbox.start(Sandbox.Options.defaults(USERS).withQuota(Throttle.Quota.OFF))) {
       String prefix = "tr" + UUID.randomUUID().toString().substring(0, 6) + ".";
       env = new HashMap<>(PackagedDirpipe.extractorEnv(sandbox, broker, prefix));
       env.put("DIRPIPE_TRANSFORM_STATE_DIR", dir.resolve("state").toString());
@@ -78,9 +79,9 @@ class TransformIT {
       String run1 = run(full1, "users").path("runId").asText();
       transform();
       List<Change> creates = changes();
-      assertThat(creates).hasSize(10_000);
+      assertThat(creates).hasSize(USERS);
       assertThat(creates).extracting(Change::getOp).containsOnly(Operation.CREATE);
-      assertThat(keysOf(changesWithKeys())).hasSize(10_000);
+      assertThat(keysOf(changesWithKeys())).hasSize(USERS);
       long edges = memberships().size();
       assertThat(edges).isEqualTo(run(full1, "groupMembers").path("records").asLong()).isPositive();
       Instant betweenRuns = Instant.now();
@@ -89,7 +90,7 @@ class TransformIT {
       // 2. the first DELTA run syncs everything again: nothing changed, no events
       extract("delta", "users,groups,groupMembers");
       transform();
-      assertThat(changes()).hasSize(10_000);
+      assertThat(changes()).hasSize(USERS);
 
       // 3. 500 changes in the tenant, then a DELTA run: exactly those events
       JsonNode report =
@@ -101,7 +102,7 @@ class TransformIT {
               "mutate", "{\"collection\":\"groupMembers\",\"adds\":40,\"removes\":20,\"seed\":12}");
       extract("delta", "users,groups,groupMembers");
       transform();
-      List<Change> delta = changes().subList(10_000, changes().size());
+      List<Change> delta = changes().subList(USERS, changes().size());
       assertThat(delta).hasSize(500);
       Map<String, Change> byId = new HashMap<>();
       delta.forEach(c -> byId.put(idOf(c), c));
@@ -133,7 +134,7 @@ class TransformIT {
       JsonNode full2 = extract("full", "users");
       String run2 = run(full2, "users").path("runId").asText();
       transform();
-      List<Change> swept = changes().subList(10_500, changes().size());
+      List<Change> swept = changes().subList(USERS + 500, changes().size());
       assertThat(swept).extracting(Change::getOp).containsOnly(Operation.DELETE);
       assertThat(swept).extracting(Change::getDeleteReason).containsOnly(RemovedReason.MISSING);
       assertThat(swept.stream().map(TransformIT::idOf).collect(Collectors.toSet()))
@@ -181,7 +182,7 @@ class TransformIT {
               jsonl.toString(),
               "--json");
       assertThat(code).as(out.toString()).isZero();
-      assertThat(JSON.readTree(out.toString()).path("count").asInt()).isEqualTo(10_000);
+      assertThat(JSON.readTree(out.toString()).path("count").asInt()).isEqualTo(USERS);
       assertThat(Set.copyOf(Files.readAllLines(jsonl))).isEqualTo(run1AsJsonLines(run1, tenant));
       Path parquet = dir.resolve("users.parquet");
       code =
@@ -197,7 +198,7 @@ class TransformIT {
               "--format",
               "parquet");
       assertThat(code).isZero();
-      assertThat(ParquetFiles.read(parquet)).hasSize(10_000);
+      assertThat(ParquetFiles.read(parquet)).hasSize(USERS);
 
       // 7. verify: intact runs pass; a record missing from the comparison fails, naming it
       assertThat(dirpipe(new StringWriter(), "verify", "--run", run1)).isZero();
@@ -208,7 +209,8 @@ class TransformIT {
       StringWriter verdict = new StringWriter();
       assertThat(dirpipe(verdict, "verify", "--run", run2)).isEqualTo(Main.FAILURE);
       assertThat(verdict.toString())
-          .contains("records 9969/9970")
+          .contains(
+              "records " + (USERS - 31) + "/" + (USERS - 30)) // 100 created, 130 deleted, 1 dropped
           .contains("1 missing")
           .contains(dropped)
           .contains("NOT verified");
@@ -323,7 +325,7 @@ class TransformIT {
         });
     Path expected = dir.resolve("expected.jsonl");
     ReplayCommand.writeJsonLines(users, expected);
-    assertThat(users).hasSize(10_000);
+    assertThat(users).hasSize(USERS);
     run1Ids = users.keySet().stream().map(ObjectKey::getObjectId).collect(Collectors.toSet());
     return Set.copyOf(Files.readAllLines(expected));
   }

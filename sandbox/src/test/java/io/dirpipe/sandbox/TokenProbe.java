@@ -6,7 +6,6 @@ import com.azure.identity.ManagedIdentityCredential;
 import com.azure.identity.ManagedIdentityCredentialBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,11 +59,17 @@ public final class TokenProbe {
     pb.environment().putAll(env);
     pb.redirectErrorStream(true);
     Process p = pb.start();
+    var output = ChildOutput.drain(p.getInputStream());
     boolean finished = p.waitFor(60, TimeUnit.SECONDS);
     if (!finished) {
       p.destroyForcibly();
     }
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String out;
+    try {
+      out = output.get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("cannot read the token probe's output", e);
+    }
     if (!finished || p.exitValue() != 0) {
       throw new AssertionError(
           "token probe failed (" + (finished ? "exit " + p.exitValue() : "timeout") + "):\n" + out);

@@ -42,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(KafkaExtension.class)
 class LakeSinkIT {
-  static final int RECORDS = 20_000;
+  static final int RECORDS = 6_000;
   static final String TENANT = "11111111-2222-3333-4444-555555555555";
   // two days in the past: brokers refuse timestamps far in the future
   static final LocalDate DAY_ONE = LocalDate.now(ZoneOffset.UTC).minusDays(3);
