@@ -175,7 +175,8 @@ public final class ExtractBench implements AutoCloseable {
                 ObservationKind.OBSERVED,
                 null,
                 item.entity(),
-                null));
+                null,
+                false));
         n++;
       }
       url = page.nextLink();

@@ -156,7 +156,8 @@ public final class TransformBench implements AutoCloseable {
                     ObservationKind.OBSERVED,
                     null,
                     u,
-                    null)));
+                    null,
+                    false)));
         sent++;
       }
       for (int partition = 0; partition < PARTITIONS; partition++) {
@@ -176,7 +177,8 @@ public final class TransformBench implements AutoCloseable {
                     ObservationKind.RUN_END,
                     null,
                     null,
-                    started)));
+                    started,
+                    false)));
       }
     }
     return sent;

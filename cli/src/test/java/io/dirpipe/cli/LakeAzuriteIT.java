@@ -70,7 +70,8 @@ class LakeAzuriteIT {
                       io.dirpipe.schemas.ObservationKind.OBSERVED,
                       null,
                       User.newBuilder().setId(id).setDisplayName("User " + i).build(),
-                      null)));
+                      null,
+                      false)));
         }
       }
       Map<String, String> env = new HashMap<>();

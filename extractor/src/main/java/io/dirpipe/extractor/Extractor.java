@@ -13,6 +13,7 @@ import io.dirpipe.extractor.run.MembersRun;
 import io.dirpipe.extractor.run.PageFetcher;
 import io.dirpipe.extractor.run.Progress;
 import io.dirpipe.extractor.run.ProgressBoard;
+import io.dirpipe.extractor.run.RunFailed;
 import io.dirpipe.extractor.run.RunSummary;
 import io.dirpipe.identity.credential.CachingCredential;
 import io.dirpipe.schemas.Checkpoint;
@@ -96,7 +97,7 @@ public final class Extractor {
     collections.forEach(c -> needed.add(topics.raw(c)));
     TopicSetup.ensure(kafka, needed, 3);
     Map<CheckpointKey, Checkpoint> checkpoints = Checkpoints.read(kafka, topics.checkpoints());
-    GraphTransport transport = new GraphTransport(graphUrl, credential, !delta);
+    GraphTransport transport = new GraphTransport(graphUrl, credential, !delta, time);
     PageFetcher fetcher = new PageFetcher(transport, limiter, config.maxAttempts(), time);
     String base = graphUrl + "/" + config.apiVersion();
     boolean members = collections.contains(Collection.GROUP_MEMBERS);
@@ -164,6 +165,14 @@ public final class Extractor {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return failed(c, delta, "interrupted");
+    } catch (RunFailed f) {
+      log.error(
+          "{}: run {} failed after {} pages; the next start resumes after the last committed one",
+          c,
+          f.summary().runId(),
+          f.summary().pages(),
+          f.getCause());
+      return f.summary();
     } catch (RuntimeException e) {
       log.error("{}: run failed", c, e);
       return failed(c, delta, e.getMessage());
@@ -181,6 +190,7 @@ public final class Extractor {
         c.name(),
         null,
         delta ? "DELTA" : "FULL",
+        0,
         0,
         0,
         0,

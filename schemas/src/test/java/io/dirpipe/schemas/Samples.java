@@ -63,7 +63,8 @@ public final class Samples {
             ObservationKind.OBSERVED,
             null,
             user("u1"),
-            null),
+            null,
+            false),
         new Observation(
             TENANT,
             "users",
@@ -75,7 +76,8 @@ public final class Samples {
             ObservationKind.REMOVED,
             RemovedReason.CHANGED,
             null,
-            null),
+            null,
+            false),
         new Change(
             Operation.UPDATE,
             user("u1"),

@@ -1,5 +1,6 @@
 package io.dirpipe.extractor.graph;
 
+import io.dirpipe.core.Redact;
 import java.time.Duration;
 
 /**
@@ -24,7 +25,7 @@ public final class GraphFailure extends RuntimeException {
 
   public GraphFailure(
       Kind kind, int status, String code, Duration retryAfter, String message, Throwable cause) {
-    super(message, cause);
+    super(Redact.queryTokens(message), cause);
     this.kind = kind;
     this.status = status;
     this.code = code;

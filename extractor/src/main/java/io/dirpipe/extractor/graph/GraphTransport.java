@@ -8,11 +8,14 @@ import com.microsoft.kiota.HttpMethod;
 import com.microsoft.kiota.RequestAdapter;
 import com.microsoft.kiota.RequestInformation;
 import com.microsoft.kiota.RequestOption;
+import com.microsoft.kiota.ResponseHandler;
+import com.microsoft.kiota.ResponseHandlerOption;
 import com.microsoft.kiota.authentication.AzureIdentityAuthenticationProvider;
 import com.microsoft.kiota.http.middleware.RetryHandler;
-import com.microsoft.kiota.http.middleware.options.HeadersInspectionOption;
 import com.microsoft.kiota.serialization.Parsable;
 import com.microsoft.kiota.serialization.ParsableFactory;
+import io.dirpipe.core.RetryAfter;
+import io.dirpipe.core.Time;
 import io.dirpipe.identity.Audience;
 import io.dirpipe.identity.credential.CachingCredential;
 import java.io.IOException;
@@ -27,6 +30,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Interceptor;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
 
 /**
  * The Graph SDK as transport only: its authentication provider (tokens for the configured host
@@ -37,13 +42,23 @@ import okhttp3.Interceptor;
 public final class GraphTransport implements PageSource {
   private final RequestAdapter adapter;
   private final CachingCredential credential;
+  private final Time time;
   private final HostGuard guard;
   private final boolean lowPriority;
   private final HashMap<String, ParsableFactory<? extends Parsable>> errors =
       new HashMap<>(Map.of("XXX", ODataError::createFromDiscriminatorValue));
 
   public GraphTransport(String graphBaseUrl, CachingCredential credential, boolean lowPriority) {
+    this(graphBaseUrl, credential, lowPriority, Time.SYSTEM);
+  }
+
+  /**
+   * @param time the clock a Retry-After in HTTP-date form is read against
+   */
+  public GraphTransport(
+      String graphBaseUrl, CachingCredential credential, boolean lowPriority, Time time) {
     this.credential = credential;
+    this.time = time;
     this.guard = new HostGuard(graphBaseUrl);
     this.lowPriority = lowPriority;
     String host = URI.create(graphBaseUrl).getHost();
@@ -95,63 +110,139 @@ public final class GraphTransport implements PageSource {
       ri.headers.add("x-ms-throttle-priority", "low");
     }
     headers.forEach(ri.headers::add);
-    HeadersInspectionOption inspect = new HeadersInspectionOption(false, true);
-    ri.addRequestOptions(List.of(inspect));
-    try (InputStream body = adapter.sendPrimitive(ri, errors, InputStream.class)) {
-      if (body == null) {
-        throw new GraphFailure(
-            GraphFailure.Kind.RETRIABLE,
-            0,
-            null,
-            null,
-            "Graph answered " + url + " without a body",
-            null);
+    // The raw response, not Kiota's parsing: status, headers and body are read here, so an error
+    // whose body is not JSON (an HTML 502 from a gateway) keeps its status and its classification
+    Answer answer = new Answer(url, reader);
+    ResponseHandlerOption handler = new ResponseHandlerOption();
+    handler.setResponseHandler(answer);
+    ri.addRequestOptions(List.of(handler));
+    try {
+      adapter.sendPrimitive(ri, errors, InputStream.class);
+      if (answer.page == null) {
+        throw transportFailure("Requesting " + path(url), new IOException("no response"));
       }
-      Map<String, Set<String>> h = inspect.getResponseHeaders();
-      return reader.read(
-          body,
-          intHeader(h, "x-ms-resource-unit"),
-          doubleHeader(h, "x-ms-throttle-limit-percentage"));
+      return answer.page;
     } catch (ApiException e) {
-      throw classify(e, url);
-    } catch (IOException | UncheckedIOException e) {
-      throw new GraphFailure(
-          GraphFailure.Kind.RETRIABLE,
-          0,
-          null,
-          null,
-          "Reading " + path(url) + " failed: " + e.getMessage(),
-          e);
+      throw classify(
+          e.getResponseStatusCode(), null, e.getMessage(), e.getResponseHeaders(), url, e);
+    } catch (UncheckedIOException e) {
+      throw transportFailure("Reading " + path(url), e);
     } catch (RuntimeException e) {
       if (e instanceof GraphFailure g) {
         throw g;
       }
-      throw new GraphFailure(
-          GraphFailure.Kind.RETRIABLE,
-          0,
-          null,
-          null,
-          "Requesting " + path(url) + " failed: " + e,
-          e);
+      throw transportFailure("Requesting " + path(url), e);
     }
   }
 
-  private static GraphFailure classify(ApiException e, String url) {
-    int status = e.getResponseStatusCode();
-    String code = e instanceof ODataError o && o.getError() != null ? o.getError().getCode() : null;
-    String message =
-        e instanceof ODataError o && o.getError() != null
-            ? o.getError().getMessage()
-            : e.getMessage();
-    Duration retryAfter = retryAfter(e.getResponseHeaders());
+  /** Reads one HTTP response: a page from a 200, a classified {@link GraphFailure} otherwise. */
+  private final class Answer implements ResponseHandler {
+    private final String url;
+    private final PageReader reader;
+    private Page page;
+
+    Answer(String url, PageReader reader) {
+      this.url = url;
+      this.reader = reader;
+    }
+
+    @Override
+    public <N, M> M handleResponse(
+        N nativeResponse, HashMap<String, ParsableFactory<? extends Parsable>> errorMappings) {
+      try (Response r = (Response) nativeResponse) {
+        Map<String, Set<String>> h = headers(r);
+        ResponseBody body = r.body();
+        if (r.code() == 200 && body != null) {
+          page =
+              reader.read(
+                  body.byteStream(),
+                  intHeader(h, "x-ms-resource-unit"),
+                  doubleHeader(h, "x-ms-throttle-limit-percentage"));
+          return null;
+        }
+        if (r.code() >= 200 && r.code() < 300) {
+          throw new GraphFailure(
+              GraphFailure.Kind.RETRIABLE,
+              r.code(),
+              null,
+              null,
+              "Graph answered " + r.code() + " for " + path(url) + " without a page",
+              null);
+        }
+        String text = body == null ? "" : r.peekBody(MAX_ERROR_BODY_BYTES).string();
+        String[] codeAndMessage = ErrorBody.codeAndMessage(text, r.header("Content-Type"));
+        throw classify(r.code(), codeAndMessage[0], codeAndMessage[1], h, url, null);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  private static final long MAX_ERROR_BODY_BYTES = 16 * 1024;
+
+  private static Map<String, Set<String>> headers(Response r) {
+    Map<String, Set<String>> h = new HashMap<>();
+    for (String name : r.headers().names()) {
+      h.put(name, new java.util.LinkedHashSet<>(r.headers(name)));
+    }
+    return h;
+  }
+
+  /**
+   * A failure below HTTP: retriable when it is a network fault (an {@link IOException} in the cause
+   * chain: reset, timeout, truncated body), permanent when it is a certificate that does not
+   * validate (it will not validate on the next attempt either) or anything else (a programming
+   * error must not loop).
+   */
+  static GraphFailure transportFailure(String what, Throwable e) {
+    boolean network = false;
+    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof java.security.cert.CertificateException
+          || t instanceof java.security.cert.CertPathValidatorException
+          || t instanceof javax.net.ssl.SSLPeerUnverifiedException) {
+        return new GraphFailure(
+            GraphFailure.Kind.PERMANENT,
+            0,
+            null,
+            null,
+            what
+                + " failed: Graph's TLS certificate does not validate ("
+                + t.getClass().getSimpleName()
+                + "); check graph.url and the trust store",
+            e);
+      }
+      if (t instanceof IOException) {
+        network = true;
+      }
+    }
+    return new GraphFailure(
+        network ? GraphFailure.Kind.RETRIABLE : GraphFailure.Kind.PERMANENT,
+        0,
+        null,
+        null,
+        what + " failed: " + (network ? e.getMessage() : e),
+        e);
+  }
+
+  /**
+   * The one classification of a Graph answer: 429 throttled; 401 unauthorized (a fresh token is
+   * asked once); 410 and an expired sync state resync; 408, 5xx retriable; anything else permanent.
+   */
+  private GraphFailure classify(
+      int status,
+      String code,
+      String message,
+      Map<String, Set<String>> headers,
+      String url,
+      Throwable cause) {
+    Duration retryAfter = retryAfter(headers);
     String text =
         "Graph answered "
             + status
             + (code == null ? "" : " " + code)
             + " for "
             + path(url)
-            + ": "
-            + message;
+            + (message == null || message.isBlank() ? "" : ": " + message);
     GraphFailure.Kind kind;
     if (status == 429) {
       kind = GraphFailure.Kind.THROTTLED;
@@ -164,12 +255,11 @@ public final class GraphTransport implements PageSource {
     } else {
       kind = GraphFailure.Kind.PERMANENT;
     }
-    return new GraphFailure(kind, status, code, retryAfter, text, e);
+    return new GraphFailure(kind, status, code, retryAfter, text, cause);
   }
 
-  private static Duration retryAfter(Map<String, Set<String>> headers) {
-    int seconds = intHeader(headers, "Retry-After");
-    return seconds < 0 ? null : Duration.ofSeconds(seconds);
+  private Duration retryAfter(Map<String, Set<String>> headers) {
+    return RetryAfter.parse(header(headers, "Retry-After"), time.now());
   }
 
   private static int intHeader(Map<String, Set<String>> headers, String name) {

@@ -12,8 +12,11 @@ import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Parses a Graph collection page from its body stream: the whole top-level object (next and delta
- * links may come before or after {@code value}), every item straight into Avro. A body that ends
- * early or is not JSON throws, so a truncated page is never half-used.
+ * links may come before or after {@code value}), every item straight into Avro. Only a well-formed
+ * collection page is a page: a body that ends early, is not JSON, has no {@code value} array (a
+ * missing or null {@code value}, an {@code error} object sent with status 200) or holds an item
+ * that is not an object throws, so a bad page is retried and then fails its run, and is never taken
+ * for the last page of a collection.
  */
 public final class PageReader {
   private static final JsonFactory JSON = new JsonFactory();
@@ -32,6 +35,7 @@ public final class PageReader {
     List<Page.Item> items = new ArrayList<>();
     String next = null;
     String delta = null;
+    boolean value = false;
     try (JsonParser p = JSON.createParser(body)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new IOException("the page is not a JSON object");
@@ -39,10 +43,25 @@ public final class PageReader {
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String name = p.currentName();
         JsonToken t = p.nextToken();
-        if (name.equals("value") && t == JsonToken.START_ARRAY) {
-          while (p.nextToken() == JsonToken.START_OBJECT) {
+        if (name.equals("value")) {
+          if (t != JsonToken.START_ARRAY) {
+            throw new IOException("the page's value is " + describe(t) + ", not an array");
+          }
+          value = true;
+          JsonToken item;
+          while ((item = p.nextToken()) == JsonToken.START_OBJECT) {
             items.add(item(p));
           }
+          if (item != JsonToken.END_ARRAY) {
+            throw new IOException(
+                "item "
+                    + (items.size() + 1)
+                    + " of the page is "
+                    + describe(item)
+                    + ", not an object");
+          }
+        } else if (name.equals("error") && t == JsonToken.START_OBJECT) {
+          throw new IOException("the page is an error object, not a collection page" + code(p));
         } else if (name.equals("@odata.nextLink")) {
           next = p.getValueAsString();
         } else if (name.equals("@odata.deltaLink")) {
@@ -55,7 +74,40 @@ public final class PageReader {
         throw new IOException("the page ended before its closing brace");
       }
     }
+    if (!value) {
+      throw new IOException("the page has no value array: it is not a collection page");
+    }
     return new Page(items, next, delta, resourceUnits, limitPercentage);
+  }
+
+  private static String describe(JsonToken t) {
+    if (t == null) {
+      return "cut off";
+    }
+    return switch (t) {
+      case VALUE_NULL -> "null";
+      case START_OBJECT -> "an object";
+      case START_ARRAY -> "an array";
+      case VALUE_STRING -> "a string";
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+      case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+      default -> t.asString() == null ? t.name() : t.asString();
+    };
+  }
+
+  /** {@code " (code X)"} of an error object, read to its end; its message is not repeated. */
+  private static String code(JsonParser p) throws IOException {
+    String code = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String n = p.currentName();
+      p.nextToken();
+      if (n.equals("code") && p.currentToken() == JsonToken.VALUE_STRING) {
+        code = p.getValueAsString();
+      } else {
+        p.skipChildren();
+      }
+    }
+    return code == null || !code.matches("[A-Za-z0-9_.-]{1,64}") ? "" : " (code " + code + ")";
   }
 
   private Page.Item item(JsonParser p) throws IOException {

@@ -85,20 +85,20 @@ public final class Publisher implements AutoCloseable {
       }
       Topic<CheckpointKey, Checkpoint> cps = topics.checkpoints();
       Checkpoint cp = batch.checkpoint();
-      producer.send(
-          new ProducerRecord<>(
-              cps.name(),
-              cps.keySerde()
-                  .serializer()
-                  .serialize(cps.name(), new CheckpointKey(cp.getTenantId(), cp.getCollection())),
-              cps.valueSerde().serializer().serialize(cps.name(), cp)));
+      if (cp != null) { // null: events only (a FAILED run keeps its committed checkpoint)
+        producer.send(
+            new ProducerRecord<>(
+                cps.name(),
+                cps.keySerde()
+                    .serializer()
+                    .serialize(cps.name(), new CheckpointKey(cp.getTenantId(), cp.getCollection())),
+                cps.valueSerde().serializer().serialize(cps.name(), cp)));
+      }
       producer.commitTransaction();
     } catch (ProducerFencedException e) {
       throw new IllegalStateException(
           "Another extractor took over "
-              + batch.checkpoint().getTenantId()
-              + "/"
-              + batch.checkpoint().getCollection()
+              + owner(batch)
               + " (its transactional.id fenced this one); stopping.",
           e);
     } catch (RuntimeException e) {
@@ -109,6 +109,16 @@ public final class Publisher implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /** tenant/collection of a batch, for messages. */
+  private static String owner(Batch batch) {
+    if (batch.checkpoint() != null) {
+      return batch.checkpoint().getTenantId() + "/" + batch.checkpoint().getCollection();
+    }
+    return batch.events().isEmpty()
+        ? "this run"
+        : batch.events().get(0).getTenantId() + "/" + batch.events().get(0).getCollection();
   }
 
   @Override

@@ -157,17 +157,23 @@ public final class CollectionRun {
         events = new ArrayList<>();
         if (following == null) {
           log.info(
-              "{}: run {} completed: {} objects, {} removed, {} pages, {} requests, {} throttled",
+              "{}: run {} completed: {} objects, {} removed, {} skipped, {} pages, {} requests, {}"
+                  + " throttled",
               spec.collection(),
               state.runId,
               state.records,
               state.removed,
+              state.skipped,
               state.pages,
               state.requests,
               state.throttled);
           return state.summary("completed", null);
         }
       }
+    } catch (PageFetcher.ResyncRequired resync) {
+      throw resync; // not a failure: the run starts again as FULL
+    } catch (RuntimeException e) {
+      throw RunFailed.record(ctx.publisher(), state, e);
     } finally {
       reading.cancel(true);
     }
@@ -187,6 +193,13 @@ public final class CollectionRun {
         Page page = ctx.fetcher().fetch(url, reader, headers, spec.predictedCost(), state, what);
         Observations o = Observations.of(state, ctx.topics());
         o.page(spec.collection().name(), pageNo, page, ctx.time().now());
+        if (o.skipped() > 0) {
+          log.warn(
+              "{}: {} object(s) without an id skipped (Graph always sends one; counted in the run's"
+                  + " summary)",
+              what,
+              o.skipped());
+        }
         out.put(new Prepared(page, o, o.serialized()));
         url = page.nextLink();
         pageNo++;

@@ -60,6 +60,15 @@ public final class MembersRun {
       startIndex = 0;
     }
     ctx.board().track(state);
+    try {
+      return members(state, groupsPage, startIndex);
+    } catch (RuntimeException e) {
+      throw RunFailed.record(ctx.publisher(), state, e);
+    }
+  }
+
+  private RunSummary members(RunState state, String groupsPage, int startIndex)
+      throws InterruptedException {
     List<RunEvent> events = new ArrayList<>();
     if (startIndex == 0 && state.pages == 0) {
       events.add(state.event(RunEventType.STARTED, null));
@@ -78,8 +87,13 @@ public final class MembersRun {
       for (int i = startIndex; i < items.size(); ) {
         int end = Math.min(items.size(), i + GROUPS_PER_TRANSACTION);
         List<CompletableFuture<GroupMembers>> fetches = new ArrayList<>();
+        int skipped = 0;
         for (int j = i; j < end; j++) {
           String groupId = items.get(j).id();
+          if (groupId == null) {
+            skipped++; // no id, no members to ask for (never GET /groups/null/members)
+            continue;
+          }
           fetches.add(CompletableFuture.supplyAsync(() -> list(state, groupId), ctx.prefetch()));
         }
         Observations observations = Observations.of(state, ctx.topics());
@@ -90,10 +104,20 @@ public final class MembersRun {
           for (Page.Item m : gm.members()) {
             if (m.id() != null) {
               observations.member(state.pages, at, gm.groupId(), m.id(), m.odataType(), false);
+            } else {
+              skipped++;
             }
           }
         }
         state.apply(observations);
+        if (skipped > 0) {
+          state.skipped += skipped;
+          log.warn(
+              "groupMembers run {}: {} group(s) or member(s) without an id skipped (counted in the"
+                  + " run's summary)",
+              state.runId,
+              skipped);
+        }
         boolean last = end == items.size() && groups.nextLink() == null;
         String cursor =
             last ? null : end < items.size() ? end + " " + groupsPage : "0 " + groups.nextLink();

@@ -37,6 +37,7 @@ final class Observations {
   final List<long[]> terms = new ArrayList<>();
   long observed;
   long removed;
+  int skipped;
 
   Observations(String tenantId, String runId, Mode mode, Topics topics) {
     this.tenantId = tenantId;
@@ -51,7 +52,8 @@ final class Observations {
 
   void object(String collection, int page, Instant at, Page.Item item) {
     if (item.id() == null) {
-      return; // an object without id cannot be keyed; Graph always sends one
+      skipped++; // an object without id cannot be keyed; Graph always sends one
+      return;
     }
     RemovedReason reason =
         item.removedReason() == null
@@ -92,7 +94,18 @@ final class Observations {
     ObservationKind kind = reason == null ? ObservationKind.OBSERVED : ObservationKind.REMOVED;
     Observation o =
         new Observation(
-            tenantId, collection, objectId, runId, mode, page, at, kind, reason, payload, null);
+            tenantId,
+            collection,
+            objectId,
+            runId,
+            mode,
+            page,
+            at,
+            kind,
+            reason,
+            payload,
+            null,
+            false);
     list.add(o);
     Topic<ObjectKey, Observation> raw =
         raws.computeIfAbsent(collection, c -> topics.raw(Collection.of(c)));
@@ -112,10 +125,18 @@ final class Observations {
     serialized.add(new Publisher.Serialized(raw.name(), key, value));
   }
 
+  /** Objects skipped because they had no id (their members@delta with them). */
+  int skipped() {
+    return skipped;
+  }
+
   /** Every item of a page, and the members@delta of groups. */
   void page(String collection, int page, Page p, Instant at) {
     for (Page.Item item : p.items()) {
       object(collection, page, at, item);
+      if (item.id() == null) {
+        continue;
+      }
       for (Page.MemberRef m : item.members()) {
         member(page, at, item.id(), m.id(), m.type(), m.removed());
       }
@@ -127,6 +148,10 @@ final class Observations {
     return serialized;
   }
 
+  /**
+   * The RUN_END marker of a run; a snapshot when the run read the whole collection: a FULL run, or
+   * the initial round of a delta query (no delta link to start from).
+   */
   static Observation runEnd(RunState s, String collection) {
     return new Observation(
         s.tenantId,
@@ -139,6 +164,7 @@ final class Observations {
         ObservationKind.RUN_END,
         null,
         null,
-        s.startedAt);
+        s.startedAt,
+        s.mode == Mode.FULL || s.previousDeltaLink == null);
   }
 }

@@ -24,6 +24,7 @@ final class RunState {
   volatile int pages;
   volatile long records;
   volatile long removed;
+  volatile long skipped;
   long requests;
   long throttled;
   long resourceUnits;
@@ -86,6 +87,7 @@ final class RunState {
     }
     records += o.observed;
     removed += o.removed;
+    skipped += o.skipped;
   }
 
   Checkpoint checkpoint(String nextLink, String deltaLink) {
@@ -142,6 +144,7 @@ final class RunState {
         mode.name(),
         records,
         removed,
+        skipped,
         pages,
         requests,
         throttled,

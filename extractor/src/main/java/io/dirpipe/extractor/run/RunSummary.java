@@ -4,6 +4,7 @@ package io.dirpipe.extractor.run;
  * What one run did: the {@code --json} summary of {@code dirpipe extract}.
  *
  * @param status {@code completed} or {@code failed}
+ * @param skipped objects of the run's pages that had no id (not keyed, so not published)
  * @param error why it failed, or null
  */
 public record RunSummary(
@@ -13,6 +14,7 @@ public record RunSummary(
     String mode,
     long records,
     long removed,
+    long skipped,
     int pages,
     long requests,
     long throttled,

@@ -66,4 +66,39 @@ class PageReaderTest {
     assertThatThrownBy(() -> read(new PageReader(User.getClassSchema()), "[]"))
         .isInstanceOf(IOException.class);
   }
+
+  @Test
+  void aBodyThatIsNotACollectionPageIsAnErrorNeverAnEmptyLastPage() {
+    PageReader users = new PageReader(User.getClassSchema());
+    PageReader ids = new PageReader(null);
+    for (String[] bad :
+        new String[][] {
+          {"{}", "no value array"},
+          {"{\"@odata.context\":\"c\"}", "no value array"},
+          {"{\"value\":null}", "value is null, not an array"},
+          {"{\"value\":{\"id\":\"u1\"}}", "value is an object, not an array"},
+          {"{\"value\":[{\"id\":\"u1\"},null]}", "item 2 of the page is null"},
+          {"{\"value\":[\"u1\"]}", "item 1 of the page is a string"},
+          // Graph's error shape (https://learn.microsoft.com/graph/errors), sent with status 200
+          {
+            "{\"error\":{\"code\":\"InvalidAuthenticationToken\",\"message\":\"Access token has expired.\","
+                + "\"innerError\":{\"date\":\"2026-03-01T00:00:00\",\"request-id\":\"r\"}}}",
+            "an error object, not a collection page (code InvalidAuthenticationToken)"
+          }
+        }) {
+      for (PageReader r : new PageReader[] {users, ids}) {
+        assertThatThrownBy(() -> read(r, bad[0]))
+            .as(bad[0])
+            .isInstanceOf(IOException.class)
+            .hasMessageContaining(bad[1]);
+      }
+    }
+  }
+
+  @Test
+  void anEmptyValueArrayIsAnEmptyPage() throws IOException {
+    Page page = read(new PageReader(User.getClassSchema()), "{\"value\":[]}");
+    assertThat(page.items()).isEmpty();
+    assertThat(page.nextLink()).isNull();
+  }
 }

@@ -89,9 +89,14 @@ class CollectionRunTest {
     };
   }
 
-  ExtractionException failure;
+  RunFailed failure;
 
   MockProducer<byte[], byte[]> run(PageSource graph, Checkpoint from) throws Exception {
+    return run(graph, from, false);
+  }
+
+  MockProducer<byte[], byte[]> run(PageSource graph, Checkpoint from, boolean delta)
+      throws Exception {
     failure = null;
     MockKafkaClients kafka = new MockKafkaClients(cluster);
     PageFetcher fetcher = new PageFetcher(graph, new ResourceUnitLimiter(8_000, time), 3, time);
@@ -101,7 +106,7 @@ class CollectionRunTest {
               "tenant-1",
               BASE,
               PER_PAGE,
-              false,
+              delta,
               false,
               fetcher,
               publisher,
@@ -111,7 +116,7 @@ class CollectionRunTest {
               time);
       try {
         new CollectionRun(CollectionSpec.of(Collection.USERS, null), ctx).run(from);
-      } catch (ExtractionException e) {
+      } catch (RunFailed e) {
         failure = e;
       } finally {
         assertThat(kafka.settings().get(0).required())
@@ -175,8 +180,18 @@ class CollectionRunTest {
 
     MockProducer<byte[], byte[]> failed = run(graph(3, new ArrayList<>()), null);
     assertThat(failure).hasMessageContaining("users page 3 of run").hasMessageContaining("403");
-    assertThat(failed.commitCount()).as("pages 1 and 2 committed").isEqualTo(2);
-    assertThat(events(failed)).extracting(RunEvent::getType).containsExactly(RunEventType.STARTED);
+    assertThat(failed.commitCount()).as("pages 1 and 2, then the FAILED event").isEqualTo(3);
+    assertThat(events(failed))
+        .extracting(RunEvent::getType)
+        .containsExactly(RunEventType.STARTED, RunEventType.FAILED);
+    RunEvent failedEvent = events(failed).get(1);
+    assertThat(failedEvent.getError()).contains("users page 3 of run").contains("403");
+    assertThat(failedEvent.getPages()).isEqualTo(2);
+    assertThat(failedEvent.getRecords()).isEqualTo(2 * PER_PAGE);
+    assertThat(failure.summary().records())
+        .as("the summary counts what was committed")
+        .isEqualTo(8);
+    assertThat(failure.summary().status()).isEqualTo("failed");
     Checkpoint last = checkpoints(failed).get(1);
     assertThat(last.getNextLink()).endsWith("page=3");
 
@@ -190,6 +205,29 @@ class CollectionRunTest {
     Checkpoint end = checkpoints(resumed).get(0);
     assertThat(end.getRecords()).isEqualTo(PAGES * PER_PAGE);
     assertThat(end.getDigest()).as("same digest as an undisturbed run").isEqualTo(wholeDigest);
+  }
+
+  @Test
+  void theRunEndIsASnapshotForFullRunsAndTheInitialRoundOfADeltaQueryOnly() throws Exception {
+    assertThat(runEnd(run(graph(0, new ArrayList<>()), null, false)).getSnapshot())
+        .as("FULL")
+        .isTrue();
+    assertThat(runEnd(run(graph(0, new ArrayList<>()), null, true)).getSnapshot())
+        .as("the initial round of a delta query: every object that exists")
+        .isTrue();
+    Checkpoint synced =
+        RunState.fresh("tenant-1", "users", io.dirpipe.schemas.Mode.DELTA, null, time)
+            .checkpoint(null, BASE + "/users/delta?$deltatoken=t");
+    assertThat(runEnd(run(graph(0, new ArrayList<>()), synced, true)).getSnapshot())
+        .as("a later round: changes only")
+        .isFalse();
+  }
+
+  Observation runEnd(MockProducer<byte[], byte[]> p) {
+    return observations(p).stream()
+        .filter(o -> o.getKind() == ObservationKind.RUN_END)
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no RUN_END marker"));
   }
 
   @Test

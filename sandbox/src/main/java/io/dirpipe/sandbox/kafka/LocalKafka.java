@@ -203,6 +203,9 @@ public final class LocalKafka implements AutoCloseable {
    * export} lines a shell evaluates), so its lines go to the debug log.
    */
   private static void formatQuietly(Path dir) throws Exception {
+    if (Files.exists(dir.resolve("meta.properties"))) {
+      return; // formatted before: its cluster id is kept (formatting again would not match it)
+    }
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     new Formatter()
         .setPrintStream(new PrintStream(captured, true, StandardCharsets.UTF_8))

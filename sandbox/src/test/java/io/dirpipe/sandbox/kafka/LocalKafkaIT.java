@@ -41,6 +41,23 @@ class LocalKafkaIT {
   }
 
   @Test
+  void restartsOnItsOwnDataDirectoryWithItsTopics(@TempDir Path dir) throws Exception {
+    Path data = dir.resolve("kafka");
+    try (LocalKafka kafka = LocalKafka.start(data);
+        Admin admin = kafka.clients().admin("test")) {
+      admin
+          .createTopics(
+              java.util.List.of(new org.apache.kafka.clients.admin.NewTopic("kept", 1, (short) 1)))
+          .all()
+          .get();
+    }
+    try (LocalKafka again = LocalKafka.start(data);
+        Admin admin = again.clients().admin("test")) {
+      assertThat(admin.listTopics().names().get()).as("topics after a restart").contains("kept");
+    }
+  }
+
+  @Test
   void nothingButLoopbackReachesTheBrokerOrItsController() throws Exception {
     InetAddress external = nonLoopbackAddress();
     assumeTrue(external != null, "this machine has no non-loopback IPv4 address to try");

@@ -62,6 +62,7 @@ public final class ObservationEncoder {
       e.flush();
       out.write(payload.payload());
       e.writeIndex(0); // runStartedAt: null on everything but RUN_END
+      e.writeBoolean(o.getSnapshot()); // false on everything but RUN_END
       e.flush();
     } catch (IOException ex) {
       throw new UncheckedIOException(ex);

@@ -31,7 +31,8 @@ class ObservationEncoderTest {
               ObservationKind.OBSERVED,
               null,
               sample,
-              null);
+              null,
+              false);
       ObservationEncoder.Encoded payload = ObservationEncoder.payload(sample);
 
       assertThat(ObservationEncoder.encode(o, sample, payload))
@@ -52,7 +53,8 @@ class ObservationEncoderTest {
             ObservationKind.OBSERVED,
             null,
             m,
-            null);
+            null,
+            false);
     assertThat(ObservationEncoder.encode(noId, m, ObservationEncoder.payload(m)))
         .isEqualTo(serde.serialize("t", noId));
   }

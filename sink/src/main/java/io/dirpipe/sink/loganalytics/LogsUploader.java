@@ -5,6 +5,7 @@ import com.azure.core.http.HttpResponse;
 import com.azure.monitor.ingestion.LogsIngestionClient;
 import com.azure.monitor.ingestion.models.LogsUploadError;
 import com.azure.monitor.ingestion.models.LogsUploadOptions;
+import io.dirpipe.core.RetryAfter;
 import io.dirpipe.core.Time;
 import io.dirpipe.sink.DeadLetters;
 import io.dirpipe.sink.SinkStats;
@@ -171,15 +172,16 @@ final class LogsUploader {
   }
 
   /** Retry-After of the answer when longer, else exponential with jitter, capped at 30 s. */
-  private static long backoff(int attempt, List<LogsUploadError> errors) {
+  private long backoff(int attempt, List<LogsUploadError> errors) {
     long exp = Math.min(MAX_BACKOFF_MILLIS, 500L << Math.min(attempt, 10));
     long wait = exp / 2 + ThreadLocalRandom.current().nextLong(exp / 2 + 1);
     for (LogsUploadError e : errors) {
       HttpResponse r =
           e.getResponseException() == null ? null : e.getResponseException().getResponse();
-      String after = r == null ? null : r.getHeaderValue("Retry-After");
-      if (after != null && after.matches("\\d+")) {
-        wait = Math.max(wait, Math.min(MAX_BACKOFF_MILLIS, Long.parseLong(after) * 1000));
+      Duration after =
+          RetryAfter.parse(r == null ? null : r.getHeaderValue("Retry-After"), time.now());
+      if (after != null) {
+        wait = Math.max(wait, Math.min(MAX_BACKOFF_MILLIS, after.toMillis()));
       }
     }
     return wait;

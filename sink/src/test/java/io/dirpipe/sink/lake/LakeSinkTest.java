@@ -171,7 +171,8 @@ class LakeSinkTest {
               ObservationKind.OBSERVED,
               null,
               User.newBuilder().setId(id).setDisplayName("User " + offset).build(),
-              null);
+              null,
+              false);
       list.add(
           new ConsumerRecord<>(
               raw.name(),

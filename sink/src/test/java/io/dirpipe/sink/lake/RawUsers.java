@@ -60,7 +60,8 @@ public final class RawUsers {
                 ObservationKind.OBSERVED,
                 null,
                 u,
-                null);
+                null,
+                false);
         sent.add(
             p.send(
                 new ProducerRecord<>(

@@ -53,7 +53,7 @@ final class MembershipChanges
       return;
     }
     if (o.getKind() == io.dirpipe.schemas.ObservationKind.RUN_END) {
-      if (o.getMode() == Mode.FULL) {
+      if (o.getMode() == Mode.FULL || o.getSnapshot()) {
         sweep(o, record.timestamp());
       }
       return;

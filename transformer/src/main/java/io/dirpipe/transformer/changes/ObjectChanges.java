@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  *   <li>OBSERVED, unknown key: CREATE (changedFields: every field with a value);
  *   <li>OBSERVED, new content hash: UPDATE with the fields that differ; same hash: nothing;
  *   <li>REMOVED, known key: DELETE with Graph's reason, tombstone in the inventory;
- *   <li>RUN_END of a FULL run: DELETE (reason MISSING) for every object of that tenant the run did
- *       not observe (mark and sweep).
+ *   <li>RUN_END of a run that read the whole collection (FULL, or a delta query's initial round:
+ *       {@code snapshot}): DELETE (reason MISSING) for every object of that tenant the run did not
+ *       observe (mark and sweep).
  * </ul>
  *
  * Volatile fields are outside the hash and changedFields ({@link Fingerprint}). Two stores: what
@@ -85,7 +86,7 @@ final class ObjectChanges implements Processor<ObjectKey, Observation, ObjectKey
       case OBSERVED -> observed(record, o);
       case REMOVED -> removed(record.key(), o, o.getRemovedReason(), record.timestamp());
       case RUN_END -> {
-        if (o.getMode() == Mode.FULL) {
+        if (o.getMode() == Mode.FULL || o.getSnapshot()) {
           sweep(o, record.timestamp());
         }
       }

@@ -180,6 +180,23 @@ class ChangeTopologyTest {
   }
 
   @Test
+  void theInitialRoundOfADeltaQueryIsASnapshotAndSweepsLikeAFullRun() {
+    observe(A, "run-1", Mode.FULL, user("u1", "Sales"), user("u2", "Sales"));
+    runEnd(A, "run-1", Mode.FULL, T0);
+    drain();
+    // u2 is deleted after the FULL run, before the first delta query: the initial round of that
+    // query returns only the objects that exist, so no @removed ever names u2
+    observe(A, "delta-1", Mode.DELTA, T0.plusSeconds(120), user("u1", "Sales"));
+    runEnd(users, A, "delta-1", Mode.DELTA, T0.plusSeconds(100), true);
+
+    var deleted = changes.readKeyValue();
+    assertThat(deleted.key).isEqualTo(new ObjectKey(A, "u2"));
+    assertThat(deleted.value.getOp()).isEqualTo(Operation.DELETE);
+    assertThat(deleted.value.getDeleteReason()).isEqualTo(RemovedReason.MISSING);
+    assertThat(changes.isEmpty()).isTrue();
+  }
+
+  @Test
   void theSweepSparesObjectsSeenSinceTheRunStarted() {
     observe(A, "run-1", Mode.FULL, user("u1", "Sales"));
     drain();
@@ -333,6 +350,16 @@ class ChangeTopologyTest {
       String run,
       Mode mode,
       Instant started) {
+    runEnd(topic, tenant, run, mode, started, false);
+  }
+
+  private static void runEnd(
+      TestInputTopic<ObjectKey, Observation> topic,
+      String tenant,
+      String run,
+      Mode mode,
+      Instant started,
+      boolean snapshot) {
     Observation end =
         new Observation(
             tenant,
@@ -345,7 +372,8 @@ class ChangeTopologyTest {
             ObservationKind.RUN_END,
             null,
             null,
-            started);
+            started,
+            snapshot);
     topic.pipeInput(new TestRecord<>(new ObjectKey(tenant, ""), end));
   }
 
@@ -359,7 +387,8 @@ class ChangeTopologyTest {
       ObservationKind kind,
       RemovedReason reason,
       SpecificRecord payload) {
-    return new Observation(tenant, collection, id, run, mode, 1, at, kind, reason, payload, null);
+    return new Observation(
+        tenant, collection, id, run, mode, 1, at, kind, reason, payload, null, false);
   }
 
   private void drain() {
