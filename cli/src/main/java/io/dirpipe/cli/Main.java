@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       TransformCommand.class,
       ReplayCommand.class,
       VerifyCommand.class,
+      CheckpointsCommand.class,
       SinkCommand.class,
       RunCommand.class,
       BenchCommand.class,

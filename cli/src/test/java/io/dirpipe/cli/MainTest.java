@@ -39,6 +39,12 @@ class MainTest {
   }
 
   @Test
+  void aCheckpointResetMustNameItsCollection() {
+    assertThat(run(Map.of(), "checkpoints", "--reset")).isEqualTo(2);
+    assertThat(err.toString()).contains("--reset needs --collection");
+  }
+
+  @Test
   void configWithoutATenantSaysWhatIsMissing() {
     assertThat(run(Map.of(), "config")).isEqualTo(2);
     assertThat(err.toString()).contains("tenant.id is not set", "DIRPIPE_TENANT_ID");

@@ -10,6 +10,7 @@ import io.dirpipe.schemas.ExtractionTask;
 import io.dirpipe.schemas.Mode;
 import io.dirpipe.schemas.Topic;
 import io.dirpipe.schemas.Topics;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.HashMap;
@@ -26,6 +27,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +46,8 @@ public final class Worker implements AutoCloseable {
   private final Function<String, Extractor> extractorOfTenant;
   private final Topic<String, ExtractionTask> tasks;
   private final Consumer<String, ExtractionTask> consumer;
+  private final KafkaClients kafka;
+  private final Topic<byte[], byte[]> deadTasks;
   private final Map<String, Extractor> extractors = new HashMap<>();
   private final java.util.function.Consumer<List<RunSummary>> onDone;
 
@@ -58,8 +63,10 @@ public final class Worker implements AutoCloseable {
       java.util.function.Consumer<List<RunSummary>> onDone) {
     this.extractorOfTenant = extractorOfTenant;
     this.tasks = topics.tasks();
+    this.deadTasks = topics.deadLetters("tasks");
+    this.kafka = kafka;
     this.onDone = onDone;
-    TopicSetup.ensure(kafka, List.of(tasks), 3);
+    TopicSetup.ensure(kafka, List.of(tasks, deadTasks), 3);
     ClientSettings settings =
         ClientSettings.of("extract-worker")
             .require(ConsumerConfig.GROUP_ID_CONFIG, groupId)
@@ -93,7 +100,7 @@ public final class Worker implements AutoCloseable {
     try {
       while (true) {
         for (ConsumerRecord<String, ExtractionTask> r : consumer.poll(Duration.ofSeconds(1))) {
-          onDone.accept(handle(r.value()));
+          onDone.accept(handle(r));
           consumer.commitSync(
               Map.of(
                   new TopicPartition(r.topic(), r.partition()),
@@ -107,7 +114,9 @@ public final class Worker implements AutoCloseable {
     }
   }
 
-  private List<RunSummary> handle(ExtractionTask task) throws InterruptedException {
+  private List<RunSummary> handle(ConsumerRecord<String, ExtractionTask> record)
+      throws InterruptedException {
+    ExtractionTask task = record.value();
     if (task == null) {
       return List.of();
     }
@@ -117,7 +126,12 @@ public final class Worker implements AutoCloseable {
     } catch (RuntimeException e) {
       String tenant =
           TenantIds.isValid(task.getTenantId()) ? task.getTenantId() : "(not a tenant id)";
-      log.error("Task for tenant {} skipped", tenant, e);
+      log.error(
+          "Task for tenant {} cannot run here; it goes to {} and the worker goes on",
+          tenant,
+          deadTasks.name(),
+          e);
+      deadLetter(record, e);
       return Collections.emptyList();
     }
     List<Collection<?>> collections =
@@ -149,5 +163,38 @@ public final class Worker implements AutoCloseable {
   @Override
   public void close() {
     consumer.wakeup();
+  }
+
+  /**
+   * Puts a task no worker can run (its tenant is not configured) in the dead-letter topic, with the
+   * reason, before its offset is committed: it is never silently dropped.
+   */
+  private void deadLetter(ConsumerRecord<String, ExtractionTask> record, RuntimeException why) {
+    ClientSettings settings =
+        ClientSettings.of("dlq-tasks")
+            .require(ProducerConfig.ACKS_CONFIG, "all")
+            .require(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    RecordHeaders headers = new RecordHeaders();
+    headers.add("dirpipe.error", String.valueOf(why.getMessage()).getBytes(StandardCharsets.UTF_8));
+    headers.add("dirpipe.source.topic", record.topic().getBytes(StandardCharsets.UTF_8));
+    headers.add(
+        "dirpipe.source.offset", Long.toString(record.offset()).getBytes(StandardCharsets.UTF_8));
+    try (Producer<byte[], byte[]> p =
+        kafka.producer(settings, new ByteArraySerializer(), new ByteArraySerializer())) {
+      p.send(
+              new ProducerRecord<>(
+                  deadTasks.name(),
+                  null,
+                  tasks.keySerde().serializer().serialize(tasks.name(), record.key()),
+                  tasks.valueSerde().serializer().serialize(tasks.name(), record.value()),
+                  headers))
+          .get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while dead-lettering a task", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(
+          "Cannot write to " + deadTasks.name() + ": " + e.getCause().getMessage(), e);
+    }
   }
 }

@@ -81,6 +81,33 @@ class ExtractorIT {
   }
 
   @Test
+  void aResetCheckpointMakesTheNextRunStartAfresh(TestKafka kafka) throws Exception {
+    sandbox = Sandbox.start(Sandbox.Options.defaults(150).withQuota(Throttle.Quota.OFF));
+    Topics topics = topics();
+    Map<String, Object> delta =
+        Map.of(ExtractorConfig.COLLECTIONS, "users", ExtractorConfig.MODE, "delta");
+    RunSummary first = extractor(kafka, topics, delta).runOnce().get(0);
+    assertThat(first.records()).as("the initial round").isEqualTo(150);
+    assertThat(extractor(kafka, topics, delta).runOnce().get(0).records())
+        .as("a later round: no changes")
+        .isZero();
+
+    var key = new io.dirpipe.schemas.CheckpointKey(sandbox.tenant().tenantId(), "users");
+    var checkpoints = topics.checkpoints();
+    assertThat(
+            io.dirpipe.extractor.publish.Checkpoints.read(kafka.clients(), checkpoints)
+                .get(key)
+                .getDeltaLink())
+        .isNotNull();
+    io.dirpipe.extractor.publish.Checkpoints.reset(kafka.clients(), checkpoints, key);
+    assertThat(io.dirpipe.extractor.publish.Checkpoints.read(kafka.clients(), checkpoints))
+        .doesNotContainKey(key);
+    assertThat(extractor(kafka, topics, delta).runOnce().get(0).records())
+        .as("after the reset: an initial round again")
+        .isEqualTo(150);
+  }
+
+  @Test
   void fullRunPublishesEveryObjectOfEveryCollectionExactlyOnce(TestKafka kafka) throws Exception {
     sandbox = Sandbox.start(Sandbox.Options.defaults(20_000).withQuota(Throttle.Quota.OFF));
     Topics topics = topics();

@@ -74,6 +74,18 @@ class WorkerIT {
           .as("the task of the unconfigured tenant, logged with its exception")
           .singleElement()
           .satisfies(e -> assertThat(e.getThrowableProxy()).isNotNull());
+      List<ExtractionTask> dead = new java.util.ArrayList<>();
+      var dlq = topics.deadLetters("tasks");
+      io.dirpipe.core.kafka.TopicReader.readAll(
+          k,
+          dlq,
+          r ->
+              dead.add(
+                  topics.tasks().valueSerde().deserializer().deserialize(dlq.name(), r.value())));
+      assertThat(dead)
+          .as("the task nobody can run is in the dead-letter topic, not dropped")
+          .extracting(ExtractionTask::getTenantId)
+          .containsExactly("99999999-0000-4000-8000-000000000000");
 
       assertThat(done)
           .extracting(RunSummary::collection)

@@ -114,8 +114,9 @@ public final class Diagnosis {
 
   private Probe graphProbe(
       String collection, String request, ApiClient.Response r, TokenClaims claims) {
-    Verdict v = Explain.verdict(r.status(), claims, Audience.GRAPH.scope(), clock.instant());
     String permission = COLLECTIONS.getOrDefault(collection, "Directory.Read.All");
+    Verdict v =
+        Explain.verdict(r.status(), claims, Audience.GRAPH.scope(), clock.instant(), permission);
     String error = r.errorCode() == null ? "" : " " + r.errorCode() + ": " + r.errorMessage();
     return switch (v) {
       case OK -> new Probe(collection, request, r.status(), v, "readable", null);
@@ -165,6 +166,22 @@ public final class Diagnosis {
                   + " --permissions "
                   + permission
                   + "   (or Directory.Read.All for every collection)");
+      case FORBIDDEN_DESPITE_ROLE ->
+          new Probe(
+              collection,
+              request,
+              r.status(),
+              v,
+              "The token holds "
+                  + claims.roles()
+                  + ", which grants this call, yet Graph answered 403."
+                  + error
+                  + " A missing grant is not the cause.",
+              "Roles are copied into a token when it is issued: after a recent grant, wait for a new"
+                  + " token (a managed identity's token can be cached for up to 24 hours) and probe"
+                  + " again. If a fresh token still gets 403, the error code above names what else"
+                  + " refuses the call (a Conditional Access policy for workload identities, an"
+                  + " administrative-unit scope, a permission this collection needs in addition).");
       case INVALID_TOKEN ->
           new Probe(
               collection,

@@ -8,6 +8,15 @@ final class Explain {
   private Explain() {}
 
   static Verdict verdict(int status, TokenClaims claims, String expectedScope, Instant now) {
+    return verdict(status, claims, expectedScope, now, null);
+  }
+
+  /**
+   * @param permission the application role the call needs (Directory.Read.All also grants it), or
+   *     null where roles are not the question (ARM's RBAC)
+   */
+  static Verdict verdict(
+      int status, TokenClaims claims, String expectedScope, Instant now, String permission) {
     if (status >= 200 && status < 300) {
       return Verdict.OK;
     }
@@ -23,6 +32,12 @@ final class Explain {
     if (status == 403) {
       if (claims != null && claims.delegated() && claims.roles().isEmpty()) {
         return Verdict.DELEGATED_TOKEN;
+      }
+      if (permission != null
+          && claims != null
+          && (claims.roles().contains(permission)
+              || claims.roles().contains("Directory.Read.All"))) {
+        return Verdict.FORBIDDEN_DESPITE_ROLE;
       }
       return Verdict.MISSING_PERMISSION;
     }

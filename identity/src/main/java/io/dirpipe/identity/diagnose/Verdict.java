@@ -11,6 +11,8 @@ public enum Verdict {
   DELEGATED_TOKEN,
   /** The token's roles (or RBAC, for ARM) lack the permission the call needs. */
   MISSING_PERMISSION,
+  /** 403 though the token holds a role that grants the call: not a missing grant. */
+  FORBIDDEN_DESPITE_ROLE,
   /** 401 for another reason (signature, issuer, tenant). */
   INVALID_TOKEN,
   /** No credential usable on this host (no managed identity, az not installed, ...). */

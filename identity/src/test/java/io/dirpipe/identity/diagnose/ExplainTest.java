@@ -64,4 +64,19 @@ class ExplainTest {
         .isEqualTo(Verdict.SERVICE_UNAVAILABLE);
     assertThat(Explain.verdict(503, null, GRAPH, NOW)).isEqualTo(Verdict.SERVICE_UNAVAILABLE);
   }
+
+  @Test
+  void a403WithTheRoleThatGrantsTheCallIsNotAMissingPermission() {
+    Instant later = NOW.plusSeconds(3600);
+    TokenClaims directory =
+        token("https://graph.microsoft.com", List.of("Directory.Read.All"), List.of(), later);
+    assertThat(Explain.verdict(403, directory, GRAPH, NOW, "User.Read.All"))
+        .isEqualTo(Verdict.FORBIDDEN_DESPITE_ROLE);
+    TokenClaims users =
+        token("https://graph.microsoft.com", List.of("User.Read.All"), List.of(), later);
+    assertThat(Explain.verdict(403, users, GRAPH, NOW, "User.Read.All"))
+        .isEqualTo(Verdict.FORBIDDEN_DESPITE_ROLE);
+    assertThat(Explain.verdict(403, users, GRAPH, NOW, "Group.Read.All"))
+        .isEqualTo(Verdict.MISSING_PERMISSION);
+  }
 }
