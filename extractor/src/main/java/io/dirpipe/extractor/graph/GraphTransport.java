@@ -1,9 +1,7 @@
 package io.dirpipe.extractor.graph;
 
 import com.microsoft.graph.core.requests.GraphClientFactory;
-import com.microsoft.graph.models.odataerrors.ODataError;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
-import com.microsoft.kiota.ApiException;
 import com.microsoft.kiota.HttpMethod;
 import com.microsoft.kiota.RequestAdapter;
 import com.microsoft.kiota.RequestInformation;
@@ -27,7 +25,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Interceptor;
 import okhttp3.Response;
@@ -45,8 +42,9 @@ public final class GraphTransport implements PageSource {
   private final Time time;
   private final HostGuard guard;
   private final boolean lowPriority;
-  private final HashMap<String, ParsableFactory<? extends Parsable>> errors =
-      new HashMap<>(Map.of("XXX", ODataError::createFromDiscriminatorValue));
+
+  /** None: {@link Answer} reads every answer itself, errors included. */
+  private final HashMap<String, ParsableFactory<? extends Parsable>> errors = new HashMap<>();
 
   public GraphTransport(String graphBaseUrl, CachingCredential credential, boolean lowPriority) {
     this(graphBaseUrl, credential, lowPriority, Time.SYSTEM);
@@ -122,9 +120,6 @@ public final class GraphTransport implements PageSource {
         throw transportFailure("Requesting " + path(url), new IOException("no response"));
       }
       return answer.page;
-    } catch (ApiException e) {
-      throw classify(
-          e.getResponseStatusCode(), null, e.getMessage(), e.getResponseHeaders(), url, e);
     } catch (UncheckedIOException e) {
       throw transportFailure("Reading " + path(url), e);
     } catch (RuntimeException e) {
@@ -150,14 +145,13 @@ public final class GraphTransport implements PageSource {
     public <N, M> M handleResponse(
         N nativeResponse, HashMap<String, ParsableFactory<? extends Parsable>> errorMappings) {
       try (Response r = (Response) nativeResponse) {
-        Map<String, Set<String>> h = headers(r);
         ResponseBody body = r.body();
         if (r.code() == 200 && body != null) {
           page =
               reader.read(
                   body.byteStream(),
-                  intHeader(h, "x-ms-resource-unit"),
-                  doubleHeader(h, "x-ms-throttle-limit-percentage"));
+                  intHeader(r.header("x-ms-resource-unit")),
+                  doubleHeader(r.header("x-ms-throttle-limit-percentage")));
           return null;
         }
         if (r.code() >= 200 && r.code() < 300) {
@@ -171,7 +165,8 @@ public final class GraphTransport implements PageSource {
         }
         String text = body == null ? "" : r.peekBody(MAX_ERROR_BODY_BYTES).string();
         String[] codeAndMessage = ErrorBody.codeAndMessage(text, r.header("Content-Type"));
-        throw classify(r.code(), codeAndMessage[0], codeAndMessage[1], h, url, null);
+        throw classify(
+            r.code(), codeAndMessage[0], codeAndMessage[1], r.header("Retry-After"), url);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -179,14 +174,6 @@ public final class GraphTransport implements PageSource {
   }
 
   private static final long MAX_ERROR_BODY_BYTES = 16 * 1024;
-
-  private static Map<String, Set<String>> headers(Response r) {
-    Map<String, Set<String>> h = new HashMap<>();
-    for (String name : r.headers().names()) {
-      h.put(name, new java.util.LinkedHashSet<>(r.headers(name)));
-    }
-    return h;
-  }
 
   /**
    * A failure below HTTP: retriable when it is a network fault (an {@link IOException} in the cause
@@ -229,13 +216,8 @@ public final class GraphTransport implements PageSource {
    * asked once); 410 and an expired sync state resync; 408, 5xx retriable; anything else permanent.
    */
   private GraphFailure classify(
-      int status,
-      String code,
-      String message,
-      Map<String, Set<String>> headers,
-      String url,
-      Throwable cause) {
-    Duration retryAfter = retryAfter(headers);
+      int status, String code, String message, String retryAfterHeader, String url) {
+    Duration retryAfter = RetryAfter.parse(retryAfterHeader, time.now());
     String text =
         "Graph answered "
             + status
@@ -255,15 +237,10 @@ public final class GraphTransport implements PageSource {
     } else {
       kind = GraphFailure.Kind.PERMANENT;
     }
-    return new GraphFailure(kind, status, code, retryAfter, text, cause);
+    return new GraphFailure(kind, status, code, retryAfter, text, null);
   }
 
-  private Duration retryAfter(Map<String, Set<String>> headers) {
-    return RetryAfter.parse(header(headers, "Retry-After"), time.now());
-  }
-
-  private static int intHeader(Map<String, Set<String>> headers, String name) {
-    String v = header(headers, name);
+  private static int intHeader(String v) {
     try {
       return v == null ? -1 : Integer.parseInt(v.trim());
     } catch (NumberFormatException e) {
@@ -271,25 +248,12 @@ public final class GraphTransport implements PageSource {
     }
   }
 
-  private static double doubleHeader(Map<String, Set<String>> headers, String name) {
-    String v = header(headers, name);
+  private static double doubleHeader(String v) {
     try {
       return v == null ? 0 : Double.parseDouble(v.trim());
     } catch (NumberFormatException e) {
       return 0;
     }
-  }
-
-  private static String header(Map<String, Set<String>> headers, String name) {
-    if (headers == null) {
-      return null;
-    }
-    for (Map.Entry<String, Set<String>> e : headers.entrySet()) {
-      if (e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty()) {
-        return e.getValue().iterator().next();
-      }
-    }
-    return null;
   }
 
   /** The path of a URL, without the query (which may carry tokens of Graph's own). */

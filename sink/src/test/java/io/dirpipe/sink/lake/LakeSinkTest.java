@@ -6,13 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.dirpipe.core.ManualTime;
 import io.dirpipe.core.kafka.MockKafkaClients;
 import io.dirpipe.schemas.Collection;
-import io.dirpipe.schemas.Mode;
 import io.dirpipe.schemas.ObjectKey;
 import io.dirpipe.schemas.Observation;
-import io.dirpipe.schemas.ObservationKind;
 import io.dirpipe.schemas.Topic;
 import io.dirpipe.schemas.Topics;
-import io.dirpipe.schemas.entity.User;
 import io.dirpipe.sink.DeadLetters;
 import io.dirpipe.sink.SinkConfig;
 import io.dirpipe.sink.SinkStats;
@@ -159,20 +156,7 @@ class LakeSinkTest {
     for (int i = 0; i < n; i++) {
       long offset = firstOffset + i;
       String id = "u" + offset;
-      Observation o =
-          new Observation(
-              tenant,
-              "users",
-              id,
-              "run-1",
-              Mode.FULL,
-              1,
-              at,
-              ObservationKind.OBSERVED,
-              null,
-              User.newBuilder().setId(id).setDisplayName("User " + offset).build(),
-              null,
-              false);
+      Observation o = RawUsers.observed(tenant, id, "User " + offset, 1, at);
       list.add(
           new ConsumerRecord<>(
               raw.name(),

@@ -27,6 +27,24 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 public final class RawUsers {
   private RawUsers() {}
 
+  /** A user of run-1 as a FULL run observed it. */
+  public static Observation observed(
+      String tenant, String id, String displayName, int page, Instant at) {
+    return new Observation(
+        tenant,
+        "users",
+        id,
+        "run-1",
+        Mode.FULL,
+        page,
+        at,
+        ObservationKind.OBSERVED,
+        null,
+        User.newBuilder().setId(id).setDisplayName(displayName).build(),
+        null,
+        false);
+  }
+
   /** Publishes {@code n} users and waits for every acknowledgement. */
   public static void publish(
       KafkaClients kafka, Topic<ObjectKey, Observation> raw, String tenant, int n, LocalDate day)
@@ -47,21 +65,7 @@ public final class RawUsers {
       for (int i = 0; i < n; i++) {
         String id = String.format("%08x-0000-4000-8000-000000000000", i);
         Instant at = i < n / 2 ? first : first.plus(Duration.ofDays(1));
-        User u = User.newBuilder().setId(id).setDisplayName("User " + i).build();
-        Observation o =
-            new Observation(
-                tenant,
-                "users",
-                id,
-                "run-1",
-                Mode.FULL,
-                1 + i / 999,
-                at,
-                ObservationKind.OBSERVED,
-                null,
-                u,
-                null,
-                false);
+        Observation o = observed(tenant, id, "User " + i, 1 + i / 999, at);
         sent.add(
             p.send(
                 new ProducerRecord<>(
