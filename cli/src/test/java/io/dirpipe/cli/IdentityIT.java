@@ -7,15 +7,19 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.azure.core.credential.AccessToken;
+import com.azure.core.credential.TokenRequestContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirpipe.identity.Audience;
+import io.dirpipe.identity.IdentityConfig;
 import io.dirpipe.identity.credential.CachingCredential;
+import io.dirpipe.identity.credential.Credentials;
 import io.dirpipe.identity.diagnose.Diagnosis;
 import io.dirpipe.identity.diagnose.Probe;
 import io.dirpipe.identity.diagnose.Verdict;
 import io.dirpipe.identity.graph.ApiClient;
+import io.dirpipe.identity.token.TokenClaims;
 import io.dirpipe.sandbox.Sandbox;
 import io.dirpipe.sandbox.SandboxClients;
 import io.dirpipe.sandbox.tenant.Identity;
@@ -318,6 +322,31 @@ class IdentityIT {
 
     assertThat(cli.code()).isEqualTo(1);
     assertThat(cli.out()).contains("CREDENTIAL_UNAVAILABLE");
+  }
+
+  @Test
+  void aRefusedTokenIsReplacedByOneAskedWithAClaimsChallengeWhichTheTokenEndpointAccepts() {
+    Identity app = sandbox.application();
+    Map<String, String> env = sandbox.environment();
+    IdentityConfig config =
+        new IdentityConfig(
+            Map.of(
+                IdentityConfig.CREDENTIAL, "client-secret",
+                IdentityConfig.TENANT_ID, env.get("DIRPIPE_TENANT_ID"),
+                IdentityConfig.CLIENT_ID, app.clientId(),
+                IdentityConfig.CLIENT_SECRET, app.secrets().get(0).value(),
+                IdentityConfig.AUTHORITY_HOST, env.get("DIRPIPE_AUTHORITY_HOST"),
+                IdentityConfig.INSTANCE_DISCOVERY, "false",
+                IdentityConfig.TRUSTSTORE, env.get("DIRPIPE_TRUSTSTORE"),
+                IdentityConfig.TRUSTSTORE_PASSWORD, env.get("DIRPIPE_TRUSTSTORE_PASSWORD")));
+    CachingCredential credential = Credentials.build(config);
+    var graph = new TokenRequestContext().addScopes(Audience.GRAPH.scope());
+    String first = credential.getTokenSync(graph).getToken();
+    assertThat(credential.getTokenSync(graph).getToken()).as("cached").isEqualTo(first);
+    credential.invalidate(Audience.GRAPH.scope());
+    String second = credential.getTokenSync(graph).getToken();
+    assertThat(second).as("a token asked anew, with the nbf claims challenge").isNotEqualTo(first);
+    assertThat(TokenClaims.decode(second).appid()).isEqualTo(app.clientId());
   }
 
   @Test

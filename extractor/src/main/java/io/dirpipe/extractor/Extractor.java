@@ -98,7 +98,7 @@ public final class Extractor {
     TopicSetup.ensure(kafka, needed, 3);
     Map<CheckpointKey, Checkpoint> checkpoints = Checkpoints.read(kafka, topics.checkpoints());
     GraphTransport transport = new GraphTransport(graphUrl, credential, !delta, time);
-    PageFetcher fetcher = new PageFetcher(transport, limiter, config.maxAttempts(), time);
+    PageFetcher fetcher = new PageFetcher(transport, limiter, config.retryPolicy(), time);
     String base = graphUrl + "/" + config.apiVersion();
     boolean members = collections.contains(Collection.GROUP_MEMBERS);
     ExecutorService runs = Executors.newFixedThreadPool(Math.max(1, collections.size()));

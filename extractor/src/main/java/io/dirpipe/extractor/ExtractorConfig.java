@@ -1,6 +1,8 @@
 package io.dirpipe.extractor;
 
+import io.dirpipe.core.RetryPolicy;
 import io.dirpipe.schemas.Collection;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -19,6 +21,8 @@ public final class ExtractorConfig extends AbstractConfig {
   public static final String PAGE_SIZE = "extract.page-size";
   public static final String QUOTA = "extract.quota";
   public static final String MAX_ATTEMPTS = "extract.max-attempts";
+  public static final String RETRY_TIMEOUT = "extract.retry-timeout";
+  public static final String ON_INVALID_OBJECT = "extract.on-invalid-object";
   public static final String TRANSACTIONAL_ID_PREFIX = "extract.transactional-id-prefix";
   public static final String SELECT_PREFIX = "extract.select.";
 
@@ -70,6 +74,20 @@ public final class ExtractorConfig extends AbstractConfig {
                 Importance.LOW,
                 "Attempts per page before the run fails (429s excluded: they wait for Retry-After).")
             .define(
+                RETRY_TIMEOUT,
+                Type.LONG,
+                Duration.ofMinutes(10).toMillis(),
+                Range.atLeast(1),
+                Importance.LOW,
+                "The longest a page is retried or waits out throttling, from its first request, before the run fails (milliseconds).")
+            .define(
+                ON_INVALID_OBJECT,
+                Type.STRING,
+                "skip",
+                ValidString.in("skip", "fail"),
+                Importance.LOW,
+                "An object without id in a page: skip (counted in the run summary, logged with its page) or fail the run.")
+            .define(
                 TRANSACTIONAL_ID_PREFIX,
                 Type.STRING,
                 "dirpipe-extractor",
@@ -112,6 +130,16 @@ public final class ExtractorConfig extends AbstractConfig {
 
   public int maxAttempts() {
     return getInt(MAX_ATTEMPTS);
+  }
+
+  /** How a page is retried: {@link #MAX_ATTEMPTS} within {@link #RETRY_TIMEOUT}. */
+  public RetryPolicy retryPolicy() {
+    return RetryPolicy.of(getInt(MAX_ATTEMPTS), Duration.ofMillis(getLong(RETRY_TIMEOUT)));
+  }
+
+  /** True when an object without id fails the run instead of being skipped. */
+  public boolean failOnInvalidObject() {
+    return getString(ON_INVALID_OBJECT).equals("fail");
   }
 
   public String transactionalIdPrefix() {

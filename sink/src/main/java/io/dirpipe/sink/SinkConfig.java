@@ -22,6 +22,8 @@ public final class SinkConfig extends AbstractConfig {
   public static final String LOGS_SOURCES = "logs.sources";
   public static final String LOGS_CONCURRENCY = "logs.concurrency";
   public static final String LOGS_GROUP = "logs.group";
+  public static final String LOGS_MAX_ATTEMPTS = "logs.max-attempts";
+  public static final String LOGS_RETRY_TIMEOUT = "logs.retry-timeout";
 
   public static final String LAKE_ROOT = "lake.root";
   public static final String LAKE_DATASETS = "lake.datasets";
@@ -80,6 +82,20 @@ public final class SinkConfig extends AbstractConfig {
               Range.between(1, 64),
               Importance.LOW,
               "Batches of at most 1 MB uploaded at once.")
+          .define(
+              LOGS_MAX_ATTEMPTS,
+              Type.INT,
+              10,
+              Range.between(1, 1000),
+              Importance.LOW,
+              "Attempts of a batch the service answers 429, 5xx or not at all, before the sink stops without committing.")
+          .define(
+              LOGS_RETRY_TIMEOUT,
+              Type.LONG,
+              Duration.ofMinutes(10).toMillis(),
+              Range.atLeast(1),
+              Importance.LOW,
+              "... or once this long has passed since the batch's first attempt (milliseconds).")
           .define(
               LOGS_GROUP,
               Type.STRING,

@@ -1,11 +1,11 @@
 package io.dirpipe.extractor.run;
 
+import io.dirpipe.core.RetryPolicy;
 import io.dirpipe.core.Time;
 import io.dirpipe.extractor.graph.GraphFailure;
 import io.dirpipe.extractor.graph.Page;
 import io.dirpipe.extractor.graph.PageReader;
 import io.dirpipe.extractor.graph.PageSource;
-import io.dirpipe.extractor.ratelimit.Backoff;
 import io.dirpipe.extractor.ratelimit.ResourceUnitLimiter;
 import java.time.Duration;
 import java.util.Map;
@@ -13,25 +13,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fetches one page, paying for it first and retrying by kind of failure: 429 waits for Retry-After
- * (all requests of the tenant pause), 5xx, resets and malformed bodies back off and retry up to the
- * attempt limit; an expired delta token is a {@link ResyncRequired}; anything else fails the run.
+ * Fetches one page, paying for it first and retrying by kind of failure, under the run's {@link
+ * RetryPolicy}: 429 waits for Retry-After (all requests of the tenant pause) for as long as the
+ * policy's deadline allows, without counting as an attempt; 5xx, resets and malformed bodies wait
+ * for Retry-After or back off with full jitter, up to the attempt limit and the deadline; an
+ * expired delta token is a {@link ResyncRequired}; anything else fails the run.
  */
 public final class PageFetcher {
   private static final Logger log = LoggerFactory.getLogger(PageFetcher.class);
-  private static final int MAX_THROTTLED = 500;
 
   private final PageSource transport;
   private final Time time;
   private final ResourceUnitLimiter limiter;
-  private final int maxAttempts;
+  private final RetryPolicy policy;
+  private final RetryPolicy throttling;
 
   public PageFetcher(
-      PageSource transport, ResourceUnitLimiter limiter, int maxAttempts, Time time) {
+      PageSource transport, ResourceUnitLimiter limiter, RetryPolicy policy, Time time) {
     this.transport = transport;
     this.time = time;
     this.limiter = limiter;
-    this.maxAttempts = maxAttempts;
+    this.policy = policy;
+    this.throttling =
+        new RetryPolicy(Integer.MAX_VALUE, policy.deadline(), policy.initial(), policy.cap());
   }
 
   /** Signals that Graph no longer knows the delta token: start a FULL run. */
@@ -49,8 +53,8 @@ public final class PageFetcher {
       RunState state,
       String what)
       throws InterruptedException {
-    int failures = 0;
-    int throttles = 0;
+    RetryPolicy.Retries failures = policy.start(time);
+    RetryPolicy.Retries throttles = throttling.start(time);
     while (true) {
       limiter.acquire(cost);
       synchronized (state) {
@@ -69,29 +73,26 @@ public final class PageFetcher {
             synchronized (state) {
               state.throttled++;
             }
-            throttles++;
-            Duration wait =
-                f.retryAfter() != null ? f.retryAfter() : Backoff.DEFAULT.delay(throttles);
-            limiter.pause(wait);
-            if (throttles > MAX_THROTTLED) {
+            Duration wait = throttles.next(f.retryAfter());
+            if (wait == null) {
               throw new ExtractionException(
-                  what + " was throttled " + MAX_THROTTLED + " times in a row; giving up", f);
+                  what + " was throttled " + throttles.summary() + "; giving up", f);
             }
             log.debug("{} throttled; waiting {} ms", what, wait.toMillis());
+            limiter.pause(wait);
           }
           case RETRIABLE -> {
-            if (++failures >= maxAttempts) {
+            Duration wait = failures.next(f.retryAfter());
+            if (wait == null) {
               throw new ExtractionException(
-                  what + " failed " + failures + " times; last: " + f.getMessage(), f);
+                  what + " failed " + failures.summary() + "; last: " + f.getMessage(), f);
             }
-            Duration wait =
-                f.retryAfter() != null ? f.retryAfter() : Backoff.DEFAULT.delay(failures);
             log.info(
                 "{} failed ({}); retry {} of {} in {} ms",
                 what,
                 f.getMessage(),
-                failures,
-                maxAttempts - 1,
+                failures.failures(),
+                policy.maxAttempts() - 1,
                 wait.toMillis());
             time.sleep(wait);
           }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dirpipe.core.ManualTime;
+import io.dirpipe.core.RetryPolicy;
 import io.dirpipe.core.kafka.MockKafkaClients;
 import io.dirpipe.extractor.graph.CollectionSpec;
 import io.dirpipe.extractor.graph.GraphFailure;
@@ -19,6 +20,7 @@ import io.dirpipe.schemas.RunEvent;
 import io.dirpipe.schemas.RunEventType;
 import io.dirpipe.schemas.Topics;
 import io.dirpipe.schemas.entity.User;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -99,7 +101,12 @@ class CollectionRunTest {
       throws Exception {
     failure = null;
     MockKafkaClients kafka = new MockKafkaClients(cluster);
-    PageFetcher fetcher = new PageFetcher(graph, new ResourceUnitLimiter(8_000, time), 3, time);
+    PageFetcher fetcher =
+        new PageFetcher(
+            graph,
+            new ResourceUnitLimiter(8_000, time),
+            RetryPolicy.of(3, Duration.ofMinutes(10)),
+            time);
     try (Publisher publisher = new Publisher(kafka, "tx-users", topics)) {
       var ctx =
           new CollectionRun.Context(

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dirpipe.core.ManualTime;
+import io.dirpipe.core.RetryPolicy;
 import io.dirpipe.extractor.graph.GraphFailure;
 import io.dirpipe.extractor.graph.Page;
 import io.dirpipe.extractor.graph.PageSource;
@@ -38,7 +39,11 @@ class PageFetcherTest {
       };
 
   PageFetcher fetcher(int maxAttempts) {
-    return new PageFetcher(graph, new ResourceUnitLimiter(8_000, time), maxAttempts, time);
+    return fetcher(RetryPolicy.of(maxAttempts, Duration.ofMinutes(10)));
+  }
+
+  PageFetcher fetcher(RetryPolicy policy) {
+    return new PageFetcher(graph, new ResourceUnitLimiter(8_000, time), policy, time);
   }
 
   static GraphFailure failure(GraphFailure.Kind kind, int status, Duration retryAfter) {
@@ -63,8 +68,8 @@ class PageFetcherTest {
     assertThat(requestedAt).hasSize(3);
     assertThat(requestedAt.get(1)).isEqualTo(Duration.ofSeconds(3));
     assertThat(requestedAt.get(2).minus(requestedAt.get(1)))
-        .as("second retry: 200 ms * 2 +-20 %")
-        .isBetween(Duration.ofMillis(320), Duration.ofMillis(480));
+        .as("second retry: full jitter below 200 ms * 2")
+        .isBetween(Duration.ZERO, Duration.ofMillis(400));
   }
 
   @Test
@@ -75,10 +80,39 @@ class PageFetcherTest {
     assertThatThrownBy(
             () -> fetcher(3).fetch("https://graph/users", null, Map.of(), 1, state, "users page 3"))
         .isInstanceOf(ExtractionException.class)
-        .hasMessageContaining("users page 3 failed 3 times")
+        .hasMessageContaining("users page 3 failed 3 attempts over 2 s")
         .hasCauseInstanceOf(GraphFailure.class);
     assertThat(requestedAt).hasSize(3);
     assertThat(time.slept()).isEqualTo(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void retriesStopAtTheDeadlineEvenWithAttemptsLeft() {
+    for (int i = 0; i < 5; i++) {
+      script.add(failure(GraphFailure.Kind.RETRIABLE, 503, Duration.ofSeconds(40)));
+    }
+    assertThatThrownBy(
+            () ->
+                fetcher(RetryPolicy.of(10, Duration.ofMinutes(1)))
+                    .fetch("https://graph/users", null, Map.of(), 1, state, "users page 3"))
+        .isInstanceOf(ExtractionException.class)
+        .hasMessageContaining("users page 3 failed 2 attempts over 40 s")
+        .hasMessageContaining("HTTP 503");
+    assertThat(requestedAt).containsExactly(Duration.ZERO, Duration.ofSeconds(40));
+  }
+
+  @Test
+  void throttlingIsWaitedOutWithoutSpendingAttemptsButNotPastTheDeadline() {
+    for (int i = 0; i < 100; i++) {
+      script.add(failure(GraphFailure.Kind.THROTTLED, 429, Duration.ofSeconds(10)));
+    }
+    assertThatThrownBy(
+            () ->
+                fetcher(RetryPolicy.of(2, Duration.ofMinutes(1)))
+                    .fetch("https://graph/users", null, Map.of(), 1, state, "users page 3"))
+        .isInstanceOf(ExtractionException.class)
+        .hasMessageContaining("users page 3 was throttled 7 attempts over 60 s; giving up");
+    assertThat(requestedAt).hasSize(7).last().isEqualTo(Duration.ofSeconds(60));
   }
 
   @Test

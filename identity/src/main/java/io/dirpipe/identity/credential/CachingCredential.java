@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import reactor.core.publisher.Mono;
 
@@ -16,8 +17,16 @@ import reactor.core.publisher.Mono;
  * Caches tokens per scope in front of an azure-identity credential and refreshes them before they
  * expire (five minutes, or half the lifetime of short-lived tokens). msal4j's own cache misses
  * whenever the authority URL has a port (as the sandbox's has), so every Graph request would
- * otherwise fetch a token. {@link #invalidate} drops a token after a 401, so the next call asks
- * azure-identity again.
+ * otherwise fetch a token.
+ *
+ * <p>{@link #invalidate} drops a token after a 401, so the next call asks azure-identity again. For
+ * a confidential client (secret, certificate, workload identity) asking again is not enough: MSAL
+ * answers from its own cache until the token expires. The next request therefore carries a claims
+ * challenge, {@code {"access_token":{"nbf":{"essential":true,"value":"<now>"}}}} (the form Graph
+ * sends with a continuous access evaluation 401), which azure-identity turns into a silent request
+ * with {@code forceRefresh} and the token endpoint into a token issued now. Managed identity
+ * endpoints cache tokens themselves and take no claims; for them the next call is simply asked
+ * anew.
  */
 public final class CachingCredential implements TokenCredential {
   private static final Duration MARGIN = Duration.ofMinutes(5);
@@ -26,16 +35,27 @@ public final class CachingCredential implements TokenCredential {
 
   private final TokenCredential delegate;
   private final Clock clock;
+  private final boolean claimsRefresh;
   private final Map<List<String>, Entry> cache = new ConcurrentHashMap<>();
+  private final Set<List<String>> refused = ConcurrentHashMap.newKeySet();
 
   public CachingCredential(TokenCredential delegate) {
-    this(delegate, Time.SYSTEM);
+    this(delegate, Time.SYSTEM, false);
   }
 
   /** A cache whose expiry and refresh decisions read {@code time}. */
   public CachingCredential(TokenCredential delegate, Time time) {
+    this(delegate, time, false);
+  }
+
+  /**
+   * @param claimsRefresh after {@link #invalidate}, ask with a claims challenge (confidential
+   *     clients, whose MSAL cache would otherwise answer with the refused token)
+   */
+  public CachingCredential(TokenCredential delegate, Time time, boolean claimsRefresh) {
     this.delegate = delegate;
     this.clock = time.clock();
+    this.claimsRefresh = claimsRefresh;
   }
 
   @Override
@@ -56,7 +76,7 @@ public final class CachingCredential implements TokenCredential {
       if (e != null && now.isBefore(e.refreshAt())) {
         return e.token();
       }
-      AccessToken fresh = delegate.getTokenSync(request);
+      AccessToken fresh = delegate.getTokenSync(asked(key, request, now));
       Duration life = Duration.between(now, fresh.getExpiresAt());
       Duration margin = life.compareTo(MARGIN.multipliedBy(2)) < 0 ? life.dividedBy(2) : MARGIN;
       cache.put(key, new Entry(fresh, fresh.getExpiresAt().minus(margin)));
@@ -64,8 +84,32 @@ public final class CachingCredential implements TokenCredential {
     }
   }
 
-  /** Forgets the token of these scopes (after the service answered 401). */
+  private TokenRequestContext asked(
+      List<String> key, TokenRequestContext request, OffsetDateTime now) {
+    if (!refused.remove(key) || !claimsRefresh || request.getClaims() != null) {
+      return request;
+    }
+    return new TokenRequestContext()
+        .setScopes(request.getScopes())
+        .setTenantId(request.getTenantId())
+        .setCaeEnabled(true)
+        .setClaims(notBefore(now));
+  }
+
+  /** A claims challenge for a token issued no earlier than {@code now}. */
+  static String notBefore(OffsetDateTime now) {
+    return "{\"access_token\":{\"nbf\":{\"essential\":true,\"value\":\""
+        + now.toEpochSecond()
+        + "\"}}}";
+  }
+
+  /**
+   * Forgets the token of these scopes (after the service answered 401): the next call asks the
+   * credential for a new one, past MSAL's cache where the credential is a confidential client.
+   */
   public void invalidate(String... scopes) {
-    cache.remove(List.of(scopes));
+    List<String> key = List.of(scopes);
+    cache.remove(key);
+    refused.add(key);
   }
 }

@@ -11,6 +11,7 @@ import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.identity.ManagedIdentityCredentialBuilder;
 import com.azure.identity.WorkloadIdentityCredentialBuilder;
 import io.dirpipe.core.EnvNames;
+import io.dirpipe.core.Time;
 import io.dirpipe.identity.IdentityConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,7 +33,12 @@ public final class Credentials {
   private Credentials() {}
 
   public static CachingCredential build(IdentityConfig config) {
-    return new CachingCredential(azure(config));
+    boolean confidential =
+        switch (config.credential()) {
+          case CLIENT_SECRET, CLIENT_CERTIFICATE, WORKLOAD_IDENTITY -> true;
+          default -> false;
+        };
+    return new CachingCredential(azure(config), Time.SYSTEM, confidential);
   }
 
   /** The bare azure-identity credential. */

@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
@@ -19,6 +21,7 @@ class CachingCredentialTest {
       new TokenRequestContext().addScopes("https://graph.microsoft.com/.default");
 
   final AtomicInteger issued = new AtomicInteger();
+  final List<TokenRequestContext> asked = new ArrayList<>();
   final ManualTime time = new ManualTime(Instant.parse("2026-11-24T10:00:00Z"));
   Duration lifetime = Duration.ofHours(1);
 
@@ -31,6 +34,7 @@ class CachingCredentialTest {
 
         @Override
         public AccessToken getTokenSync(TokenRequestContext r) {
+          asked.add(r);
           return new AccessToken(
               "t" + issued.incrementAndGet(),
               OffsetDateTime.ofInstant(time.now().plus(lifetime), ZoneOffset.UTC));
@@ -70,5 +74,33 @@ class CachingCredentialTest {
     assertThat(issued).hasValue(2);
     c.invalidate("https://graph.microsoft.com/.default");
     assertThat(c.getTokenSync(GRAPH).getToken()).isEqualTo("t3");
+  }
+
+  @Test
+  void aConfidentialClientIsAskedPastMsalsCacheOnceAfterA401() {
+    CachingCredential c = new CachingCredential(source, time, true);
+    c.getTokenSync(GRAPH);
+    c.invalidate("https://graph.microsoft.com/.default");
+    assertThat(c.getTokenSync(GRAPH).getToken()).isEqualTo("t2");
+    TokenRequestContext second = asked.get(1);
+    assertThat(second.getScopes()).containsExactly("https://graph.microsoft.com/.default");
+    assertThat(second.isCaeEnabled()).isTrue();
+    assertThat(second.getClaims())
+        .isEqualTo(
+            "{\"access_token\":{\"nbf\":{\"essential\":true,\"value\":\""
+                + time.now().getEpochSecond()
+                + "\"}}}");
+    time.advance(Duration.ofMinutes(56));
+    c.getTokenSync(GRAPH);
+    assertThat(asked.get(2).getClaims()).as("an ordinary refresh carries no claims").isNull();
+  }
+
+  @Test
+  void otherCredentialsAreSimplyAskedAgain() {
+    CachingCredential c = cache();
+    c.getTokenSync(GRAPH);
+    c.invalidate("https://graph.microsoft.com/.default");
+    c.getTokenSync(GRAPH);
+    assertThat(asked.get(1).getClaims()).isNull();
   }
 }

@@ -7,7 +7,10 @@ import com.azure.core.http.policy.RetryOptions;
 import com.azure.monitor.ingestion.LogsIngestionClient;
 import com.azure.monitor.ingestion.LogsIngestionClientBuilder;
 import io.dirpipe.core.EnvNames;
+import io.dirpipe.core.RetryPolicy;
 import io.dirpipe.core.Time;
+import io.dirpipe.identity.Audience;
+import io.dirpipe.identity.credential.CachingCredential;
 import io.dirpipe.schemas.Topics;
 import io.dirpipe.sink.DeadLetters;
 import io.dirpipe.sink.SinkConfig;
@@ -20,6 +23,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -56,24 +60,40 @@ public final class LogAnalyticsSink implements SinkRunner.Delivery {
       Time time) {
     String endpoint = require(config, SinkConfig.LOGS_ENDPOINT);
     String rule = require(config, SinkConfig.LOGS_RULE_ID);
-    LogsIngestionClientBuilder builder =
-        new LogsIngestionClientBuilder()
-            .endpoint(endpoint)
-            .credential(credential)
-            .retryOptions(
-                new RetryOptions(
-                    new ExponentialBackoffOptions()
-                        .setMaxRetries(3)
-                        .setBaseDelay(Duration.ofMillis(200))
-                        .setMaxDelay(Duration.ofSeconds(8))));
-    if (httpClient != null) {
-      builder.httpClient(httpClient);
-    }
-    LogsIngestionClient client = builder.buildClient();
+    Supplier<LogsIngestionClient> clients =
+        () -> {
+          // azure-core retries nothing: LogsUploader is this integration's one retry policy
+          LogsIngestionClientBuilder builder =
+              new LogsIngestionClientBuilder()
+                  .endpoint(endpoint)
+                  .credential(credential)
+                  .retryOptions(new RetryOptions(new ExponentialBackoffOptions().setMaxRetries(0)));
+          if (httpClient != null) {
+            builder.httpClient(httpClient);
+          }
+          return builder.buildClient();
+        };
+    Runnable forgetToken =
+        () -> {
+          if (credential instanceof CachingCredential c) {
+            c.invalidate(Audience.MONITOR.scope());
+          }
+        };
+    RetryPolicy policy =
+        RetryPolicy.of(
+            config.getInt(SinkConfig.LOGS_MAX_ATTEMPTS),
+            Duration.ofMillis(config.getLong(SinkConfig.LOGS_RETRY_TIMEOUT)));
     return new LogAnalyticsSink(
         new LogRows(topics, config),
         new LogsUploader(
-            client, rule, config.getInt(SinkConfig.LOGS_CONCURRENCY), deadLetters, stats, time),
+            clients,
+            forgetToken,
+            policy,
+            rule,
+            config.getInt(SinkConfig.LOGS_CONCURRENCY),
+            deadLetters,
+            stats,
+            time),
         deadLetters);
   }
 

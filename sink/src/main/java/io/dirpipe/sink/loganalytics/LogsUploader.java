@@ -6,6 +6,7 @@ import com.azure.monitor.ingestion.LogsIngestionClient;
 import com.azure.monitor.ingestion.models.LogsUploadError;
 import com.azure.monitor.ingestion.models.LogsUploadOptions;
 import io.dirpipe.core.RetryAfter;
+import io.dirpipe.core.RetryPolicy;
 import io.dirpipe.core.Time;
 import io.dirpipe.sink.DeadLetters;
 import io.dirpipe.sink.SinkStats;
@@ -15,27 +16,30 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Uploads rows until each is accepted (204) or dead-lettered. azure-core retries 408/429/5xx a few
- * times itself, honouring Retry-After; what still fails comes back here per batch and is:
+ * Uploads rows until each is accepted (204) or dead-lettered. This is the integration's one retry
+ * policy (azure-core's own retries are off): what fails comes back here per batch and is:
  *
  * <ul>
- *   <li>retried after a backoff, forever, when transient (429, 5xx, 408, no answer);
+ *   <li>retried when transient (429, 5xx, 408, no answer) after the service's Retry-After or a
+ *       backoff with full jitter, within the sink's {@link RetryPolicy} (attempts and deadline);
+ *       when that is spent the sink stops without committing, so the rows are read again on the
+ *       next start;
  *   <li>split in halves on 413, a single row too large for any call dead-lettered;
  *   <li>split on any other 400, a single row the service refuses dead-lettered;
- *   <li>fatal when the configuration is wrong (401, 403, 404, unknown rule or stream): nothing more
- *       can be delivered, so the sink stops without committing.
+ *   <li>after a 401, sent once more by a new client with a token asked anew of the credential;
+ *   <li>fatal when the configuration is wrong (401 again, 403, 404, unknown rule or stream):
+ *       nothing more can be delivered, so the sink stops without committing.
  * </ul>
  */
 final class LogsUploader {
   private static final Logger log = LoggerFactory.getLogger(LogsUploader.class);
   private static final Set<String> FATAL_CODES =
       Set.of("InvalidDataCollectionRule", "InvalidStream");
-  private static final long MAX_BACKOFF_MILLIS = 30_000;
 
   /** The service refused every row for a reason only the operator can fix. */
   static final class Fatal extends RuntimeException {
@@ -44,21 +48,33 @@ final class LogsUploader {
     }
   }
 
-  private final LogsIngestionClient client;
+  private final Supplier<LogsIngestionClient> clients;
+  private final Runnable forgetToken;
+  private final RetryPolicy policy;
+  private LogsIngestionClient client;
   private final String ruleId;
   private final int concurrency;
   private final DeadLetters deadLetters;
   private final SinkStats stats;
   private final Time time;
 
+  /**
+   * @param clients makes a client; a new one (with a new token) is made after a 401
+   * @param forgetToken drops the cached Monitor token, so the next client asks the credential
+   */
   LogsUploader(
-      LogsIngestionClient client,
+      Supplier<LogsIngestionClient> clients,
+      Runnable forgetToken,
+      RetryPolicy policy,
       String ruleId,
       int concurrency,
       DeadLetters deadLetters,
       SinkStats stats,
       Time time) {
-    this.client = client;
+    this.clients = clients;
+    this.forgetToken = forgetToken;
+    this.policy = policy;
+    this.client = clients.get();
     this.time = time;
     this.ruleId = ruleId;
     this.concurrency = concurrency;
@@ -70,7 +86,8 @@ final class LogsUploader {
   void upload(String stream, List<LogRows.Row> rows) throws InterruptedException {
     Deque<List<LogRows.Row>> work = new ArrayDeque<>();
     work.push(rows);
-    int attempt = 0;
+    RetryPolicy.Retries retries = policy.start(time);
+    boolean freshToken = false;
     while (!work.isEmpty()) {
       List<LogRows.Row> batch = work.pop();
       List<LogsUploadError> errors = new ArrayList<>();
@@ -94,6 +111,12 @@ final class LogsUploader {
         int status = status(e.getResponseException());
         if (status == 413 || status == 400) {
           split(failedRows, e, work);
+        } else if (status == 401 && !freshToken) {
+          freshToken = true;
+          log.info("Logs Ingestion answered 401; asking the credential for a new token");
+          forgetToken.run();
+          client = clients.get();
+          work.push(failedRows);
         } else if (status == 401 || status == 403 || status == 404 || fatalCode(e)) {
           throw new Fatal(
               "Logs Ingestion refused stream '"
@@ -114,11 +137,29 @@ final class LogsUploader {
       }
       if (transientFailure) {
         stats.retries.increment();
-        long wait = backoff(++attempt, errors);
-        log.info("Logs Ingestion: {}; retry {} in {} ms", message(errors.get(0)), attempt, wait);
-        time.sleep(Duration.ofMillis(wait));
+        Duration wait = retries.next(retryAfter(errors));
+        if (wait == null) {
+          throw new Fatal(
+              "Logs Ingestion did not accept stream '"
+                  + stream
+                  + "' of rule '"
+                  + ruleId
+                  + "' after "
+                  + retries.summary()
+                  + " (last: "
+                  + message(errors.get(0))
+                  + "). Nothing of this batch was committed: the next start delivers it again."
+                  + " Check the service's health and logs.endpoint",
+              errors.get(0).getResponseException());
+        }
+        log.info(
+            "Logs Ingestion: {}; retry {} in {} ms",
+            message(errors.get(0)),
+            retries.failures(),
+            wait.toMillis());
+        time.sleep(wait);
       } else if (errors.isEmpty()) {
-        attempt = 0;
+        retries = policy.start(time);
       }
     }
   }
@@ -163,7 +204,8 @@ final class LogsUploader {
   private static boolean fatalCode(LogsUploadError e) {
     HttpResponse r =
         e.getResponseException() == null ? null : e.getResponseException().getResponse();
-    return r != null && FATAL_CODES.contains(r.getHeaderValue("x-ms-error-code"));
+    String code = r == null ? null : r.getHeaderValue("x-ms-error-code");
+    return code != null && FATAL_CODES.contains(code);
   }
 
   private static String message(LogsUploadError e) {
@@ -171,19 +213,18 @@ final class LogsUploader {
     return x == null ? "no answer" : String.valueOf(x.getMessage());
   }
 
-  /** Retry-After of the answer when longer, else exponential with jitter, capped at 30 s. */
-  private long backoff(int attempt, List<LogsUploadError> errors) {
-    long exp = Math.min(MAX_BACKOFF_MILLIS, 500L << Math.min(attempt, 10));
-    long wait = exp / 2 + ThreadLocalRandom.current().nextLong(exp / 2 + 1);
+  /** The longest Retry-After of the answers, or null when none gave one. */
+  private Duration retryAfter(List<LogsUploadError> errors) {
+    Duration longest = null;
     for (LogsUploadError e : errors) {
       HttpResponse r =
           e.getResponseException() == null ? null : e.getResponseException().getResponse();
       Duration after =
           RetryAfter.parse(r == null ? null : r.getHeaderValue("Retry-After"), time.now());
-      if (after != null) {
-        wait = Math.max(wait, Math.min(MAX_BACKOFF_MILLIS, after.toMillis()));
+      if (after != null && (longest == null || after.compareTo(longest) > 0)) {
+        longest = after;
       }
     }
-    return wait;
+    return longest;
   }
 }
