@@ -23,7 +23,6 @@ import io.dirpipe.schemas.Topic;
 import io.dirpipe.schemas.Topics;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -96,7 +95,6 @@ public final class Extractor {
     List<Topic<?, ?>> needed = new ArrayList<>(List.of(topics.checkpoints(), topics.runs()));
     collections.forEach(c -> needed.add(topics.raw(c)));
     TopicSetup.ensure(kafka, needed, 3);
-    Map<CheckpointKey, Checkpoint> checkpoints = Checkpoints.read(kafka, topics.checkpoints());
     GraphTransport transport = new GraphTransport(graphUrl, credential, !delta, time);
     PageFetcher fetcher = new PageFetcher(transport, limiter, config.retryPolicy(), time);
     String base = graphUrl + "/" + config.apiVersion();
@@ -109,17 +107,7 @@ public final class Extractor {
         if (c == Collection.GROUP_MEMBERS && delta && collections.contains(Collection.GROUPS)) {
           continue; // delta runs read members@delta with the groups
         }
-        futures.add(
-            runs.submit(
-                () ->
-                    run(
-                        c,
-                        base,
-                        delta,
-                        members,
-                        fetcher,
-                        checkpoints.get(new CheckpointKey(tenantId, c.name())),
-                        prefetch)));
+        futures.add(runs.submit(() -> run(c, base, delta, members, fetcher, prefetch)));
       }
       List<RunSummary> summaries = new ArrayList<>();
       for (Future<RunSummary> f : futures) {
@@ -142,10 +130,14 @@ public final class Extractor {
       boolean delta,
       boolean members,
       PageFetcher fetcher,
-      Checkpoint checkpoint,
       ExecutorService prefetch) {
     String transactionalId = config.transactionalIdPrefix() + "-" + tenantId + "-" + c.name();
     try (Publisher publisher = new Publisher(kafka, transactionalId, topics)) {
+      // read after initTransactions: that waits until the coordinator has written the commit or
+      // abort markers of this pair's previous transaction (a run that just ended, or was killed),
+      // so its last checkpoint is below the last stable offset and seen here
+      Checkpoint checkpoint =
+          Checkpoints.read(kafka, topics.checkpoints()).get(new CheckpointKey(tenantId, c.name()));
       var ctx =
           new CollectionRun.Context(
               tenantId,

@@ -16,6 +16,7 @@ import io.dirpipe.core.RetryAfter;
 import io.dirpipe.core.Time;
 import io.dirpipe.identity.Audience;
 import io.dirpipe.identity.credential.CachingCredential;
+import io.dirpipe.identity.credential.TokenFailures;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -182,6 +183,25 @@ public final class GraphTransport implements PageSource {
    * error must not loop).
    */
   static GraphFailure transportFailure(String what, Throwable e) {
+    if (TokenFailures.isTokenFailure(e)) {
+      boolean again = TokenFailures.isTransient(e);
+      String code = TokenFailures.aadstsCode(e);
+      return new GraphFailure(
+          again ? GraphFailure.Kind.RETRIABLE : GraphFailure.Kind.PERMANENT,
+          0,
+          code,
+          null,
+          what
+              + " failed: no token for Graph"
+              + (code == null ? "" : " (" + code + ")")
+              + ": "
+              + rootMessage(e)
+              + (again
+                  ? ""
+                  : "; check the credential settings (credential, tenant.id, client.id and its"
+                      + " secret or certificate); dirpipe diagnose shows what the token endpoint says"),
+          e);
+    }
     boolean network = false;
     for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
       if (t instanceof java.security.cert.CertificateException
@@ -209,6 +229,14 @@ public final class GraphTransport implements PageSource {
         null,
         what + " failed: " + (network ? e.getMessage() : e),
         e);
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return String.valueOf(root.getMessage());
   }
 
   /**
