@@ -1,5 +1,6 @@
 package io.dirpipe.core.kafka;
 
+import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -28,8 +29,26 @@ public interface KafkaClients {
 
   Admin admin(String clientId);
 
-  /** Real clients for these {@code kafka.*} properties. */
+  /**
+   * The longest any call to the brokers waits before it fails ({@code broker.timeout}): producers'
+   * {@code max.block.ms} and {@code delivery.timeout.ms}, consumers' and admin clients' {@code
+   * default.api.timeout.ms} default to it, so a dead or frozen broker ends a stage within about
+   * this long.
+   */
+  default Duration timeout() {
+    return DEFAULT_TIMEOUT;
+  }
+
+  /** The default of {@link #timeout()}. */
+  Duration DEFAULT_TIMEOUT = Duration.ofMinutes(2);
+
+  /** Real clients for these {@code kafka.*} properties, with the default timeout. */
   static KafkaClients of(Map<String, Object> kafka) {
-    return new KafkaClientFactory(kafka);
+    return new KafkaClientFactory(kafka, DEFAULT_TIMEOUT);
+  }
+
+  /** Real clients for these {@code kafka.*} properties whose calls wait at most {@code timeout}. */
+  static KafkaClients of(Map<String, Object> kafka, Duration timeout) {
+    return new KafkaClientFactory(kafka, timeout);
   }
 }

@@ -43,11 +43,28 @@ public final class TopicReader {
             .require(ConsumerConfig.GROUP_ID_CONFIG, "dirpipe-reader-" + UUID.randomUUID())
             .require(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
             .require(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    try {
+      read(kafka, topic, settings, stops, each);
+    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+      throw BrokerUnavailable.of(kafka, "Reading " + topic.name(), e);
+    }
+  }
+
+  private static <K, V> void read(
+      KafkaClients kafka,
+      Topic<K, V> topic,
+      ClientSettings settings,
+      BiFunction<
+              org.apache.kafka.clients.consumer.Consumer<K, V>,
+              List<TopicPartition>,
+              Map<TopicPartition, Long>>
+          stops,
+      Consumer<ConsumerRecord<K, V>> each) {
     try (org.apache.kafka.clients.consumer.Consumer<K, V> consumer =
         kafka.consumer(
             settings, topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
       List<TopicPartition> partitions =
-          consumer.partitionsFor(topic.name(), Duration.ofSeconds(30)).stream()
+          consumer.partitionsFor(topic.name(), kafka.timeout()).stream()
               .map(p -> new TopicPartition(topic.name(), p.partition()))
               .toList();
       Map<TopicPartition, Long> end = stops.apply(consumer, partitions);

@@ -68,6 +68,9 @@ public final class TopicSetup {
         awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
       }
     } catch (ExecutionException e) {
+      if (BrokerUnavailable.isTimeout(e)) {
+        throw BrokerUnavailable.of(kafka, "Checking the topics", e.getCause());
+      }
       if (!(e.getCause() instanceof TopicExistsException)) {
         throw new IllegalStateException(
             "Cannot create topics: " + e.getCause().getMessage(), e.getCause());

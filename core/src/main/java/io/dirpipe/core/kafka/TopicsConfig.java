@@ -1,6 +1,7 @@
 package io.dirpipe.core.kafka;
 
 import io.dirpipe.schemas.Topics;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -15,6 +16,7 @@ import org.apache.kafka.common.config.ConfigException;
  */
 public final class TopicsConfig extends AbstractConfig {
   public static final String TOPICS_PREFIX = "topics.prefix";
+  public static final String BROKER_TIMEOUT = "broker.timeout";
 
   /** Keys under this prefix are Kafka client properties; they are not declared here. */
   public static final String KAFKA_PREFIX = "kafka.";
@@ -33,7 +35,15 @@ public final class TopicsConfig extends AbstractConfig {
                 }
               },
               Importance.MEDIUM,
-              "Prefix of every topic name, e.g. 'dirpipe.' or 'prod.dirpipe.'.");
+              "Prefix of every topic name, e.g. 'dirpipe.' or 'prod.dirpipe.'.")
+          .define(
+              BROKER_TIMEOUT,
+              Type.LONG,
+              KafkaClients.DEFAULT_TIMEOUT.toMillis(),
+              ConfigDef.Range.atLeast(1_000),
+              Importance.MEDIUM,
+              "The longest any call to the brokers waits (milliseconds): a dead, frozen or unreachable"
+                  + " broker stops a stage within about this long, naming the bootstrap servers.");
 
   public TopicsConfig(Map<String, ?> values) {
     super(DEF, values, false);
@@ -48,8 +58,8 @@ public final class TopicsConfig extends AbstractConfig {
     return originalsWithPrefix(KAFKA_PREFIX);
   }
 
-  /** Kafka clients with these properties. */
+  /** Kafka clients with these properties, waiting at most {@link #BROKER_TIMEOUT}. */
   public KafkaClients clients() {
-    return KafkaClients.of(kafkaProperties());
+    return KafkaClients.of(kafkaProperties(), Duration.ofMillis(getLong(BROKER_TIMEOUT)));
   }
 }

@@ -1,5 +1,6 @@
 package io.dirpipe.extractor.publish;
 
+import io.dirpipe.core.kafka.BrokerUnavailable;
 import io.dirpipe.core.kafka.ClientSettings;
 import io.dirpipe.core.kafka.KafkaClients;
 import io.dirpipe.schemas.Checkpoint;
@@ -9,6 +10,7 @@ import io.dirpipe.schemas.Observation;
 import io.dirpipe.schemas.RunEvent;
 import io.dirpipe.schemas.Topic;
 import io.dirpipe.schemas.Topics;
+import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -39,6 +41,9 @@ public final class Publisher implements AutoCloseable {
   /** A RUN_END marker for every partition of a raw topic. */
   public record Marker(Topic<ObjectKey, Observation> raw, Observation runEnd) {}
 
+  private final KafkaClients kafka;
+  private boolean unusable;
+
   public Publisher(KafkaClients kafka, String transactionalId, Topics topics) {
     ClientSettings settings =
         ClientSettings.of(transactionalId)
@@ -48,9 +53,15 @@ public final class Publisher implements AutoCloseable {
             .withDefault(ProducerConfig.LINGER_MS_CONFIG, 5)
             .withDefault(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024)
             .withDefault(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    this.kafka = kafka;
     this.producer = kafka.producer(settings, new ByteArraySerializer(), new ByteArraySerializer());
     this.topics = topics;
-    producer.initTransactions();
+    try {
+      producer.initTransactions();
+    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+      producer.close(Duration.ZERO);
+      throw BrokerUnavailable.of(kafka, "Starting the transactions of " + transactionalId, e);
+    }
   }
 
   /**
@@ -102,6 +113,12 @@ public final class Publisher implements AutoCloseable {
               + " (its transactional.id fenced this one); stopping.",
           e);
     } catch (RuntimeException e) {
+      if (BrokerUnavailable.isTimeout(e)) {
+        // no abort: it would wait as long again; the open transaction is aborted by the broker
+        // (transaction.timeout.ms) or by the next start's initTransactions, so nothing of it shows
+        unusable = true;
+        throw BrokerUnavailable.of(kafka, "Committing " + owner(batch), e);
+      }
       try {
         producer.abortTransaction();
       } catch (RuntimeException abort) {
@@ -121,8 +138,12 @@ public final class Publisher implements AutoCloseable {
         : batch.events().get(0).getTenantId() + "/" + batch.events().get(0).getCollection();
   }
 
+  /**
+   * Closes the producer: after a commit (nothing is pending) it waits at most the broker timeout;
+   * after the brokers stopped answering it does not wait at all.
+   */
   @Override
   public void close() {
-    producer.close();
+    producer.close(unusable ? Duration.ZERO : kafka.timeout());
   }
 }

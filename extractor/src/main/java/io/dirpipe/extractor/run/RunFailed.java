@@ -1,5 +1,6 @@
 package io.dirpipe.extractor.run;
 
+import io.dirpipe.core.kafka.BrokerUnavailable;
 import io.dirpipe.extractor.publish.Publisher;
 import io.dirpipe.schemas.RunEventType;
 import java.util.List;
@@ -24,6 +25,10 @@ public final class RunFailed extends RuntimeException {
   /** Records the failure in the runs topic (best effort) and returns what to throw. */
   static RunFailed record(Publisher publisher, RunState state, RuntimeException e) {
     String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    if (e instanceof BrokerUnavailable) {
+      // the FAILED event could not reach the brokers either; the summary and the log say it
+      return new RunFailed(state.summary("failed", reason), e);
+    }
     try {
       publisher.commit(
           new Publisher.Batch(
