@@ -9,6 +9,7 @@ import io.dirpipe.schemas.Topic;
 import io.dirpipe.schemas.Topics;
 import io.dirpipe.transformer.changes.ChangeTopology;
 import io.dirpipe.transformer.changes.TransformStats;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,6 +60,34 @@ public final class Transformer implements AutoCloseable {
   public void start() {
     TopicSetup.ensure(kafka, topicsUsed(), config.partitions());
     streams = new KafkaStreams(ChangeTopology.build(config, topics, stats), streamsProperties());
+    Path stateDir = Path.of(config.stateDir());
+    StateOrigin origin =
+        StateOrigin.current(
+            kafka, config.collections().stream().map(c -> topics.raw(c).name()).toList());
+    StateOrigin.Mismatch mismatch = origin.mismatch(stateDir, config.applicationId());
+    if (mismatch != null && !mismatch.rebuild()) {
+      streams.close();
+      streams = null;
+      throw new IllegalStateException(
+          "The transformer's state cannot be used: "
+              + mismatch.reason()
+              + ". Its changelogs and committed offsets describe the old topic. Reset the"
+              + " application (kafka-streams-application-reset --application-id "
+              + config.applicationId()
+              + ", then delete "
+              + stateDir.resolve(config.applicationId())
+              + ") or set "
+              + TransformerConfig.APPLICATION_ID
+              + " to a new id, and run the transformer again.");
+    }
+    if (mismatch != null) {
+      log.warn(
+          "The local state in {} cannot be used: {}. Rebuilding it from the topics.",
+          stateDir.resolve(config.applicationId()),
+          mismatch.reason());
+      streams.cleanUp();
+    }
+    origin.write(stateDir, config.applicationId());
     streams.setUncaughtExceptionHandler(
         e -> {
           failure.compareAndSet(null, e);
