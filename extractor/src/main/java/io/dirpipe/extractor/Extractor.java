@@ -150,7 +150,8 @@ public final class Extractor {
               topics,
               prefetch,
               board,
-              time);
+              time,
+              config.failOnInvalidObject());
       return c == Collection.GROUP_MEMBERS
           ? new MembersRun(ctx).run(checkpoint)
           : new CollectionRun(CollectionSpec.of(c, config.select(c)), ctx).run(checkpoint);

@@ -47,7 +47,22 @@ public final class CollectionRun {
       Topics topics,
       ExecutorService prefetch,
       ProgressBoard board,
-      Time time) {}
+      Time time,
+      boolean failOnInvalidObject) {
+
+    /** Stops the run when {@code extract.on-invalid-object=fail} and objects had no id. */
+    void checkInvalid(String what, int withoutId) {
+      if (withoutId > 0 && failOnInvalidObject) {
+        throw new ExtractionException(
+            what
+                + ": "
+                + withoutId
+                + " object(s) without an id. extract.on-invalid-object=fail stops the run here;"
+                + " set it to skip to count and skip such objects",
+            null);
+      }
+    }
+  }
 
   private final CollectionSpec spec;
   private final Context ctx;
@@ -193,6 +208,7 @@ public final class CollectionRun {
         Page page = ctx.fetcher().fetch(url, reader, headers, spec.predictedCost(), state, what);
         Observations o = Observations.of(state, ctx.topics());
         o.page(spec.collection().name(), pageNo, page, ctx.time().now());
+        ctx.checkInvalid(what, o.skipped());
         if (o.skipped() > 0) {
           log.warn(
               "{}: {} object(s) without an id skipped (Graph always sends one; counted in the run's"

@@ -109,6 +109,7 @@ public final class MembersRun {
             }
           }
         }
+        ctx.checkInvalid("groupMembers run " + state.runId, skipped);
         state.apply(observations);
         if (skipped > 0) {
           state.skipped += skipped;

@@ -92,6 +92,22 @@ class CollectionRunTest {
   }
 
   RunFailed failure;
+  boolean failOnInvalid;
+
+  /** The scripted collection with the first object of page 2 sent without an id. */
+  PageSource withoutIdOnPage2() {
+    PageSource pages = graph(0, new ArrayList<>());
+    return (url, reader, headers) -> {
+      Page p = pages.get(url, reader, headers);
+      if (!url.endsWith("page=2")) {
+        return p;
+      }
+      List<Page.Item> items = new ArrayList<>(p.items());
+      Page.Item first = items.get(0);
+      items.set(0, new Page.Item(first.entity(), null, null, null, List.of()));
+      return new Page(items, p.nextLink(), p.deltaLink(), 1, 0);
+    };
+  }
 
   MockProducer<byte[], byte[]> run(PageSource graph, Checkpoint from) throws Exception {
     return run(graph, from, false);
@@ -120,7 +136,8 @@ class CollectionRunTest {
               topics,
               prefetch,
               new ProgressBoard(),
-              time);
+              time,
+              failOnInvalid);
       try {
         new CollectionRun(CollectionSpec.of(Collection.USERS, null), ctx).run(from);
       } catch (RunFailed e) {
@@ -212,6 +229,25 @@ class CollectionRunTest {
     Checkpoint end = checkpoints(resumed).get(0);
     assertThat(end.getRecords()).isEqualTo(PAGES * PER_PAGE);
     assertThat(end.getDigest()).as("same digest as an undisturbed run").isEqualTo(wholeDigest);
+  }
+
+  @Test
+  void anObjectWithoutIdIsCountedAndSkippedOrByTheSettingFailsTheRun() throws Exception {
+    MockProducer<byte[], byte[]> skipped = run(withoutIdOnPage2(), null);
+    assertThat(failure).isNull();
+    Checkpoint end = checkpoints(skipped).get(PAGES - 1);
+    assertThat(end.getRecords()).isEqualTo(PAGES * PER_PAGE - 1);
+    assertThat(events(skipped).get(events(skipped).size() - 1).getType())
+        .isEqualTo(RunEventType.COMPLETED);
+
+    failOnInvalid = true;
+    MockProducer<byte[], byte[]> failed = run(withoutIdOnPage2(), null);
+    assertThat(failure)
+        .hasMessageContaining("users page 2 of run")
+        .hasMessageContaining("1 object(s) without an id")
+        .hasMessageContaining("extract.on-invalid-object=fail");
+    assertThat(failed.commitCount()).as("page 1, then the FAILED event").isEqualTo(2);
+    assertThat(checkpoints(failed).get(0).getNextLink()).endsWith("page=2");
   }
 
   @Test
