@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dirpipe.core.kafka.TopicReader;
-import io.dirpipe.sandbox.ChildOutput;
 import io.dirpipe.sandbox.Sandbox;
 import io.dirpipe.sandbox.graph.Throttle;
 import io.dirpipe.sandbox.kafka.TestKafka;
@@ -16,6 +15,8 @@ import io.dirpipe.schemas.ObservationKind;
 import io.dirpipe.schemas.Topics;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +24,6 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,9 +31,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A broker frozen ({@code SIGSTOP}) or killed in the middle of an extraction: the packaged
- * extractor ends within about {@code broker.timeout} with one message naming the bootstrap servers,
- * and once the broker is back the next start resumes, every user once.
+ * A broker frozen ({@code SIGSTOP}) or killed in the middle of an extraction: {@code dirpipe
+ * extract} ends within about {@code broker.timeout} with one message naming the bootstrap servers,
+ * and once the broker is back the next start resumes, every user once. The broker is the packaged
+ * {@code dirpipe kafka} in a child process (so it can be frozen); the extractor runs in this JVM.
  */
 class BrokerOutageIT {
   static final int USERS = 6_000;
@@ -83,17 +84,25 @@ class BrokerOutageIT {
     assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
   }
 
-  record Extraction(Process process, Future<String> output) {}
+  /** {@code dirpipe extract} running in a thread of this JVM, its output collected. */
+  record Extraction(CompletableFuture<Integer> exit, StringWriter output) {
+    boolean running() {
+      return !exit.isDone();
+    }
+  }
 
-  Extraction extract(TestKafka kafka, String prefix) throws Exception {
+  Extraction extract(TestKafka kafka, String prefix) {
     Map<String, String> env = PackagedDirpipe.extractorEnv(sandbox, kafka, prefix);
     env.put("DIRPIPE_EXTRACT_PAGE_SIZE", "200");
     env.put("DIRPIPE_BROKER_TIMEOUT", TIMEOUT_MS);
-    Process p =
-        PackagedDirpipe.command(env, "extract", "--collections", "users", "--json")
-            .redirectErrorStream(true)
-            .start();
-    return new Extraction(p, ChildOutput.drain(p.getInputStream()));
+    StringWriter out = new StringWriter();
+    PrintWriter both = new PrintWriter(out, true);
+    return new Extraction(
+        CompletableFuture.supplyAsync(
+            () ->
+                Main.run(
+                    new String[] {"extract", "--collections", "users", "--json"}, env, both, both)),
+        out);
   }
 
   /** Starts an extraction and waits until it has committed two pages. */
@@ -103,17 +112,15 @@ class BrokerOutageIT {
     await("two committed pages in " + raw)
         .atMost(Duration.ofSeconds(120))
         .pollInterval(Duration.ofMillis(20))
-        .until(() -> !e.process().isAlive() || kafka.committedEnd(raw) >= 400);
-    assertThat(e.process().isAlive()).as("the extractor is mid-run when the broker goes").isTrue();
+        .until(() -> !e.running() || kafka.committedEnd(raw) >= 400);
+    assertThat(e.running()).as("the extractor is mid-run when the broker goes").isTrue();
     return e;
   }
 
   String failsNamingTheBroker(Extraction e, TestKafka kafka) throws Exception {
-    assertThat(e.process().waitFor(3, TimeUnit.MINUTES))
-        .as("the extractor ended although the broker does not answer")
-        .isTrue();
-    String out = e.output().get(30, TimeUnit.SECONDS);
-    assertThat(e.process().exitValue()).as(out).isEqualTo(1);
+    int exit = e.exit().get(3, TimeUnit.MINUTES); // fails the test if it does not end
+    String out = e.output().toString();
+    assertThat(exit).as(out).isEqualTo(1);
     assertThat(out)
         .contains("Kafka at " + kafka.bootstrapServers() + " did not answer within 10 s")
         .contains("Check that the brokers are up");
@@ -131,9 +138,9 @@ class BrokerOutageIT {
     signal(broker, "CONT");
 
     Extraction again = extract(kafka, prefix);
-    assertThat(again.process().waitFor(3, TimeUnit.MINUTES)).as("the resumed run ended").isTrue();
-    String out = again.output().get(30, TimeUnit.SECONDS);
-    assertThat(again.process().exitValue()).as(out).isZero();
+    int exit = again.exit().get(3, TimeUnit.MINUTES);
+    String out = again.output().toString();
+    assertThat(exit).as(out).isZero();
     String json =
         out.lines().filter(l -> l.startsWith("{\"runs\"")).reduce((a, b) -> b).orElseThrow();
     JsonNode run = new ObjectMapper().readTree(json).path("runs").get(0);

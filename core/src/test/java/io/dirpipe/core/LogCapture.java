@@ -12,14 +12,38 @@ public final class LogCapture implements AutoCloseable {
   private final Logger logger;
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
-  private LogCapture(Class<?> source) {
-    this.logger = (Logger) LoggerFactory.getLogger(source);
+  private LogCapture(Logger logger) {
+    this.logger = logger;
     appender.start();
     logger.addAppender(appender);
   }
 
   public static LogCapture of(Class<?> source) {
-    return new LogCapture(source);
+    return new LogCapture((Logger) LoggerFactory.getLogger(source));
+  }
+
+  /** Everything logged, by any class. */
+  public static LogCapture all() {
+    return new LogCapture((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME));
+  }
+
+  /** Every event as text: level, message and the messages of its exception chain. */
+  public List<String> lines() {
+    synchronized (appender.list) {
+      return appender.list.stream()
+          .map(
+              e -> {
+                StringBuilder b = new StringBuilder(e.getLevel() + " " + e.getFormattedMessage());
+                for (var t = e.getThrowableProxy(); t != null; t = t.getCause()) {
+                  b.append(" | ").append(t.getClassName()).append(": ").append(t.getMessage());
+                  for (var s : t.getSuppressed()) {
+                    b.append(" | suppressed ").append(s.getMessage());
+                  }
+                }
+                return b.toString();
+              })
+          .toList();
+    }
   }
 
   /** Events at ERROR, oldest first. */

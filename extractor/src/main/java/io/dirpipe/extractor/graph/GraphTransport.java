@@ -82,22 +82,33 @@ public final class GraphTransport implements PageSource {
   }
 
   /**
-   * GETs a page and parses it with the reader. A 401 drops the cached token and retries once.
+   * GETs a page and parses it with the reader. A 401 drops the cached token and retries once with a
+   * token asked anew; a page whose next or delta link names another host is refused.
    *
    * @throws GraphFailure classified for the caller's retry policy
    */
   @Override
   public Page get(String url, PageReader reader, Map<String, String> headers) {
     guard.check(url);
+    Page page;
     try {
-      return once(url, reader, headers);
+      page = once(url, reader, headers);
     } catch (GraphFailure f) {
       if (f.kind() != GraphFailure.Kind.UNAUTHORIZED) {
         throw f;
       }
       credential.invalidate(Audience.GRAPH.scope());
-      return once(url, reader, headers);
+      page = once(url, reader, headers);
     }
+    // a page whose links leave Graph's host is not a page of this collection: refused before it
+    // is committed, so no checkpoint ever holds such a link
+    if (page.nextLink() != null) {
+      guard.check(page.nextLink());
+    }
+    if (page.deltaLink() != null) {
+      guard.check(page.deltaLink());
+    }
+    return page;
   }
 
   private Page once(String url, PageReader reader, Map<String, String> headers) {

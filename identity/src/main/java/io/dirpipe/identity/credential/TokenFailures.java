@@ -33,14 +33,20 @@ public final class TokenFailures {
     return false;
   }
 
-  /** True when asking the token endpoint again may succeed. */
+  /**
+   * True when asking the token endpoint again may succeed: its HTTP status decides when it answered
+   * (408, 429, 5xx), even if the description carries an AADSTS code; otherwise an AADSTS code or an
+   * unavailable credential is permanent and a network fault transient.
+   */
   public static boolean isTransient(Throwable e) {
-    boolean network = false;
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof MsalServiceException s && s.statusCode() != null) {
+      if (t instanceof MsalServiceException s && s.statusCode() != null && s.statusCode() > 0) {
         int status = s.statusCode();
         return status == 408 || status == 429 || status >= 500;
       }
+    }
+    boolean network = false;
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (aadsts(t.getMessage()) != null || t instanceof CredentialUnavailableException) {
         return false;
       }

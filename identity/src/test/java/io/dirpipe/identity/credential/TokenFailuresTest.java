@@ -31,6 +31,14 @@ class TokenFailuresTest {
     assertThat(TokenFailures.isTransient(wrapped(answered(503, "unavailable")))).isTrue();
     assertThat(TokenFailures.isTransient(wrapped(answered(429, "slow down")))).isTrue();
     assertThat(TokenFailures.isTransient(wrapped(new ConnectException("refused")))).isTrue();
+    assertThat(
+            TokenFailures.isTransient(
+                new ClientAuthenticationException(
+                    "AADSTS90033: A transient error has occurred.",
+                    null,
+                    answered(503, "AADSTS90033: A transient error has occurred."))))
+        .as("the status decides, not the AADSTS code in the description")
+        .isTrue();
   }
 
   @Test

@@ -38,6 +38,9 @@ public final class Faults {
   /** Added per KB of body, modelling bandwidth. */
   public double latencyPerKbMs;
 
+  /** The next this many token requests answer 503 (AADSTS90033, a transient error). */
+  public int tokenUnavailable;
+
   /** Lifetime of tokens issued from now on; 0 = the default. */
   public long tokenLifetimeSeconds;
 
@@ -81,6 +84,15 @@ public final class Faults {
   /** Restarts the random sequence from {@link #seed} (after the settings changed). */
   public synchronized void reseed() {
     random = null;
+  }
+
+  /** True when this token request is to answer 503 (counts it). */
+  public synchronized boolean takeTokenUnavailable() {
+    if (tokenUnavailable <= 0) {
+      return false;
+    }
+    tokenUnavailable--;
+    return true;
   }
 
   public synchronized boolean takeResync() {

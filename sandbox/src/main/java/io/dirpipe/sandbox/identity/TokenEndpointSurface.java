@@ -66,6 +66,13 @@ public final class TokenEndpointSurface implements Surface {
         throw new AadError(
             405, "invalid_request", 900561, "The endpoint only accepts POST requests.");
       }
+      if (faults.takeTokenUnavailable()) {
+        throw new AadError(
+            503,
+            "temporarily_unavailable",
+            90033,
+            "A transient error has occurred. Please try again.");
+      }
       answer = token(ex, m.group(1), form(ex.bodyText()));
       stats.add("tokensIssued", 1);
     } catch (AadError e) {
