@@ -8,7 +8,6 @@ import com.azure.core.credential.TokenCredential;
 import com.azure.core.credential.TokenRequestContext;
 import io.dirpipe.extractor.graph.GraphFailure;
 import io.dirpipe.extractor.graph.GraphTransport;
-import io.dirpipe.extractor.graph.Page;
 import io.dirpipe.extractor.graph.PageReader;
 import io.dirpipe.identity.credential.CachingCredential;
 import io.dirpipe.sandbox.http.Exchange;
@@ -55,12 +54,19 @@ class HostGuardIT {
           new GraphTransport(graph.baseUrl(), new CachingCredential(fixedToken()), true);
       PageReader reader = new PageReader(User.getClassSchema());
 
-      Page first = transport.get(graph.baseUrl() + "/v1.0/users", reader, Map.of());
-      assertThat(first.nextLink()).startsWith(other.baseUrl());
-      assertThatThrownBy(() -> transport.get(first.nextLink(), reader, Map.of()))
+      // the page that carries the link is refused (so no checkpoint ever holds it), and the
+      // link is never followed
+      assertThatThrownBy(() -> transport.get(graph.baseUrl() + "/v1.0/users", reader, Map.of()))
           .isInstanceOf(GraphFailure.class)
+          .satisfies(
+              f -> assertThat(((GraphFailure) f).kind()).isEqualTo(GraphFailure.Kind.PERMANENT))
           .hasMessageContaining("Refusing to follow a link to http://127.0.0.1:" + other.port())
-          .hasMessageContaining("No request was sent");
+          .hasMessageContaining("No request was sent")
+          .hasMessageNotContaining("steal");
+      assertThatThrownBy(
+              () ->
+                  transport.get(other.baseUrl() + "/v1.0/users?$skiptoken=steal", reader, Map.of()))
+          .hasMessageContaining("Refusing to follow");
       assertThat(otherHits).hasValue(0);
     }
   }

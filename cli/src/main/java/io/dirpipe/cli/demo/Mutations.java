@@ -21,17 +21,22 @@ final class Mutations {
   static Mutations apply(Mutator mutator, int users) {
     int u = Math.max(2, users / 200);
     Mutations m = new Mutations();
-    m.add(mutator.apply(new Mutator.Request("users", u, 3 * u, u / 2, 0, 0, 1)));
-    m.add(mutator.apply(new Mutator.Request("groups", 2, Math.max(1, u / 5), 1, 0, 0, 2)));
-    m.add(mutator.apply(new Mutator.Request("devices", 0, u / 2 + 1, 1, 0, 0, 3)));
-    m.add(mutator.apply(new Mutator.Request("applications", 1, 1, 0, 0, 0, 4)));
-    Mutator.Report edges =
-        mutator.apply(new Mutator.Request("groupMembers", 0, 0, 0, u / 2 + 1, u / 4 + 1, 5));
+    List<Mutator.Report> reports =
+        List.of(
+            mutator.apply(new Mutator.Request("users", u, 3 * u, u / 2, 0, 0, 1)),
+            mutator.apply(new Mutator.Request("groups", 2, Math.max(1, u / 5), 1, 0, 0, 2)),
+            mutator.apply(new Mutator.Request("devices", 0, u / 2 + 1, 1, 0, 0, 3)),
+            mutator.apply(new Mutator.Request("applications", 1, 1, 0, 0, 0, 4)),
+            mutator.apply(new Mutator.Request("groupMembers", 0, 0, 0, u / 2 + 1, u / 4 + 1, 5)));
+    // in order: a deleted object leaves its groups (REMOVE edges), then edges are added and removed
     Map<String, List<String>> opsByEdge = new LinkedHashMap<>();
-    for (Map<String, Object> e : edges.memberships()) {
-      opsByEdge
-          .computeIfAbsent(e.get("groupId") + "/" + e.get("memberId"), k -> new ArrayList<>())
-          .add((String) e.get("op"));
+    for (Mutator.Report r : reports) {
+      m.add(r);
+      for (Map<String, Object> e : r.memberships()) {
+        opsByEdge
+            .computeIfAbsent(e.get("groupId") + "/" + e.get("memberId"), k -> new ArrayList<>())
+            .add((String) e.get("op"));
+      }
     }
     for (List<String> ops : opsByEdge.values()) {
       String first = ops.get(0);
@@ -48,6 +53,9 @@ final class Mutations {
   }
 
   private void add(Mutator.Report r) {
+    if (r.collection().equals("groupMembers")) {
+      return;
+    }
     creates += r.created().size();
     updates += r.updated().size();
     deletes += r.deleted().size();

@@ -207,7 +207,12 @@ public final class CollectionRun {
         String what = spec.collection() + " page " + pageNo + " of run " + state.runId;
         Page page = ctx.fetcher().fetch(url, reader, headers, spec.predictedCost(), state, what);
         Observations o = Observations.of(state, ctx.topics());
-        o.page(spec.collection().name(), pageNo, page, ctx.time().now());
+        o.page(
+            spec.collection().name(),
+            pageNo,
+            page,
+            ctx.time().now(),
+            ctx.withMembers() && ctx.delta() && spec.collection() == Collection.GROUPS);
         ctx.checkInvalid(what, o.skipped());
         if (o.skipped() > 0) {
           log.warn(

@@ -64,6 +64,9 @@ final class Observations {
     add(collection, item.id(), item.id(), page, at, reason, reason == null ? item.entity() : null);
   }
 
+  /** The member id of a membership observation that stands for every edge of its group. */
+  static final String ALL_MEMBERS = "";
+
   /** A membership edge (the group is the key, so one group's members share a partition). */
   void member(
       int page, Instant at, String groupId, String memberId, String type, boolean isRemoved) {
@@ -131,11 +134,21 @@ final class Observations {
   }
 
   /** Every item of a page, and the members@delta of groups. */
-  void page(String collection, int page, Page p, Instant at) {
+  /**
+   * The observations of one page.
+   *
+   * @param edges a groups delta that carries {@code members@delta}: a removed group also gets a
+   *     REMOVED membership observation with an empty member id, which removes all its edges (Graph
+   *     lists no members for a group it reports removed)
+   */
+  void page(String collection, int page, Page p, Instant at, boolean edges) {
     for (Page.Item item : p.items()) {
       object(collection, page, at, item);
       if (item.id() == null) {
         continue;
+      }
+      if (edges && item.removedReason() != null) {
+        member(page, at, item.id(), ALL_MEMBERS, "group", true);
       }
       for (Page.MemberRef m : item.members()) {
         member(page, at, item.id(), m.id(), m.type(), m.removed());

@@ -77,7 +77,7 @@ final class Writes {
     call.payWrite();
     // Users, groups and applications go to deleted items (restorable): delta reports reason
     // "changed".
-    if (!tenant.store(kind).delete(id, kind == Kind.DEVICE ? "deleted" : "changed")) {
+    if (tenant.delete(kind, id) == null) {
       throw GraphError.notFound(id);
     }
     return Reply.empty(204);

@@ -18,7 +18,8 @@ public final class Mutator {
 
   /**
    * What changed: ids created, ids updated with the properties changed, ids deleted, membership
-   * edges.
+   * edges (groupMembers: the adds and removes; other collections: the groups each deleted object
+   * left).
    */
   public record Report(
       String collection,
@@ -58,17 +59,23 @@ public final class Mutator {
       }
     }
     List<String> deleted = new ArrayList<>();
+    List<Map<String, Object>> leftGroups = new ArrayList<>();
     for (int i = 0; i < r.deletes(); i++) {
       String id = pickLive(store, random, touched);
-      if (id != null && store.delete(id, kind == Kind.DEVICE ? "deleted" : "changed")) {
+      List<String> groups = id == null ? null : tenant.delete(kind, id);
+      if (groups != null) {
         deleted.add(id);
+        String type = kind == Kind.GROUP ? "group" : "user";
+        for (String g : groups) {
+          leftGroups.add(Map.of("op", "REMOVE", "groupId", g, "memberId", id, "memberType", type));
+        }
       }
     }
     List<String> created = new ArrayList<>();
     for (int i = 0; i < r.creates(); i++) {
       created.add(store.create(tenant.generatorSample(kind, store.positions())));
     }
-    return new Report(r.collection(), created, updated, deleted, List.of());
+    return new Report(r.collection(), created, updated, deleted, leftGroups);
   }
 
   private List<Map<String, Object>> members(Request r, SplittableRandom random) {

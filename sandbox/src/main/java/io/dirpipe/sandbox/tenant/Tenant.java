@@ -185,6 +185,29 @@ public final class Tenant {
     return memberships;
   }
 
+  /**
+   * Deletes a directory object as Entra does: into deleted items ({@code reason} {@code changed},
+   * devices {@code deleted}), and out of every group it was a member of. Those removals are
+   * changes of the groups: their delta reports them in {@code members@delta} with {@code
+   * @removed}, as Microsoft's Q&A answer on deleted users describes (the reference pages do not
+   * say; dirpipe's FULL member listing sweeps such edges whatever a delta reports).
+   *
+   * @return the ids of the groups it was removed from, or null when there was no such live object
+   */
+  public List<String> delete(Kind kind, String id) {
+    if (!store(kind).delete(id, kind == Kind.DEVICE ? "deleted" : "changed")) {
+      return null;
+    }
+    List<String> leftGroups = new java.util.ArrayList<>();
+    ObjectStore groups = store(Kind.GROUP);
+    for (int g = 0; g < groups.positions(); g++) {
+      if (groups.at(g) != null && memberships.remove(g, id)) {
+        leftGroups.add(groups.idAt(g));
+      }
+    }
+    return leftGroups;
+  }
+
   public String graphServicePrincipalId() {
     return graphServicePrincipalId;
   }

@@ -104,7 +104,9 @@ public final class ChangeTopology {
         raw.valueSerde().deserializer(),
         raw.name());
     t.addProcessor(
-        "detect-groupMembers", () -> new MembershipChanges(store, counters), "raw-groupMembers");
+        "detect-groupMembers",
+        () -> new MembershipChanges(store, memberships.keySerde().serializer(), counters),
+        "raw-groupMembers");
     t.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(store),

@@ -10,11 +10,14 @@ import io.dirpipe.schemas.Source;
 import io.dirpipe.schemas.entity.Member;
 import io.dirpipe.schemas.state.EdgeState;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,8 +25,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The membership graph, per partition of the groupMembers raw topic (keyed by group, so a group's
  * edges share a partition): an edge observed for the first time is ADD; an edge Graph reports
- * removed (members@delta) is REMOVE; RUN_END of a FULL member listing removes every edge of that
- * tenant the listing did not return (mark and sweep).
+ * removed (members@delta) is REMOVE; a REMOVED observation with an empty member id (a group a delta
+ * query reports removed) removes every edge of that group, found by a prefix scan of the store;
+ * RUN_END of a FULL member listing removes every edge of that tenant the listing did not return
+ * (mark and sweep).
  */
 final class MembershipChanges
     implements Processor<ObjectKey, Observation, MembershipKey, MembershipChange> {
@@ -31,12 +36,30 @@ final class MembershipChanges
 
   private final String storeName;
   private final TransformStats.Counters counters;
+  private final Serializer<MembershipKey> prefixes;
   private ProcessorContext<MembershipKey, MembershipChange> context;
   private KeyValueStore<MembershipKey, EdgeState> store;
 
-  MembershipChanges(String storeName, TransformStats.Counters counters) {
+  MembershipChanges(
+      String storeName, Serializer<MembershipKey> keys, TransformStats.Counters counters) {
     this.storeName = storeName;
     this.counters = counters;
+    this.prefixes = prefixOf(keys);
+  }
+
+  /**
+   * Serializes a key whose member id is empty without that last field: the bytes every key of its
+   * (tenant, group) starts with. Avro writes strings as a length then the bytes, and the member id
+   * is the key's last field, so an empty one is a single zero byte at the end.
+   */
+  static Serializer<MembershipKey> prefixOf(Serializer<MembershipKey> keys) {
+    return (topic, key) -> {
+      byte[] whole = keys.serialize(topic, key);
+      if (!key.getMemberId().isEmpty() || whole[whole.length - 1] != 0) {
+        throw new IllegalArgumentException("a prefix key has an empty member id, its last field");
+      }
+      return java.util.Arrays.copyOf(whole, whole.length - 1);
+    };
   }
 
   @Override
@@ -78,12 +101,27 @@ final class MembershipChanges
         store.put(key, new EdgeState(o.getRunId(), o.getObservedAt(), m.getMemberType()));
       }
       case REMOVED -> {
-        if (state != null) {
+        if (m.getMemberId().isEmpty()) {
+          removeGroup(o, record.timestamp());
+        } else if (state != null) {
           emit(key, MembershipOperation.REMOVE, state.getMemberType(), o, record.timestamp());
           store.delete(key);
         }
       }
       default -> {}
+    }
+  }
+
+  /** Removes every edge of the group of {@code removal}: the keys that start with its group. */
+  private void removeGroup(Observation removal, long timestamp) {
+    MembershipKey prefix = new MembershipKey(removal.getTenantId(), removal.getObjectId(), "");
+    List<KeyValue<MembershipKey, EdgeState>> edges = new ArrayList<>();
+    try (KeyValueIterator<MembershipKey, EdgeState> it = store.prefixScan(prefix, prefixes)) {
+      it.forEachRemaining(edges::add);
+    }
+    for (KeyValue<MembershipKey, EdgeState> e : edges) {
+      emit(e.key, MembershipOperation.REMOVE, e.value.getMemberType(), removal, timestamp);
+      store.delete(e.key);
     }
   }
 

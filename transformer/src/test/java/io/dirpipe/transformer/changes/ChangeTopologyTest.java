@@ -296,6 +296,27 @@ class ChangeTopologyTest {
     assertThat(swept.getMemberId()).isEqualTo("u2");
   }
 
+  @Test
+  void aRemovedGroupTakesAllItsEdgesAndNoOtherGroups() {
+    member(A, "run-1", Mode.FULL, T0.plusSeconds(1), "g1", "u1", false);
+    member(A, "run-1", Mode.FULL, T0.plusSeconds(1), "g1", "u2", false);
+    member(A, "run-1", Mode.FULL, T0.plusSeconds(1), "g11", "u1", false); // g1's id is its prefix
+    member(B, "run-b", Mode.FULL, T0.plusSeconds(1), "g1", "u1", false); // another tenant
+    edges.readValuesToList();
+
+    member(A, "delta-1", Mode.DELTA, T0.plusSeconds(70), "g1", "", true); // g1 was deleted
+    assertThat(edges.readKeyValuesToList())
+        .extracting(kv -> kv.key, kv -> kv.value.getOp())
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple(
+                new MembershipKey(A, "g1", "u1"), MembershipOperation.REMOVE),
+            org.assertj.core.groups.Tuple.tuple(
+                new MembershipKey(A, "g1", "u2"), MembershipOperation.REMOVE));
+
+    member(A, "delta-2", Mode.DELTA, T0.plusSeconds(80), "g1", "", true); // reported again
+    assertThat(edges.readValuesToList()).isEmpty();
+  }
+
   // ---- helpers
 
   static User user(String id, String department) {
