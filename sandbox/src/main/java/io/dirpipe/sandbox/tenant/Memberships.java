@@ -16,6 +16,9 @@ public final class Memberships {
   /** One member: its id and Graph type ({@code user}, {@code group}). */
   public record Member(String id, String type) {}
 
+  /** One edge of the membership graph. */
+  public record Edge(String groupId, String memberId, String memberType) {}
+
   private final long seed;
   private final Ids ids;
   private final int users;

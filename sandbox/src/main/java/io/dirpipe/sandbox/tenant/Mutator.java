@@ -18,8 +18,8 @@ public final class Mutator {
 
   /**
    * What changed: ids created, ids updated with the properties changed, ids deleted, membership
-   * edges (groupMembers: the adds and removes; other collections: the groups each deleted object
-   * left).
+   * edges (groupMembers: the adds and removes; other collections: the edges each deleted object
+   * took out of the live graph).
    */
   public record Report(
       String collection,
@@ -62,12 +62,20 @@ public final class Mutator {
     List<Map<String, Object>> leftGroups = new ArrayList<>();
     for (int i = 0; i < r.deletes(); i++) {
       String id = pickLive(store, random, touched);
-      List<String> groups = id == null ? null : tenant.delete(kind, id);
-      if (groups != null) {
+      List<Memberships.Edge> gone = id == null ? null : tenant.delete(kind, id);
+      if (gone != null) {
         deleted.add(id);
-        String type = kind == Kind.GROUP ? "group" : "user";
-        for (String g : groups) {
-          leftGroups.add(Map.of("op", "REMOVE", "groupId", g, "memberId", id, "memberType", type));
+        for (Memberships.Edge e : gone) {
+          leftGroups.add(
+              Map.of(
+                  "op",
+                  "REMOVE",
+                  "groupId",
+                  e.groupId(),
+                  "memberId",
+                  e.memberId(),
+                  "memberType",
+                  e.memberType()));
         }
       }
     }

@@ -192,20 +192,31 @@ public final class Tenant {
    * @removed}, as Microsoft's Q&A answer on deleted users describes (the reference pages do not
    * say; dirpipe's FULL member listing sweeps such edges whatever a delta reports).
    *
-   * @return the ids of the groups it was removed from, or null when there was no such live object
+   * <p>A deleted group keeps its members (a restore brings them back), but its edges leave the live
+   * membership graph: a FULL member listing no longer shows them.
+   *
+   * @return the edges that left the live membership graph ({@code groupId/memberId}: the groups the
+   *     object was removed from and, for a group, its own members), or null when there was no such
+   *     live object
    */
-  public List<String> delete(Kind kind, String id) {
+  public List<Memberships.Edge> delete(Kind kind, String id) {
+    ObjectStore groups = store(Kind.GROUP);
+    List<Memberships.Edge> gone = new java.util.ArrayList<>();
+    if (kind == Kind.GROUP && groups.get(id) != null) {
+      for (Memberships.Member m : memberships.all(ids.indexOf(id))) {
+        gone.add(new Memberships.Edge(id, m.id(), m.type()));
+      }
+    }
     if (!store(kind).delete(id, kind == Kind.DEVICE ? "deleted" : "changed")) {
       return null;
     }
-    List<String> leftGroups = new java.util.ArrayList<>();
-    ObjectStore groups = store(Kind.GROUP);
+    String type = kind == Kind.GROUP ? "group" : "user";
     for (int g = 0; g < groups.positions(); g++) {
       if (groups.at(g) != null && memberships.remove(g, id)) {
-        leftGroups.add(groups.idAt(g));
+        gone.add(new Memberships.Edge(groups.idAt(g), id, type));
       }
     }
-    return leftGroups;
+    return gone;
   }
 
   public String graphServicePrincipalId() {

@@ -5,18 +5,29 @@ import com.azure.core.http.HttpClient;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobContainerClientBuilder;
 import com.azure.storage.blob.models.ListBlobsOptions;
+import com.azure.storage.common.policy.RequestRetryOptions;
+import com.azure.storage.common.policy.RetryPolicyType;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
  * A lake in Azure Blob Storage or ADLS Gen2 through the Blob API (which ADLS Gen2 accounts serve
  * too, and Azurite emulates). A file is one block blob: its blocks are staged, then committed in
  * one call, so it appears whole or not at all.
+ *
+ * <p>Retries are the storage SDK's (its policy classifies: 408, 429, 5xx and I/O faults retried,
+ * the rest not), bounded here: {@value #TRIES} tries of at most {@link #TRY_TIMEOUT} each,
+ * exponential backoff from 1 s to 30 s. A write that still fails stops the sink before it commits
+ * offsets, so the next start writes the file again.
  */
 public final class BlobLakeStore implements LakeStore {
+  static final int TRIES = 5;
+  static final Duration TRY_TIMEOUT = Duration.ofMinutes(2);
+
   private final BlobContainerClient container;
   private final String base;
   private final String described;
@@ -37,7 +48,17 @@ public final class BlobLakeStore implements LakeStore {
   public static BlobLakeStore of(
       String root, String connectionString, TokenCredential credential, HttpClient httpClient) {
     Location l = Location.parse(root);
-    BlobContainerClientBuilder b = new BlobContainerClientBuilder().containerName(l.container());
+    BlobContainerClientBuilder b =
+        new BlobContainerClientBuilder()
+            .containerName(l.container())
+            .retryOptions(
+                new RequestRetryOptions(
+                    RetryPolicyType.EXPONENTIAL,
+                    TRIES,
+                    TRY_TIMEOUT,
+                    Duration.ofSeconds(1),
+                    Duration.ofSeconds(30),
+                    null));
     if (connectionString != null) {
       b.connectionString(connectionString);
     } else {
