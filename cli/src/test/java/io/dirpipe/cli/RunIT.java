@@ -57,6 +57,8 @@ class RunIT {
       env.put("DIRPIPE_TRANSFORM_STATE_DIR", dir.resolve("state").toString());
       env.put("DIRPIPE_TRANSFORM_APPLICATION_ID", prefix + "transformer");
       env.put("DIRPIPE_LAKE_ROOT", dir.resolve("lake").toString());
+      // files are published (and their rows counted) within seconds, not at the 5-minute default
+      env.put("DIRPIPE_LAKE_ROLL_INTERVAL", "2000");
       env.put("DIRPIPE_RUN_METRICS_HOST", "127.0.0.1");
       env.put("DIRPIPE_RUN_METRICS_PORT", "0");
       env.put("DIRPIPE_RUN_INTERVAL", "2000");
@@ -94,14 +96,25 @@ class RunIT {
                 "dirpipe_transform_events_total{collection=\"users\",op=\"CREATE\"}",
                 "dirpipe_sink_rows_total{sink=\"lake\"}",
                 "dirpipe_sink_rows_total{sink=\"loganalytics\"}");
-        await("/metrics shows a positive " + series)
-            .atMost(Duration.ofSeconds(90))
-            .pollInterval(Duration.ofMillis(200))
-            .until(
-                () -> {
-                  String m = get(metricsPort, "/metrics").body();
-                  return series.stream().allMatch(x -> value(m, x) > 0);
-                });
+        java.util.concurrent.atomic.AtomicReference<String> last =
+            new java.util.concurrent.atomic.AtomicReference<>("");
+        try {
+          await("/metrics shows a positive " + series)
+              .atMost(Duration.ofSeconds(90))
+              .pollInterval(Duration.ofMillis(200))
+              .until(
+                  () -> {
+                    String m = get(metricsPort, "/metrics").body();
+                    last.set(m);
+                    return series.stream().allMatch(x -> value(m, x) > 0);
+                  });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+          throw new AssertionError(
+              e.getMessage()
+                  + "; not positive: "
+                  + series.stream().filter(x -> value(last.get(), x) <= 0).toList(),
+              e);
+        }
         String metrics = get(port, "/metrics").body();
         assertThat(metrics)
             .contains("dirpipe_extract_records_total{collection=\"users\"}")

@@ -42,7 +42,10 @@ public final class TopicReader {
         ClientSettings.of("reader")
             .require(ConsumerConfig.GROUP_ID_CONFIG, "dirpipe-reader-" + UUID.randomUUID())
             .require(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
-            .require(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            .require(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)
+            // the reader knows where it stops: a fetch that finds nothing new has nothing to
+            // wait for (the default would hold each such fetch 500 ms at the broker)
+            .withDefault(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
     try {
       read(kafka, topic, settings, stops, each);
     } catch (org.apache.kafka.common.errors.TimeoutException e) {
@@ -70,7 +73,13 @@ public final class TopicReader {
       Map<TopicPartition, Long> end = stops.apply(consumer, partitions);
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+      while (true) {
+        List<TopicPartition> done =
+            partitions.stream().filter(p -> consumer.position(p) >= end.get(p)).toList();
+        if (done.size() == partitions.size()) {
+          break;
+        }
+        consumer.pause(done); // fetch only what is still to read
         for (ConsumerRecord<K, V> r : consumer.poll(Duration.ofMillis(200))) {
           if (r.offset() < end.get(new TopicPartition(r.topic(), r.partition()))) {
             each.accept(r);
