@@ -361,12 +361,8 @@ class FaultMatrixIT {
             kafka.clients(),
             topics,
             new ManualTime(Instant.parse("2026-03-01T10:00:00Z")));
-    long t0 = System.nanoTime();
     RunSummary run = extractor.runOnce().get(0);
-    long t1 = System.nanoTime();
     awaitDecided(kafka);
-    System.out.printf(
-        "ZZ run %d ms, decided %d ms%n", (t1 - t0) / 1000000, (System.nanoTime() - t1) / 1000000);
     return run;
   }
 
