@@ -490,17 +490,21 @@ class FaultMatrixIT {
 
   static long observed(
       List<ConsumerRecord<io.dirpipe.schemas.ObjectKey, Observation>> raw, String runId) {
-    return raw.stream()
-        .map(ConsumerRecord::value)
-        .filter(o -> o.getRunId().equals(runId) && o.getKind() == ObservationKind.OBSERVED)
-        .count();
+    return count(raw, runId, ObservationKind.OBSERVED);
   }
 
   static long runEnds(
       List<ConsumerRecord<io.dirpipe.schemas.ObjectKey, Observation>> raw, String runId) {
+    return count(raw, runId, ObservationKind.RUN_END);
+  }
+
+  static long count(
+      List<ConsumerRecord<io.dirpipe.schemas.ObjectKey, Observation>> raw,
+      String runId,
+      ObservationKind kind) {
     return raw.stream()
         .map(ConsumerRecord::value)
-        .filter(o -> o.getRunId().equals(runId) && o.getKind() == ObservationKind.RUN_END)
+        .filter(o -> o.getRunId().equals(runId) && o.getKind() == kind)
         .count();
   }
 }
