@@ -22,10 +22,9 @@ final class PackagedDirpipe {
   static ProcessBuilder command(Map<String, String> env, String... args) {
     List<String> command =
         new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                Path.of("target", "dirpipe.jar").toString()));
+            List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    command.addAll(ChildProcesses.JVM_OPTIONS);
+    command.addAll(List.of("-jar", Path.of("target", "dirpipe.jar").toString()));
     command.addAll(List.of(args));
     return ChildProcesses.configure(new ProcessBuilder(command), env);
   }
