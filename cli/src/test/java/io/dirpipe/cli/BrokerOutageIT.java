@@ -101,7 +101,9 @@ class BrokerOutageIT {
         CompletableFuture.supplyAsync(
             () ->
                 Main.run(
-                    new String[] {"extract", "--collections", "users", "--json"}, env, both, both)),
+                    new String[] {"extract", "--collections", "users", "--json"}, env, both, both),
+            // its own thread, as a process has: not the common pool, which other tests may hold
+            r -> new Thread(r, "dirpipe-extract").start()),
         out);
   }
 
@@ -118,7 +120,17 @@ class BrokerOutageIT {
   }
 
   String failsNamingTheBroker(Extraction e, TestKafka kafka) throws Exception {
-    int exit = e.exit().get(3, TimeUnit.MINUTES); // fails the test if it does not end
+    int exit;
+    try {
+      exit = e.exit().get(3, TimeUnit.MINUTES);
+    } catch (java.util.concurrent.TimeoutException notEnded) {
+      throw new AssertionError(
+          "dirpipe extract did not end within 3 minutes of the broker going; its threads:\n"
+              + threads()
+              + "\noutput:\n"
+              + e.output(),
+          notEnded);
+    }
     String out = e.output().toString();
     assertThat(exit).as(out).isEqualTo(1);
     assertThat(out)
@@ -168,5 +180,18 @@ class BrokerOutageIT {
     broker.destroyForcibly();
     assertThat(broker.waitFor(30, TimeUnit.SECONDS)).isTrue();
     failsNamingTheBroker(e, kafka);
+  }
+
+  static String threads() {
+    StringBuilder b = new StringBuilder();
+    Thread.getAllStackTraces()
+        .forEach(
+            (t, stack) -> {
+              b.append(t.getName()).append(' ').append(t.getState()).append('\n');
+              for (StackTraceElement f : stack) {
+                b.append("    at ").append(f).append('\n');
+              }
+            });
+    return b.toString();
   }
 }

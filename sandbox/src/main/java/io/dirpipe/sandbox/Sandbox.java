@@ -173,7 +173,9 @@ public final class Sandbox implements AutoCloseable {
             ? Files.createDirectories(network.outDir())
             : Files.createTempDirectory("dirpipe-sandbox");
     tls.writeTrustStore(trustStore(), trustStorePassword);
+    tls.writePem(certificatePem());
     ArmSurface arm = new ArmSurface(tenant, issuer, stats);
+    GraphSurface graph = new GraphSurface(tenant, issuer, throttle, faults, stats);
     LogsIngestionSurface logs =
         new LogsIngestionSurface(issuer, faults, stats, ingested, Map.of(ruleId, STREAMS));
     this.http =
@@ -183,19 +185,20 @@ public final class Sandbox implements AutoCloseable {
             options.port(),
             List.of(
                 new ManagedIdentitySurface(tenant, issuer, faults, stats, identityHeader),
-                new GraphSurface(tenant, issuer, throttle, faults, stats),
+                graph,
                 logs,
                 arm,
                 new ControlSurface(tenant, issuer, faults, stats, ingested, logs, describe())));
     // azure-core sends bearer tokens over https only: Logs Ingestion and ARM clients need this
-    // port.
+    // port. Graph is served here too (the same tenant, quota and cursors), for clients that send
+    // tokens over https only, such as Microsoft's JavaScript Graph client.
     this.https =
         LoopbackServer.https(
             network.bind(),
             advertise,
             options.httpsPort(),
             tls.serverContext(),
-            List.of(new TokenEndpointSurface(tenant, issuer, faults, stats), logs, arm));
+            List.of(new TokenEndpointSurface(tenant, issuer, faults, stats), graph, logs, arm));
     log.info(
         "Sandbox tenant {} with {} users ready at {} (token endpoint {}) in {} ms",
         tenant.tenantId(),
@@ -261,6 +264,11 @@ public final class Sandbox implements AutoCloseable {
     return workDir.resolve("sandbox-truststore.p12");
   }
 
+  /** The sandbox's certificate as PEM, beside the trust store (for Node, curl and others). */
+  public Path certificatePem() {
+    return workDir.resolve("sandbox-ca.pem");
+  }
+
   /** An SSL context that trusts the token endpoint, for clients in this JVM. */
   public SSLContext clientTls() {
     return tls.clientContext();
@@ -279,7 +287,8 @@ public final class Sandbox implements AutoCloseable {
   }
 
   /**
-   * The https port's base URL: token endpoint, Logs Ingestion and ARM (azure-core requires https).
+   * The https port's base URL: token endpoint, Logs Ingestion and ARM (azure-core requires https),
+   * and Graph again for https-only clients.
    */
   public String httpsUrl() {
     return "https://"

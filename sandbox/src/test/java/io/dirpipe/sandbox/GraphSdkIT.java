@@ -67,4 +67,51 @@ class GraphSdkIT {
     assertThat(sandbox.stats().requests("GET /{collection}", 200))
         .isEqualTo(21); // 20 full pages + 1 of 20
   }
+
+  @Test
+  void graphIsServedOverHttpsTooWithLinksThatStayOnHttps() throws Exception {
+    try (Sandbox sandbox = Sandbox.start(Sandbox.Options.defaults(2_000))) {
+      overHttps(sandbox);
+    }
+  }
+
+  private static void overHttps(Sandbox sandbox) throws Exception {
+    SandboxClients clients = new SandboxClients(sandbox);
+    var page =
+        SandboxClients.json(
+            clients.send(
+                "GET",
+                sandbox.httpsUrl() + "/v1.0/users?$top=999&$select=id",
+                null,
+                "Authorization",
+                "Bearer " + clients.graphToken()));
+    assertThat(page.path("value")).hasSize(999);
+    assertThat(page.path("@odata.nextLink").asText())
+        .startsWith(sandbox.httpsUrl() + "/v1.0/users");
+
+    // a client that trusts only the PEM written beside the trust store reaches it
+    var pem =
+        java.security.cert.CertificateFactory.getInstance("X.509")
+            .generateCertificate(java.nio.file.Files.newInputStream(sandbox.certificatePem()));
+    java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("pem", pem);
+    var tmf =
+        javax.net.ssl.TrustManagerFactory.getInstance(
+            javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    var tls = javax.net.ssl.SSLContext.getInstance("TLS");
+    tls.init(null, tmf.getTrustManagers(), null);
+    var answer =
+        java.net.http.HttpClient.newBuilder()
+            .sslContext(tls)
+            .build()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(sandbox.httpsUrl() + "/v1.0/users?$top=1"))
+                    .header("Authorization", "Bearer " + clients.graphToken())
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(answer.statusCode()).isEqualTo(200);
+  }
 }

@@ -39,7 +39,13 @@ public final class Exchange {
 
   Exchange(HttpExchange http, String baseUrl) {
     this.http = http;
-    this.baseUrl = baseUrl;
+    // links point where the client came from (localhost or 127.0.0.1, an advertised name), as
+    // Graph's point at the host that was asked
+    String host = http.getRequestHeaders().getFirst("Host");
+    this.baseUrl =
+        host == null || host.isBlank()
+            ? baseUrl
+            : baseUrl.substring(0, baseUrl.indexOf("://") + 3) + host;
     java.net.URI uri = http.getRequestURI();
     String raw = uri.getRawPath() == null ? "/" : uri.getRawPath();
     // msal4j 1.23 requests "//metadata/identity/...": a URI parser reads "metadata" as an

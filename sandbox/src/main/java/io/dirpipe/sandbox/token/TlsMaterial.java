@@ -141,6 +141,22 @@ public final class TlsMaterial {
     }
   }
 
+  /**
+   * Writes the certificate as PEM, for clients outside Java (Node's {@code NODE_EXTRA_CA_CERTS}).
+   */
+  public void writePem(Path file) throws IOException {
+    try {
+      String base64 =
+          java.util.Base64.getMimeEncoder(
+                  64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+              .encodeToString(certificate.getEncoded());
+      Files.writeString(
+          file, "-----BEGIN CERTIFICATE-----\n" + base64 + "\n-----END CERTIFICATE-----\n");
+    } catch (GeneralSecurityException e) {
+      throw new IOException("Cannot write the certificate " + file, e);
+    }
+  }
+
   private KeyStore trustStore() throws GeneralSecurityException, IOException {
     KeyStore ts = KeyStore.getInstance("PKCS12");
     ts.load(null, null);
