@@ -112,7 +112,13 @@ public final class SinkRunner {
     } catch (WakeupException stopping) {
       // stop() during poll
     }
-    commit(delivery.flush(consumer.assignment()));
+    Map<TopicPartition, OffsetAndMetadata> flushed = delivery.flush(consumer.assignment());
+    try {
+      commit(flushed);
+    } catch (WakeupException late) {
+      // stop() came while no call was blocking: its wakeup fell on this commit and is spent now
+      commit(flushed);
+    }
   }
 
   /**

@@ -112,6 +112,58 @@ class SinkRunnerTest {
     assertThat(consumer.committed(Set.of(p0, p1))).isEmpty();
   }
 
+  @Test
+  void aStopOutsidePollStillCommitsWhatTheLastFlushMadeDurable() throws Exception {
+    // as a real consumer does: a wakeup() while no call blocks throws from the next blocking call
+    MockConsumer<byte[], byte[]> waking =
+        new MockConsumer<>("earliest") {
+          boolean pending;
+
+          @Override
+          public synchronized void wakeup() {
+            pending = true;
+          }
+
+          @Override
+          public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+            if (pending) {
+              pending = false;
+              throw new org.apache.kafka.common.errors.WakeupException();
+            }
+            super.commitSync(offsets);
+          }
+        };
+    Node n = new Node(0, "mock", 9092);
+    waking.updatePartitions(
+        TOPIC, List.of(new PartitionInfo(TOPIC, 0, n, new Node[] {n}, new Node[] {n})));
+    waking.updateBeginningOffsets(Map.of(p0, 0L));
+    SinkRunner[] runner = new SinkRunner[1];
+    Recording delivery =
+        new Recording(false) {
+          @Override
+          public Map<TopicPartition, OffsetAndMetadata> accept(
+              ConsumerRecords<byte[], byte[]> records) {
+            runner[0].stop(); // SIGTERM while records are being delivered
+            return super.accept(records);
+          }
+        };
+    runner[0] =
+        new SinkRunner(
+            MockKafkaClients.consumer(waking),
+            "g",
+            List.of(TOPIC),
+            new ClockedDelivery(delivery, time),
+            new SinkStats(),
+            time);
+    waking.schedulePollTask(
+        () -> {
+          waking.rebalance(List.of(p0));
+          waking.addRecord(new ConsumerRecord<>(TOPIC, 0, 0, new byte[0], new byte[] {1}));
+        });
+    runner[0].run(null);
+    assertThat(waking.committed(Set.of(p0))).containsEntry(p0, new OffsetAndMetadata(1));
+  }
+
   private SinkRunner runner(Recording delivery) {
     return new SinkRunner(
         MockKafkaClients.consumer(consumer),
