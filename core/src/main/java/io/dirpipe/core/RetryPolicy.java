@@ -80,11 +80,6 @@ public record RetryPolicy(int maxAttempts, Duration deadline, Duration initial, 
       return wait;
     }
 
-    /** Waits {@code wait} on the policy's time. */
-    public void sleep(Duration wait) throws InterruptedException {
-      time.sleep(wait);
-    }
-
     /** Failed attempts so far. */
     public int failures() {
       return failures;

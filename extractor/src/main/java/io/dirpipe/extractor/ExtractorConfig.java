@@ -128,10 +128,6 @@ public final class ExtractorConfig extends AbstractConfig {
     return getInt(QUOTA);
   }
 
-  public int maxAttempts() {
-    return getInt(MAX_ATTEMPTS);
-  }
-
   /** How a page is retried: {@link #MAX_ATTEMPTS} within {@link #RETRY_TIMEOUT}. */
   public RetryPolicy retryPolicy() {
     return RetryPolicy.of(getInt(MAX_ATTEMPTS), Duration.ofMillis(getLong(RETRY_TIMEOUT)));

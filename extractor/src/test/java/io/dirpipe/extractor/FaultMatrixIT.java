@@ -233,7 +233,8 @@ class FaultMatrixIT {
       }
       case SLOW_ANSWER -> {
         try {
-          Thread.sleep(1_500); // the fault itself: a page that takes long to come
+          // the behaviour under test, not a wait for a state: the fake answers this page 1.5 s late
+          Thread.sleep(1_500);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }

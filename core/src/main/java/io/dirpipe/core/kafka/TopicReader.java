@@ -46,23 +46,6 @@ public final class TopicReader {
             // the reader knows where it stops: a fetch that finds nothing new has nothing to
             // wait for (the default would hold each such fetch 500 ms at the broker)
             .withDefault(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
-    try {
-      read(kafka, topic, settings, stops, each);
-    } catch (org.apache.kafka.common.errors.TimeoutException e) {
-      throw BrokerUnavailable.of(kafka, "Reading " + topic.name(), e);
-    }
-  }
-
-  private static <K, V> void read(
-      KafkaClients kafka,
-      Topic<K, V> topic,
-      ClientSettings settings,
-      BiFunction<
-              org.apache.kafka.clients.consumer.Consumer<K, V>,
-              List<TopicPartition>,
-              Map<TopicPartition, Long>>
-          stops,
-      Consumer<ConsumerRecord<K, V>> each) {
     try (org.apache.kafka.clients.consumer.Consumer<K, V> consumer =
         kafka.consumer(
             settings, topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
@@ -86,6 +69,8 @@ public final class TopicReader {
           }
         }
       }
+    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+      throw BrokerUnavailable.of(kafka, "Reading " + topic.name(), e);
     }
   }
 }
