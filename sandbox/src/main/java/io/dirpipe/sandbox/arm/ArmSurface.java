@@ -68,8 +68,8 @@ public final class ArmSurface implements Surface {
       }
       answer = Map.of("error", Map.of("code", e.code(), "message", e.getMessage()));
     }
-    ex.sendJson(status, answer);
     stats.request("GET /subscriptions/{id}/...", status);
+    ex.sendJson(status, answer);
   }
 
   private Object read(Exchange ex) {

@@ -171,8 +171,9 @@ public final class GraphSurface implements Surface {
     } catch (GraphError e) {
       reply = error(e, requestId, clientRequestId);
     }
-    send(ex, reply, call);
+    // counted before the answer leaves: a client that has read it sees it counted
     stats.request(name, reply.status());
+    send(ex, reply, call);
   }
 
   private void injectFault(Exchange ex) {

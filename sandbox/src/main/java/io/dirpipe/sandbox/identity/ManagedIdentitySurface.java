@@ -65,8 +65,8 @@ public final class ManagedIdentitySurface implements Surface {
       status = r.status();
       answer = Map.of("error", r.code(), "error_description", r.getMessage());
     }
-    ex.sendJson(status, answer);
     stats.request(route, status);
+    ex.sendJson(status, answer);
   }
 
   private void checkRequest(Exchange ex, boolean imds) {

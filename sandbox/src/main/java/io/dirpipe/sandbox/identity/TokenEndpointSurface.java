@@ -94,8 +94,8 @@ public final class TokenEndpointSurface implements Surface {
       answer.put("trace_id", UUID.randomUUID().toString());
       answer.put("correlation_id", UUID.randomUUID().toString());
     }
-    ex.sendJson(status, answer);
     stats.request("POST /{tenant}/oauth2/v2.0/token", status);
+    ex.sendJson(status, answer);
   }
 
   private Map<String, Object> token(Exchange ex, String tenantInPath, Map<String, String> form) {

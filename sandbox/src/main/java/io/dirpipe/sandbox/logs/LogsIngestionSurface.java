@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 
 /** The Logs Ingestion endpoint of a data collection rule. */
 public final class LogsIngestionSurface implements Surface {
+  private static final String ROUTE = "POST /dataCollectionRules/{dcr}/streams/{stream}";
   private static final Pattern PATH =
       Pattern.compile("/dataCollectionRules/([^/]+)/streams/([^/]+)");
   private static final Set<String> AUDIENCES =
@@ -74,21 +75,21 @@ public final class LogsIngestionSurface implements Surface {
   public void handle(Exchange ex) throws IOException {
     Matcher m = PATH.matcher(ex.path());
     m.matches();
-    int status;
     try {
-      status = ingest(ex, m.group(1), m.group(2));
+      ingest(ex, m.group(1), m.group(2));
+      stats.request(ROUTE, 204);
+      ex.sendEmpty(204);
     } catch (Refusal r) {
-      status = r.status();
+      stats.request(ROUTE, r.status());
       ex.responseHeader("x-ms-error-code", r.code());
       if (r.retryAfterSeconds() > 0) {
         ex.responseHeader("Retry-After", Integer.toString(r.retryAfterSeconds()));
       }
       ex.sendJson(r.status(), Map.of("error", Map.of("code", r.code(), "message", r.getMessage())));
     }
-    stats.request("POST /dataCollectionRules/{dcr}/streams/{stream}", status);
   }
 
-  private int ingest(Exchange ex, String rule, String stream) throws IOException {
+  private void ingest(Exchange ex, String rule, String stream) throws IOException {
     if (!ex.method().equals("POST")) {
       throw new Refusal(405, "MethodNotAllowed", "Only POST is supported.", 0);
     }
@@ -162,8 +163,6 @@ public final class LogsIngestionSurface implements Surface {
     faults.delay(body.length);
     ingested.add(stream, rows);
     stats.add("rowsIngested", rows.size());
-    ex.sendEmpty(204);
-    return 204;
   }
 
   private void authenticate(Exchange ex) {
