@@ -1,6 +1,7 @@
 package io.dirpipe.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dirpipe.bench.EndToEndBench;
 import io.dirpipe.bench.ExtractBench;
 import io.dirpipe.bench.SinkBench;
 import io.dirpipe.bench.TransformBench;
@@ -50,6 +51,21 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--json", description = "Print one JSON object.")
   boolean json;
+
+  @Option(
+      names = "--end-to-end",
+      description =
+          "extract: time the processes a user starts (dirpipe extract, a Node.js and a naive Java"
+              + " baseline) against a sandbox in its own process, wall and CPU seen from outside.")
+  boolean endToEnd;
+
+  @Option(
+      names = "--rounds",
+      paramLabel = "N",
+      defaultValue = "3",
+      description =
+          "extract --end-to-end: runs of each contender; medians are reported (default: ${DEFAULT-VALUE}).")
+  int rounds;
 
   @Option(
       names = "--groups",
@@ -177,7 +193,64 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
+  private Integer endToEnd() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    List<EndToEndBench.Result> results;
+    try (EndToEndBench bench =
+        new EndToEndBench(
+            nodeBaseline(), List.of("--users", Integer.toString(users), "--throttle", "off"))) {
+      results = bench.run(users, rounds);
+    }
+    if (json) {
+      out.println(new ObjectMapper().writeValueAsString(Map.of("endToEnd", results)));
+      return Main.OK;
+    }
+    out.printf(
+        Locale.ROOT,
+        "extract, end to end: processes started against a sandbox process, %d users, %d cores, median of %d%n",
+        users,
+        Runtime.getRuntime().availableProcessors(),
+        rounds);
+    for (EndToEndBench.Result r : results) {
+      out.printf(
+          Locale.ROOT,
+          "  %-52s %7d records %6.1f s wall %6.1f CPU s  (%.2f CPU s per 100k)%n",
+          r.what(),
+          r.records(),
+          r.wallSeconds(),
+          r.cpuSeconds(),
+          r.cpuSeconds() * 100_000 / Math.max(1, r.records()));
+    }
+    EndToEndBench.Result dirpipe = results.get(0);
+    EndToEndBench.Result node = results.get(1);
+    EndToEndBench.Result naive = results.get(2);
+    out.printf(
+        Locale.ROOT,
+        "  dirpipe / Node.js: CPU %.2fx (target <= 0.5x), wall %.2fx (target < 1x); dirpipe / naive Java: CPU %.2fx, wall %.2fx%n",
+        dirpipe.cpuSeconds() / node.cpuSeconds(),
+        dirpipe.wallSeconds() / node.wallSeconds(),
+        dirpipe.cpuSeconds() / naive.cpuSeconds(),
+        dirpipe.wallSeconds() / naive.wallSeconds());
+    out.printf(
+        Locale.ROOT,
+        "  directory roles alone (the fixed cost of a run): %.1f CPU s (target <= 3)%n",
+        results.get(3).cpuSeconds());
+    return Main.OK;
+  }
+
+  /** {@code bench/node} of the checkout this dirpipe was built in. */
+  private static java.nio.file.Path nodeBaseline() throws java.net.URISyntaxException {
+    java.nio.file.Path built =
+        java.nio.file.Path.of(
+            BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    // cli/target/dirpipe.jar or cli/target/classes
+    return built.getParent().getParent().getParent().resolve("bench").resolve("node");
+  }
+
   private Integer extract() throws Exception {
+    if (endToEnd) {
+      return endToEnd();
+    }
     PrintWriter out = spec.commandLine().getOut();
     try (ExtractBench bench = new ExtractBench()) {
       List<ExtractBench.Figure> figures = bench.unthrottled(users);

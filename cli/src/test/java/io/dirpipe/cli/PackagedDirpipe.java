@@ -1,6 +1,6 @@
 package io.dirpipe.cli;
 
-import io.dirpipe.cli.demo.ChildProcesses;
+import io.dirpipe.core.ChildJvm;
 import io.dirpipe.sandbox.Sandbox;
 import io.dirpipe.sandbox.kafka.TestKafka;
 import java.nio.file.Path;
@@ -20,13 +20,11 @@ final class PackagedDirpipe {
    * {@code env}.
    */
   static ProcessBuilder command(Map<String, String> env, String... args) {
-    List<String> command =
-        new ArrayList<>(
-            List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-    command.addAll(ChildProcesses.JVM_OPTIONS);
+    List<String> command = new ArrayList<>(List.of(ChildJvm.java()));
+    command.addAll(ChildJvm.options());
     command.addAll(List.of("-jar", Path.of("target", "dirpipe.jar").toString()));
     command.addAll(List.of(args));
-    return ChildProcesses.configure(new ProcessBuilder(command), env);
+    return ChildJvm.configure(new ProcessBuilder(command), env);
   }
 
   /**

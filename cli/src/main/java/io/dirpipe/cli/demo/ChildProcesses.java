@@ -2,10 +2,10 @@ package io.dirpipe.cli.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dirpipe.core.ChildJvm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -18,13 +18,6 @@ import java.util.concurrent.TimeUnit;
 public final class ChildProcesses {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /**
-   * The JVM options of the {@code dirpipe} launcher: the C1 compiler only and the serial collector,
-   * which cost a process that runs for seconds to minutes less CPU than the defaults.
-   */
-  public static final List<String> JVM_OPTIONS =
-      List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
-
   private final Map<String, String> env;
   private final Path logs;
 
@@ -33,33 +26,11 @@ public final class ChildProcesses {
     this.logs = Files.createDirectories(logs);
   }
 
-  /**
-   * Gives a child process exactly {@code env} as its configuration: none of this process's dirpipe,
-   * Azure SDK or managed-identity variables leak into it.
-   */
-  public static ProcessBuilder configure(ProcessBuilder pb, Map<String, String> env) {
-    pb.environment()
-        .keySet()
-        .removeIf(
-            k ->
-                k.startsWith("DIRPIPE_")
-                    || k.startsWith("AZURE_")
-                    || k.startsWith("IDENTITY_")
-                    || k.startsWith("MSI_"));
-    pb.environment().putAll(env);
-    return pb;
-  }
-
   /** Starts {@code dirpipe args} as {@code name}. */
   Process start(String name, String... args) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(JVM_OPTIONS);
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add("io.dirpipe.cli.Main");
-    command.addAll(List.of(args));
-    ProcessBuilder pb = configure(new ProcessBuilder(command), env);
+    List<String> command =
+        ChildJvm.command(ChildJvm.options(), "io.dirpipe.cli.Main", List.of(args));
+    ProcessBuilder pb = ChildJvm.configure(new ProcessBuilder(command), env);
     pb.redirectError(logs.resolve(name + ".log").toFile());
     pb.redirectOutput(logs.resolve(name + ".out").toFile());
     return pb.start();

@@ -68,9 +68,12 @@ public final class GraphTransport implements PageSource {
         Arrays.stream(GraphClientFactory.createDefaultGraphInterceptors(new RequestOption[0]))
             .filter(i -> !(i instanceof RetryHandler))
             .toList();
+    // One deadline per call, none per read: a per-read timeout enters Okio's AsyncTimeout on every
+    // 8 KB read of a page and wakes its watchdog thread each time (0.7 CPU s per 200,000 users).
+    // A stalled connection still fails the call at the deadline, and the page is retried.
     var http =
         GraphClientFactory.create(middleware)
-            .readTimeout(100, TimeUnit.SECONDS)
+            .readTimeout(0, TimeUnit.SECONDS)
             .callTimeout(120, TimeUnit.SECONDS)
             .build();
     this.adapter = new GraphServiceClient(auth, http).getRequestAdapter();
