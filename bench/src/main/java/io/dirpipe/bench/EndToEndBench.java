@@ -5,10 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dirpipe.core.ChildJvm;
 import io.dirpipe.extractor.graph.CollectionSpec;
 import io.dirpipe.schemas.Collection;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,9 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code dirpipe bench extract --end-to-end}: the processes a user starts, measured from outside.
@@ -38,14 +32,12 @@ public final class EndToEndBench implements AutoCloseable {
       String what, long records, double wallSeconds, double cpuSeconds, List<double[]> runs) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern TIMES = Pattern.compile("(\\d+)m([\\d.]+)s (\\d+)m([\\d.]+)s");
   private static final String SELECT =
       String.join(",", CollectionSpec.of(Collection.USERS, null).select());
 
   private final Path work;
   private final Path nodeDir;
-  private final Process sandbox;
-  private final Map<String, String> sandboxEnv = new LinkedHashMap<>();
+  private final SandboxProcess sandbox;
 
   /**
    * Starts {@code dirpipe sandbox --kafka} with {@code sandboxArgs} in its own process.
@@ -63,29 +55,7 @@ public final class EndToEndBench implements AutoCloseable {
               + " (the build does it when npm is on the PATH).");
     }
     this.work = Files.createTempDirectory("dirpipe-bench-e2e");
-    List<String> args = new ArrayList<>(List.of("sandbox", "--kafka"));
-    args.addAll(sandboxArgs);
-    ProcessBuilder pb =
-        ChildJvm.configure(
-            new ProcessBuilder(ChildJvm.command(ChildJvm.options(), "io.dirpipe.cli.Main", args)),
-            Map.of());
-    pb.redirectError(work.resolve("sandbox.log").toFile());
-    sandbox = pb.start();
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(sandbox.getInputStream(), StandardCharsets.UTF_8));
-    for (String line = out.readLine(); ; line = out.readLine()) {
-      if (line == null) {
-        throw new IllegalStateException(
-            "The sandbox ended before it was ready: see " + work.resolve("sandbox.log"));
-      }
-      if (line.equals("sandbox ready")) {
-        break;
-      }
-      if (line.startsWith("export ")) {
-        String[] kv = line.substring(7).split("=", 2);
-        sandboxEnv.put(kv[0], unquote(kv[1]));
-      }
-    }
+    this.sandbox = new SandboxProcess(sandboxArgs, work.resolve("sandbox.log"));
   }
 
   /** Runs every contender {@code rounds} times, interleaved, and returns their medians. */
@@ -116,6 +86,7 @@ public final class EndToEndBench implements AutoCloseable {
   private record Contender(String what, List<String> command, Map<String, String> env) {}
 
   private List<Contender> contenders() {
+    Map<String, String> sandboxEnv = sandbox.env();
     String prefix = "bench" + UUID.randomUUID().toString().substring(0, 6) + ".";
     Map<String, String> dirpipe = new HashMap<>(sandboxEnv);
     dirpipe.put("DIRPIPE_TOPICS_PREFIX", prefix);
@@ -162,43 +133,10 @@ public final class EndToEndBench implements AutoCloseable {
   /** Wall and CPU seconds of one process run, and the records it says it published. */
   private double[] measure(Contender c, Map<String, Long> records)
       throws IOException, InterruptedException {
-    String name = c.what.replaceAll("[^A-Za-z]+", "-");
-    Path out = work.resolve(name + ".out");
-    Path err = work.resolve(name + ".log");
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                "bash",
-                "-c",
-                "\"$@\" >\"$BENCH_OUT\" 2>\"$BENCH_ERR\"; rc=$?; times; exit $rc",
-                "bash"));
-    command.addAll(c.command);
-    ProcessBuilder pb = ChildJvm.configure(new ProcessBuilder(command), c.env);
-    pb.environment().put("BENCH_OUT", out.toString());
-    pb.environment().put("BENCH_ERR", err.toString());
-    long t0 = System.nanoTime();
-    Process p = pb.start();
-    String times = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(30, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      throw new IllegalStateException(c.what + " did not end in 30 minutes: see " + err);
-    }
-    double wall = (System.nanoTime() - t0) / 1e9;
-    if (p.exitValue() != 0) {
-      throw new IllegalStateException(c.what + " failed (exit " + p.exitValue() + "): see " + err);
-    }
-    // the second line of `times`: user and system time of the shell's children
-    Matcher m = TIMES.matcher(times.lines().skip(1).findFirst().orElse(""));
-    if (!m.find()) {
-      throw new IllegalStateException("No child CPU times in the shell's output: " + times);
-    }
-    double cpu =
-        Integer.parseInt(m.group(1)) * 60
-            + Double.parseDouble(m.group(2))
-            + Integer.parseInt(m.group(3)) * 60
-            + Double.parseDouble(m.group(4));
-    records.put(c.what, published(Files.readString(out)));
-    return new double[] {wall, cpu};
+    MeasuredProcess run =
+        MeasuredProcess.run(c.command, c.env, work, c.what.replaceAll("[^A-Za-z]+", "-"));
+    records.put(c.what, published(run.output()));
+    return new double[] {run.wallSeconds(), run.cpuSeconds()};
   }
 
   /** {@code {"users": n}} of the baselines, or the run summaries of {@code dirpipe extract}. */
@@ -219,17 +157,8 @@ public final class EndToEndBench implements AutoCloseable {
     return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
-  private static String unquote(String v) {
-    return v.startsWith("'") && v.endsWith("'")
-        ? v.substring(1, v.length() - 1).replace("'\\''", "'")
-        : v;
-  }
-
   @Override
   public void close() throws InterruptedException {
-    sandbox.destroy();
-    if (!sandbox.waitFor(30, TimeUnit.SECONDS)) {
-      sandbox.destroyForcibly();
-    }
+    sandbox.close();
   }
 }

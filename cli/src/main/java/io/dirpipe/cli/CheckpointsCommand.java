@@ -114,9 +114,16 @@ final class CheckpointsCommand implements Callable<Integer> {
         "position",
         c.getNextLink() != null
             ? "in progress: resumes after page " + c.getPages()
-            : c.getDeltaLink() != null
-                ? "complete; the next DELTA run starts from its delta link"
-                : "complete");
+            : !c.getCursors().isEmpty()
+                ? "in progress on "
+                    + c.getCursors().size()
+                    + " ranges ("
+                    + c.getCursors().stream().filter(r -> r.getDone()).count()
+                    + " done): resumes after page "
+                    + c.getPages()
+                : c.getDeltaLink() != null
+                    ? "complete; the next DELTA run starts from its delta link"
+                    : "complete");
     return r;
   }
 }

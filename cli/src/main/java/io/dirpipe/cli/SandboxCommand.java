@@ -125,6 +125,19 @@ final class SandboxCommand implements Callable<Integer> {
           "Graph resource-unit quota class (default: from the tenant size, as Graph does).")
   String throttle;
 
+  @Option(
+      names = "--latency",
+      paramLabel = "off|graph|MS[,MS_PER_KB]",
+      defaultValue = "off",
+      description =
+          "Latency of every Graph answer: a fixed cost plus a cost per KB of body. graph = "
+              + SandboxLatency.GRAPH_FIXED_MS
+              + " ms + "
+              + SandboxLatency.GRAPH_PER_KB_MS
+              + " ms/KB, about 1 s for a page of 999 users with dirpipe's $select, as Graph answers"
+              + " (default: ${DEFAULT-VALUE}).")
+  String latency;
+
   @Override
   public Integer call() throws InterruptedException {
     if (users < 0
@@ -143,6 +156,7 @@ final class SandboxCommand implements Callable<Integer> {
                 spec.commandLine(), "--mi-roles: " + e.getMessage());
           }
         });
+    SandboxLatency answerLatency = SandboxLatency.parse(latency, spec.commandLine());
     Tenant.Spec defaults = Tenant.Spec.forUsers(seed, users);
     Tenant.Spec tenant =
         new Tenant.Spec(
@@ -163,6 +177,7 @@ final class SandboxCommand implements Callable<Integer> {
                         advertise == null ? "127.0.0.1" : advertise,
                         identityHeader,
                         outDir)))) {
+      answerLatency.applyTo(sandbox.faults());
       sandbox.environment().forEach((k, v) -> out.println("export " + k + "=" + quote(v)));
       if (broker != null) {
         out.println("export DIRPIPE_KAFKA_BOOTSTRAP_SERVERS=" + broker.bootstrapServers());

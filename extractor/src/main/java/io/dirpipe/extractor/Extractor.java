@@ -151,7 +151,9 @@ public final class Extractor {
               prefetch,
               board,
               time,
-              config.failOnInvalidObject());
+              config.failOnInvalidObject(),
+              config.maxCursors(c),
+              config.objectsPerCursor());
       return c == Collection.GROUP_MEMBERS
           ? new MembersRun(ctx).run(checkpoint)
           : new CollectionRun(CollectionSpec.of(c, config.select(c)), ctx).run(checkpoint);

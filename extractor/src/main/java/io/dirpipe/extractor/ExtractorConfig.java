@@ -1,6 +1,7 @@
 package io.dirpipe.extractor;
 
 import io.dirpipe.core.RetryPolicy;
+import io.dirpipe.extractor.graph.CollectionSpec;
 import io.dirpipe.schemas.Collection;
 import java.time.Duration;
 import java.util.List;
@@ -25,6 +26,8 @@ public final class ExtractorConfig extends AbstractConfig {
   public static final String ON_INVALID_OBJECT = "extract.on-invalid-object";
   public static final String TRANSACTIONAL_ID_PREFIX = "extract.transactional-id-prefix";
   public static final String SELECT_PREFIX = "extract.select.";
+  public static final String CURSORS_PREFIX = "extract.cursors.";
+  public static final String OBJECTS_PER_CURSOR = "extract.objects-per-cursor";
 
   public static final ConfigDef DEF = define();
 
@@ -93,7 +96,28 @@ public final class ExtractorConfig extends AbstractConfig {
                 "dirpipe-extractor",
                 Importance.LOW,
                 "Prefix of the Kafka transactional.id of each (tenant, collection): a second extractor of the same pair fences the first.");
+    def.define(
+        OBJECTS_PER_CURSOR,
+        Type.INT,
+        25_000,
+        Range.atLeast(1_000),
+        Importance.LOW,
+        "Objects per cursor of a FULL run read in ranges: a collection of n objects is read on"
+            + " n / this many cursors, at most extract.cursors.<collection>.");
     for (Collection<?> c : Collection.all()) {
+      if (CollectionSpec.of(c, null).rangeProperty() != null) {
+        def.define(
+            CURSORS_PREFIX + c.name(),
+            Type.INT,
+            16,
+            Range.between(1, 64),
+            Importance.LOW,
+            "Most concurrent cursors of a FULL run of "
+                + c.name()
+                + ", each a disjoint range of "
+                + CollectionSpec.of(c, null).rangeProperty()
+                + " (1: one nextLink cursor).");
+      }
       def.define(
           SELECT_PREFIX + c.name(),
           Type.LIST,
@@ -140,6 +164,17 @@ public final class ExtractorConfig extends AbstractConfig {
 
   public String transactionalIdPrefix() {
     return getString(TRANSACTIONAL_ID_PREFIX);
+  }
+
+  /**
+   * Most concurrent range cursors of a FULL run of {@code c} (1 for collections without ranges).
+   */
+  public int maxCursors(Collection<?> c) {
+    return values().containsKey(CURSORS_PREFIX + c.name()) ? getInt(CURSORS_PREFIX + c.name()) : 1;
+  }
+
+  public int objectsPerCursor() {
+    return getInt(OBJECTS_PER_CURSOR);
   }
 
   /** The configured $select of a collection, or null for the default. */

@@ -122,6 +122,7 @@ public final class Sandbox implements AutoCloseable {
   private final TlsMaterial tls;
   private final Faults faults = new Faults();
   private final Stats stats = new Stats();
+  private final GraphSurface graph;
   private final Ingested ingested = new Ingested(2_000_000);
   private final Throttle throttle;
   private final LoopbackServer http;
@@ -175,7 +176,7 @@ public final class Sandbox implements AutoCloseable {
     tls.writeTrustStore(trustStore(), trustStorePassword);
     tls.writePem(certificatePem());
     ArmSurface arm = new ArmSurface(tenant, issuer, stats);
-    GraphSurface graph = new GraphSurface(tenant, issuer, throttle, faults, stats);
+    graph = new GraphSurface(tenant, issuer, throttle, faults, stats);
     LogsIngestionSurface logs =
         new LogsIngestionSurface(issuer, faults, stats, ingested, Map.of(ruleId, STREAMS));
     this.http =
@@ -303,6 +304,11 @@ public final class Sandbox implements AutoCloseable {
 
   public TokenIssuer issuer() {
     return issuer;
+  }
+
+  /** The Graph endpoint (tests hook {@link GraphSurface#beforeAnswer} on it). */
+  public GraphSurface graph() {
+    return graph;
   }
 
   public Faults faults() {

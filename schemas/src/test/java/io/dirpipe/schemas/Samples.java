@@ -96,6 +96,7 @@ public final class Samples {
             Mode.FULL,
             "https://graph/next",
             null,
+            List.of(),
             4,
             3996L,
             0L,

@@ -37,6 +37,37 @@ public record CollectionSpec(
     return base + "/" + segment + "?$top=" + top + "&$select=" + join(select);
   }
 
+  /**
+   * The property a FULL run can be split on into disjoint ranges read concurrently, or null. Only
+   * users' {@code createdDateTime} is documented with {@code ge} and {@code le} in Graph v1.0
+   * ("Supports $filter (eq, ne, not, ge, le, in)"; groups and devices document no range filter on
+   * it), and it is immutable, so an object is in exactly one range for the whole run.
+   */
+  public String rangeProperty() {
+    return collection == Collection.USERS ? "createdDateTime" : null;
+  }
+
+  /** The first page of one range of a FULL run: {@link #fullUrl} with {@code $filter}. */
+  public String rangeUrl(String base, int top, String filter) {
+    return fullUrl(base, top) + "&$filter=" + encode(filter);
+  }
+
+  /**
+   * A one-object page whose {@code @odata.count} is the number of objects matching {@code filter}
+   * (all of them when null); needs {@code ConsistencyLevel: eventual}.
+   */
+  public String countUrl(String base, String filter) {
+    return base
+        + "/"
+        + segment
+        + "?$top=1&$select=id&$count=true"
+        + (filter == null ? "" : "&$filter=" + encode(filter));
+  }
+
+  private static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
   /** The initial delta request; groups track membership too when {@code members} is true. */
   public String deltaUrl(String base, boolean members) {
     return base

@@ -9,13 +9,24 @@ import org.apache.avro.specific.SpecificRecord;
  *
  * @param resourceUnits the {@code x-ms-resource-unit} the server charged, or -1
  * @param limitPercentage {@code x-ms-throttle-limit-percentage}, or 0 when absent
+ * @param count {@code @odata.count} (asked with {@code $count=true}), or -1 when absent
  */
 public record Page(
     List<Item> items,
     String nextLink,
     String deltaLink,
     int resourceUnits,
-    double limitPercentage) {
+    double limitPercentage,
+    long count) {
+
+  public Page(
+      List<Item> items,
+      String nextLink,
+      String deltaLink,
+      int resourceUnits,
+      double limitPercentage) {
+    this(items, nextLink, deltaLink, resourceUnits, limitPercentage, -1);
+  }
 
   /**
    * One object of a page.

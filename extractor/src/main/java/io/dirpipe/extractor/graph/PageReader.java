@@ -35,6 +35,7 @@ public final class PageReader {
     List<Page.Item> items = new ArrayList<>();
     String next = null;
     String delta = null;
+    long count = -1;
     boolean value = false;
     try (JsonParser p = JSON.createParser(body)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -66,6 +67,8 @@ public final class PageReader {
           next = p.getValueAsString();
         } else if (name.equals("@odata.deltaLink")) {
           delta = p.getValueAsString();
+        } else if (name.equals("@odata.count") && t == JsonToken.VALUE_NUMBER_INT) {
+          count = p.getLongValue();
         } else {
           p.skipChildren();
         }
@@ -77,7 +80,7 @@ public final class PageReader {
     if (!value) {
       throw new IOException("the page has no value array: it is not a collection page");
     }
-    return new Page(items, next, delta, resourceUnits, limitPercentage);
+    return new Page(items, next, delta, resourceUnits, limitPercentage, count);
   }
 
   private static String describe(JsonToken t) {

@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +29,10 @@ import org.slf4j.LoggerFactory;
  * from the stored deltaLink (or an initial sync). Each page is committed with its checkpoint; the
  * next page is fetched while the current one is published; a killed run resumes at the committed
  * next link.
+ *
+ * <p>A FULL run of a large collection reads disjoint ranges on several cursors at once ({@link
+ * RangePlanner}); the checkpoint then holds every range's next link, so a killed run resumes each
+ * range where its last committed page left it.
  */
 public final class CollectionRun {
   private static final Logger log = LoggerFactory.getLogger(CollectionRun.class);
@@ -48,7 +53,9 @@ public final class CollectionRun {
       ExecutorService prefetch,
       ProgressBoard board,
       Time time,
-      boolean failOnInvalidObject) {
+      boolean failOnInvalidObject,
+      int maxCursors,
+      int objectsPerCursor) {
 
     /** Stops the run when {@code extract.on-invalid-object=fail} and objects had no id. */
     void checkInvalid(String what, int withoutId) {
@@ -74,14 +81,33 @@ public final class CollectionRun {
     this.reader = new PageReader(spec.collection().entitySchema());
   }
 
+  /** Where one cursor of the run stands. */
+  private static final class Cursor {
+    /** Its range ({@code $filter}), or null when it is the run's only cursor. */
+    final String filter;
+
+    /** Where it continues: its next link, or its first page before it has committed one. */
+    String url;
+
+    boolean done;
+
+    Cursor(String filter, String url, boolean done) {
+      this.filter = filter;
+      this.url = url;
+      this.done = done;
+    }
+  }
+
   /** Runs to completion (resuming a committed run when there is one); returns the summary. */
   public RunSummary run(Checkpoint checkpoint) throws InterruptedException {
     RunState state;
-    String url;
-    boolean resumed = checkpoint != null && checkpoint.getNextLink() != null;
+    List<Cursor> cursors;
+    boolean resumed =
+        checkpoint != null
+            && (checkpoint.getNextLink() != null || !checkpoint.getCursors().isEmpty());
     if (resumed) {
       state = RunState.resumed(checkpoint, ctx.time());
-      url = checkpoint.getNextLink();
+      cursors = resumedCursors(checkpoint);
       log.info(
           "{}: resuming run {} after page {} ({} objects so far)",
           spec.collection(),
@@ -98,16 +124,21 @@ public final class CollectionRun {
               delta ? Mode.DELTA : Mode.FULL,
               deltaLink,
               ctx.time());
-      url =
+      cursors =
           !delta
-              ? spec.fullUrl(ctx.graphBase(), ctx.pageSize())
-              : deltaLink != null
-                  ? deltaLink
-                  : spec.deltaUrl(
-                      ctx.graphBase(), ctx.withMembers() && spec.collection() == Collection.GROUPS);
+              ? fullCursors(state)
+              : List.of(
+                  new Cursor(
+                      null,
+                      deltaLink != null
+                          ? deltaLink
+                          : spec.deltaUrl(
+                              ctx.graphBase(),
+                              ctx.withMembers() && spec.collection() == Collection.GROUPS),
+                      false));
     }
     try {
-      return pages(state, url, !resumed);
+      return pages(state, cursors, !resumed);
     } catch (PageFetcher.ResyncRequired e) {
       log.warn(
           "{}: the delta token is no longer valid ({}); starting a new FULL run",
@@ -115,23 +146,78 @@ public final class CollectionRun {
           e.getMessage());
       RunState full =
           RunState.fresh(ctx.tenantId(), spec.collection().name(), Mode.FULL, null, ctx.time());
-      return pages(full, spec.fullUrl(ctx.graphBase(), ctx.pageSize()), true);
+      return pages(full, fullCursors(full), true);
     }
   }
 
-  /** A fetched page made ready for commit off the committing thread. */
-  private record Prepared(
-      Page page, Observations observations, List<Publisher.Serialized> records) {}
+  /** The cursors of a new FULL run: one, or one per range when the collection is large. */
+  private List<Cursor> fullCursors(RunState state) throws InterruptedException {
+    RangePlanner.Plan plan =
+        new RangePlanner(
+                ctx.fetcher(),
+                spec,
+                ctx.graphBase(),
+                state,
+                ctx.time(),
+                ctx.maxCursors(),
+                ctx.objectsPerCursor())
+            .plan();
+    if (!plan.ranged()) {
+      if (plan.total() >= 0) {
+        log.info("{}: {}", spec.collection(), plan.reason());
+      }
+      return List.of(new Cursor(null, spec.fullUrl(ctx.graphBase(), ctx.pageSize()), false));
+    }
+    log.info(
+        "{}: {} objects in {} concurrent cursors: {}",
+        spec.collection(),
+        plan.total(),
+        plan.filters().size(),
+        plan.reason());
+    List<Cursor> cursors = new ArrayList<>();
+    for (String f : plan.filters()) {
+      cursors.add(new Cursor(f, spec.rangeUrl(ctx.graphBase(), ctx.pageSize(), f), false));
+    }
+    return cursors;
+  }
 
-  private RunSummary pages(RunState state, String firstUrl, boolean announce)
+  private List<Cursor> resumedCursors(Checkpoint checkpoint) {
+    if (checkpoint.getCursors().isEmpty()) {
+      return List.of(new Cursor(null, checkpoint.getNextLink(), false));
+    }
+    List<Cursor> cursors = new ArrayList<>();
+    for (io.dirpipe.schemas.Cursor c : checkpoint.getCursors()) {
+      String url =
+          c.getNextLink() != null
+              ? c.getNextLink()
+              : spec.rangeUrl(ctx.graphBase(), ctx.pageSize(), c.getFilter());
+      cursors.add(new Cursor(c.getFilter(), url, c.getDone()));
+    }
+    return cursors;
+  }
+
+  /** A fetched page of a cursor made ready for commit off the committing thread. */
+  private record Prepared(
+      Cursor cursor, Page page, Observations observations, List<Publisher.Serialized> records) {}
+
+  private RunSummary pages(RunState state, List<Cursor> cursors, boolean announce)
       throws InterruptedException {
     ctx.board().track(state);
     Map<String, String> headers =
         state.mode == Mode.DELTA
             ? Map.of("Prefer", "odata.maxpagesize=" + ctx.pageSize())
             : Map.of();
-    BlockingQueue<Object> ready = new ArrayBlockingQueue<>(LOOKAHEAD);
-    Future<?> reading = ctx.prefetch().submit(() -> readAhead(firstUrl, headers, state, ready));
+    BlockingQueue<Object> ready = new ArrayBlockingQueue<>(LOOKAHEAD * cursors.size());
+    AtomicInteger pageNumbers = new AtomicInteger(state.pages);
+    List<Future<?>> reading = new ArrayList<>();
+    int open = 0;
+    for (Cursor c : cursors) {
+      if (!c.done) {
+        open++;
+        reading.add(ctx.prefetch().submit(() -> readAhead(c, headers, state, pageNumbers, ready)));
+      }
+    }
+    boolean ranged = cursors.get(0).filter != null;
     try {
       List<RunEvent> events = new ArrayList<>();
       if (announce) {
@@ -146,9 +232,15 @@ public final class CollectionRun {
         Page page = prepared.page();
         state.pages++;
         state.apply(prepared.observations());
-        String following = page.nextLink();
+        Cursor cursor = prepared.cursor();
+        cursor.url = page.nextLink();
+        if (cursor.url == null) {
+          cursor.done = true;
+          open--;
+        }
+        boolean complete = open == 0;
         List<Publisher.Marker> markers = List.of();
-        if (following == null) {
+        if (complete) {
           markers = new ArrayList<>();
           markers.add(
               new Publisher.Marker(
@@ -168,9 +260,16 @@ public final class CollectionRun {
         ctx.publisher()
             .commit(
                 new Publisher.Batch(
-                    prepared.records(), state.checkpoint(following, deltaLink), markers, events));
+                    prepared.records(),
+                    complete
+                        ? state.checkpoint(null, deltaLink, List.of())
+                        : ranged
+                            ? state.checkpoint(null, deltaLink, checkpointed(cursors))
+                            : state.checkpoint(cursor.url, deltaLink, List.of()),
+                    markers,
+                    events));
         events = new ArrayList<>();
-        if (following == null) {
+        if (complete) {
           log.info(
               "{}: run {} completed: {} objects, {} removed, {} skipped, {} pages, {} requests, {}"
                   + " throttled",
@@ -190,21 +289,36 @@ public final class CollectionRun {
     } catch (RuntimeException e) {
       throw RunFailed.record(ctx.publisher(), state, e);
     } finally {
-      reading.cancel(true);
+      reading.forEach(r -> r.cancel(true));
     }
   }
 
+  private static List<io.dirpipe.schemas.Cursor> checkpointed(List<Cursor> cursors) {
+    List<io.dirpipe.schemas.Cursor> out = new ArrayList<>();
+    for (Cursor c : cursors) {
+      // a range that has not committed a page yet holds its first page: it starts again there
+      out.add(new io.dirpipe.schemas.Cursor(c.filter, c.done ? null : c.url, c.done));
+    }
+    return out;
+  }
+
   /**
-   * Fetches, parses, hashes and serializes pages one after the other, following next links, up to
-   * {@value #LOOKAHEAD} pages ahead of the commits: reading never waits for a commit to finish.
+   * Fetches, parses, hashes and serializes a cursor's pages one after the other, following next
+   * links, up to {@value #LOOKAHEAD} pages ahead of the commits: reading never waits for a commit
+   * to finish. Page numbers are the run's, shared by its cursors.
    */
   private void readAhead(
-      String firstUrl, Map<String, String> headers, RunState state, BlockingQueue<Object> out) {
-    String url = firstUrl;
-    int pageNo = state.pages + 1;
+      Cursor cursor,
+      Map<String, String> headers,
+      RunState state,
+      AtomicInteger pageNumbers,
+      BlockingQueue<Object> out) {
+    String url = cursor.url;
+    String range = cursor.filter == null ? "" : " (" + cursor.filter + ")";
     try {
       while (url != null) {
-        String what = spec.collection() + " page " + pageNo + " of run " + state.runId;
+        int pageNo = pageNumbers.incrementAndGet();
+        String what = spec.collection() + " page " + pageNo + range + " of run " + state.runId;
         Page page = ctx.fetcher().fetch(url, reader, headers, spec.predictedCost(), state, what);
         Observations o = Observations.of(state, ctx.topics());
         o.page(
@@ -221,9 +335,8 @@ public final class CollectionRun {
               what,
               o.skipped());
         }
-        out.put(new Prepared(page, o, o.serialized()));
+        out.put(new Prepared(cursor, page, o, o.serialized()));
         url = page.nextLink();
-        pageNo++;
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt(); // the run ended or failed: stop reading

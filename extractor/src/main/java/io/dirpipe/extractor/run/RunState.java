@@ -2,11 +2,13 @@ package io.dirpipe.extractor.run;
 
 import io.dirpipe.core.Time;
 import io.dirpipe.schemas.Checkpoint;
+import io.dirpipe.schemas.Cursor;
 import io.dirpipe.schemas.Mode;
 import io.dirpipe.schemas.RunDigest;
 import io.dirpipe.schemas.RunEvent;
 import io.dirpipe.schemas.RunEventType;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -91,6 +93,11 @@ final class RunState {
   }
 
   Checkpoint checkpoint(String nextLink, String deltaLink) {
+    return checkpoint(nextLink, deltaLink, List.of());
+  }
+
+  /** The checkpoint of a run on several cursors: where each range stands. */
+  Checkpoint checkpoint(String nextLink, String deltaLink, List<Cursor> cursors) {
     return new Checkpoint(
         tenantId,
         collection,
@@ -98,6 +105,7 @@ final class RunState {
         mode,
         nextLink,
         deltaLink,
+        cursors,
         pages,
         records,
         removed,

@@ -137,7 +137,9 @@ class CollectionRunTest {
               prefetch,
               new ProgressBoard(),
               time,
-              failOnInvalid);
+              failOnInvalid,
+              1,
+              25_000);
       try {
         new CollectionRun(CollectionSpec.of(Collection.USERS, null), ctx).run(from);
       } catch (RunFailed e) {

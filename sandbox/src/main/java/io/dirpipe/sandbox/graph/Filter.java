@@ -61,6 +61,14 @@ final class Filter {
               Set.of("id", "appId", "displayName", "servicePrincipalType", "accountEnabled"),
           Kind.DIRECTORY_ROLE, Set.of("id", "displayName", "roleTemplateId"));
 
+  /**
+   * Properties whose documented operators are fewer than the sandbox's: users' createdDateTime
+   * "Supports $filter (eq, ne, not, ge, le, in)" in Graph v1.0, so {@code gt} and {@code lt} are
+   * refused as Graph may refuse them.
+   */
+  static final Map<Kind, Map<String, Set<String>>> OPERATORS =
+      Map.of(Kind.USER, Map.of("createdDateTime", Set.of("eq", "ne", "ge", "le", "in")));
+
   private final String text;
   private final Kind kind;
   private final List<String> tokens;
@@ -120,6 +128,10 @@ final class Filter {
     }
     String prop = property(t);
     String op = next().toLowerCase(Locale.ROOT);
+    Set<String> allowed = OPERATORS.getOrDefault(kind, Map.of()).get(prop);
+    if (allowed != null && !allowed.contains(op)) {
+      throw unsupported(prop);
+    }
     if (op.equals("in")) {
       expect("(");
       List<Object> values = new ArrayList<>();

@@ -48,6 +48,7 @@ public final class GraphSurface implements Surface {
   private final Faults faults;
   private final Stats stats;
   private final List<Route> routes;
+  private volatile java.util.function.Consumer<String> beforeAnswer = request -> {};
 
   public GraphSurface(
       Tenant tenant, TokenIssuer issuer, Throttle throttle, Faults faults, Stats stats) {
@@ -136,8 +137,17 @@ public final class GraphSurface implements Surface {
     return PATH.matcher(path).matches();
   }
 
+  /**
+   * Runs {@code hook} with each Graph request's path and query before it is answered: tests change
+   * the tenant between two pages of a run, exactly there.
+   */
+  public void beforeAnswer(java.util.function.Consumer<String> hook) {
+    this.beforeAnswer = hook;
+  }
+
   @Override
   public void handle(Exchange ex) throws IOException {
+    beforeAnswer.accept(ex.rawQuery() == null ? ex.path() : ex.path() + "?" + ex.rawQuery());
     Matcher version = PATH.matcher(ex.path());
     version.matches();
     String rest = version.group(2) == null ? "/" : version.group(2);
@@ -173,7 +183,7 @@ public final class GraphSurface implements Surface {
     }
     // counted before the answer leaves: a client that has read it sees it counted
     stats.request(name, reply.status());
-    send(ex, reply, call);
+    send(ex, reply, call, name.replace("{collection}", rest.replaceFirst("^/", "").split("/")[0]));
   }
 
   private void injectFault(Exchange ex) {
@@ -252,7 +262,11 @@ public final class GraphSurface implements Surface {
     return reply;
   }
 
-  private void send(Exchange ex, Reply reply, Call call) throws IOException {
+  /**
+   * Sends the answer after the configured latency, which is summed per route and collection ({@code
+   * latencyMs GET /users}): a sequential cursor's share of the run's wall time.
+   */
+  private void send(Exchange ex, Reply reply, Call call, String route) throws IOException {
     reply.headers().forEach(ex::responseHeader);
     if (call != null && call.resourceUnits() > 0) {
       ex.responseHeader("x-ms-resource-unit", Integer.toString(call.resourceUnits()));
@@ -266,7 +280,10 @@ public final class GraphSurface implements Surface {
     if (reply.status() == 429 && call != null) {
       ex.responseHeader("x-ms-throttle-scope", "Tenant_Application/Read/" + call.appTenant());
     }
-    faults.delay(reply.body().length);
+    long slept = faults.delay(reply.body().length);
+    if (slept > 0) {
+      stats.add("latencyMs " + route, slept);
+    }
     if (reply.body().length == 0) {
       ex.sendEmpty(reply.status());
     } else {

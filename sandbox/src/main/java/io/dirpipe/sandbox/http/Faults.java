@@ -101,8 +101,8 @@ public final class Faults {
     return r;
   }
 
-  /** Sleeps the configured latency for a body of that size. */
-  public void delay(int bodyBytes) {
+  /** Sleeps the configured latency for a body of that size; returns the milliseconds slept. */
+  public long delay(int bodyBytes) {
     long ms = latencyMs + (long) (latencyPerKbMs * bodyBytes / 1024.0);
     if (ms > 0) {
       try {
@@ -111,5 +111,6 @@ public final class Faults {
         Thread.currentThread().interrupt();
       }
     }
+    return ms;
   }
 }

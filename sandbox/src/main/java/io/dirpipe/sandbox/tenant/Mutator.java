@@ -81,7 +81,14 @@ public final class Mutator {
     }
     List<String> created = new ArrayList<>();
     for (int i = 0; i < r.creates(); i++) {
-      created.add(store.create(tenant.generatorSample(kind, store.positions())));
+      Map<String, Object> object = tenant.generatorSample(kind, store.positions());
+      if (object.containsKey("createdDateTime")) {
+        // Graph stamps an object when it is created, to the second
+        object.put(
+            "createdDateTime",
+            tenant.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+      }
+      created.add(store.create(object));
     }
     return new Report(r.collection(), created, updated, deleted, leftGroups);
   }
