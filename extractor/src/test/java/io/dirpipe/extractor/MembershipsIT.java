@@ -1,0 +1,95 @@
+package io.dirpipe.extractor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dirpipe.core.LogCapture;
+import io.dirpipe.extractor.run.MembersRun;
+import io.dirpipe.extractor.run.RunSummary;
+import io.dirpipe.sandbox.Sandbox;
+import io.dirpipe.sandbox.graph.Throttle;
+import io.dirpipe.sandbox.kafka.KafkaExtension;
+import io.dirpipe.sandbox.kafka.TestKafka;
+import io.dirpipe.sandbox.tenant.Memberships;
+import io.dirpipe.sandbox.tenant.Tenant;
+import io.dirpipe.schemas.Collection;
+import io.dirpipe.schemas.Observation;
+import io.dirpipe.schemas.Topics;
+import io.dirpipe.schemas.entity.Member;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * FULL membership runs, groups listed many at a time and committed as each finishes: a run killed
+ * midway resumes without the groups it committed, and every edge is published once.
+ */
+@ExtendWith(KafkaExtension.class)
+class MembershipsIT {
+  static final Map<String, Object> MEMBERS =
+      Map.of(ExtractorConfig.COLLECTIONS, "groupMembers", ExtractorConfig.MAX_ATTEMPTS, "1");
+
+  Sandbox sandbox;
+
+  @AfterEach
+  void stop() {
+    if (sandbox != null) {
+      sandbox.close();
+    }
+  }
+
+  static Set<String> edges(Tenant t) {
+    Set<String> edges = new HashSet<>();
+    for (int g = 0; g < t.spec().groups(); g++) {
+      for (Memberships.Member m : t.memberships().all(g)) {
+        edges.add(t.ids().of(io.dirpipe.sandbox.tenant.Kind.GROUP, g) + "/" + m.id());
+      }
+    }
+    return edges;
+  }
+
+  @Test
+  void aKilledRunResumesWithoutTheGroupsItCommittedAndPublishesEveryEdgeOnce(TestKafka kafka)
+      throws Exception {
+    sandbox = Sandbox.start(Sandbox.Options.defaults(20_000).withQuota(Throttle.Quota.OFF));
+    AtomicInteger listings = new AtomicInteger();
+    sandbox
+        .graph()
+        .beforeAnswer(
+            request -> {
+              if (request.contains("/members?") && listings.incrementAndGet() == 120) {
+                sandbox.faults().p500 = 1.0; // Graph fails from here on: the run fails
+              }
+            });
+    Topics topics = SandboxExtractors.topics();
+    RunSummary failed =
+        SandboxExtractors.extractor(sandbox, kafka, topics, MEMBERS).runOnce().get(0);
+    assertThat(failed.status()).isEqualTo("failed");
+    assertThat(failed.records()).as("edges committed before the failure").isPositive();
+
+    sandbox.faults().p500 = 0;
+    RunSummary resumed;
+    try (LogCapture log = LogCapture.of(MembersRun.class)) {
+      resumed = SandboxExtractors.extractor(sandbox, kafka, topics, MEMBERS).runOnce().get(0);
+      assertThat(log.lines())
+          .anyMatch(l -> l.contains("resuming run " + failed.runId()) && l.contains("groups"));
+    }
+    assertThat(resumed.status()).as(resumed.error()).isEqualTo("completed");
+    assertThat(resumed.runId()).isEqualTo(failed.runId());
+
+    List<Observation> read =
+        RawTopic.run(
+            RawTopic.readAll(kafka, topics.raw(Collection.GROUP_MEMBERS)), resumed.runId());
+    Set<String> published = new HashSet<>();
+    for (Observation o : read) {
+      String edge = o.getObjectId() + "/" + ((Member) o.getPayload()).getMemberId();
+      assertThat(published.add(edge)).as("published twice: " + edge).isTrue();
+    }
+    assertThat(published).isEqualTo(edges(sandbox.tenant()));
+    assertThat(resumed.records()).isEqualTo(published.size());
+  }
+}
