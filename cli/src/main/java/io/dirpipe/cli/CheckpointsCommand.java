@@ -118,7 +118,7 @@ final class CheckpointsCommand implements Callable<Integer> {
                 ? "in progress on "
                     + c.getCursors().size()
                     + " ranges ("
-                    + c.getCursors().stream().filter(r -> r.getDone()).count()
+                    + c.getCursors().stream().filter(io.dirpipe.schemas.Cursor::getDone).count()
                     + " done): resumes after page "
                     + c.getPages()
                 : c.getDeltaLink() != null
