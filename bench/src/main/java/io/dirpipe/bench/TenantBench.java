@@ -22,8 +22,9 @@ import java.util.Map;
  *
  * <ul>
  *   <li>quota: the resource units the run spent beyond the bucket's first 8,000, at 800 RU/s;
- *   <li>chain: the longest sequential cursor, the latency the sandbox added to that collection's
- *       pages (one nextLink cursor waits for each page before it can ask for the next).
+ *   <li>chain: the longest sequential cursor: the latency the sandbox added to a collection's
+ *       pages, divided among the cursors it was read on (one nextLink cursor waits for each page
+ *       before it can ask for the next). Member listings are independent calls: quota-bound.
  * </ul>
  *
  * The bound is the larger of the two.
@@ -57,6 +58,7 @@ public final class TenantBench implements AutoCloseable {
       long throttled,
       long resourceUnits,
       double seconds,
+      int cursors,
       double chainSeconds) {}
 
   /** The whole extraction beside its bound. */
@@ -151,8 +153,12 @@ public final class TenantBench implements AutoCloseable {
       if (!r.path("status").asText().equals("completed")) {
         match = false;
       }
-      // a collection's own pages are one cursor; member listings are independent calls
-      double cursor = c.equals("groupMembers") ? 0 : latency.getOrDefault(c, 0.0);
+      // a collection's pages are read on its cursors (balanced ranges: each waited its share);
+      // member listings are independent calls, bound by the quota
+      double cursor =
+          c.equals("groupMembers")
+              ? 0
+              : latency.getOrDefault(c, 0.0) / Math.max(1, r.path("cursors").asInt(1));
       chain = Math.max(chain, cursor);
       figures.add(
           new CollectionFigure(
@@ -164,6 +170,7 @@ public final class TenantBench implements AutoCloseable {
               r.path("throttled").asLong(),
               r.path("resourceUnits").asLong(),
               r.path("seconds").asDouble(),
+              r.path("cursors").asInt(1),
               cursor));
     }
     long ru = stats.path("totals").path("resourceUnits").asLong();

@@ -273,7 +273,7 @@ final class BenchCommand implements Callable<Integer> {
     for (TenantBench.CollectionFigure c : r.collections()) {
       out.printf(
           Locale.ROOT,
-          "  %-18s %9d records (tenant %9s) %6d requests %7d RU %4d throttled %7.1f s  (cursor waited %.1f s)%n",
+          "  %-18s %9d records (tenant %9s) %6d requests %7d RU %4d throttled %7.1f s  (%d cursor(s), each waited %.1f s)%n",
           c.collection(),
           c.records(),
           c.expected() < 0 ? "-" : Long.toString(c.expected()),
@@ -281,6 +281,7 @@ final class BenchCommand implements Callable<Integer> {
           c.resourceUnits(),
           c.throttled(),
           c.seconds(),
+          c.cursors(),
           c.chainSeconds());
     }
     out.printf(

@@ -195,6 +195,7 @@ public final class Extractor {
         0,
         null,
         "failed",
-        error);
+        error,
+        0);
   }
 }

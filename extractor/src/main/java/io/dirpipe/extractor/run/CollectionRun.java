@@ -203,6 +203,7 @@ public final class CollectionRun {
   private RunSummary pages(RunState state, List<Cursor> cursors, boolean announce)
       throws InterruptedException {
     ctx.board().track(state);
+    state.cursors = cursors.size();
     Map<String, String> headers =
         state.mode == Mode.DELTA
             ? Map.of("Prefer", "odata.maxpagesize=" + ctx.pageSize())

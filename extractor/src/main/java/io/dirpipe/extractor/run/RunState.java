@@ -30,6 +30,7 @@ final class RunState {
   long requests;
   long throttled;
   long resourceUnits;
+  int cursors = 1;
 
   private RunState(
       String tenantId,
@@ -160,6 +161,7 @@ final class RunState {
         seconds,
         digest.hex(),
         status,
-        error);
+        error,
+        cursors);
   }
 }

@@ -6,6 +6,8 @@ package io.dirpipe.extractor.run;
  * @param status {@code completed} or {@code failed}
  * @param skipped objects of the run's pages that had no id (not keyed, so not published)
  * @param error why it failed, or null
+ * @param cursors the cursors the run read on at once: 1, or its ranges (FULL runs of large
+ *     collections)
  */
 public record RunSummary(
     String tenantId,
@@ -22,4 +24,5 @@ public record RunSummary(
     double seconds,
     String digest,
     String status,
-    String error) {}
+    String error,
+    int cursors) {}

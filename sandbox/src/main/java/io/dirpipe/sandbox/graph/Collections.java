@@ -29,6 +29,8 @@ final class Collections {
           "userPrincipalName",
           "id");
 
+  private static final List<String> ID_ONLY = List.of("id");
+
   private final Tenant tenant;
 
   Collections(Tenant tenant) {
@@ -127,9 +129,14 @@ final class Collections {
       Memberships.Member member = m.at(g, p);
       if (member != null) {
         Kind kind = member.type().equals("user") ? Kind.USER : Kind.GROUP;
-        Map<String, Object> o = tenant.store(kind).get(member.id());
         List<String> select =
             q.select != null ? q.select : kind == Kind.USER ? USER_DEFAULTS : null;
+        // $select=id (what extractors ask) needs no other property: the object is not generated
+        // (a deleted member has already left its groups' listings)
+        Map<String, Object> o =
+            ID_ONLY.equals(select)
+                ? Map.of("id", member.id())
+                : tenant.store(kind).get(member.id());
         page.object(kind.odataType(), o, select, null);
         written++;
       }

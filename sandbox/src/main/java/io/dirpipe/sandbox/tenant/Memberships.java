@@ -27,6 +27,7 @@ public final class Memberships {
   private final ObjectStore groupStore;
   private final ChangeLog log;
   private final Map<Integer, Overlay> overlays = new ConcurrentHashMap<>();
+  private final Map<Integer, Long> multipliers = new ConcurrentHashMap<>();
 
   private static final class Overlay {
     final Map<String, String> added = new LinkedHashMap<>();
@@ -75,12 +76,17 @@ public final class Memberships {
     return g > 0 && g < groups && g % 10 == 0 ? 1 + Mix.below(Mix.hash(seed, 0x7000L + g), 3) : 0;
   }
 
+  /** Group g's permutation multiplier, coprime with the user count: computed once per group. */
   private long multiplier(int g) {
-    long a = 1 + Mix.below(Mix.hash(seed, 0x8000L + g), Math.max(1, users - 1));
-    while (BigInteger.valueOf(a).gcd(BigInteger.valueOf(users)).intValue() != 1) {
-      a = a % users + 1;
-    }
-    return a;
+    return multipliers.computeIfAbsent(
+        g,
+        k -> {
+          long a = 1 + Mix.below(Mix.hash(seed, 0x8000L + k), Math.max(1, users - 1));
+          while (BigInteger.valueOf(a).gcd(BigInteger.valueOf(users)).intValue() != 1) {
+            a = a % users + 1;
+          }
+          return a;
+        });
   }
 
   private long offset(int g) {
