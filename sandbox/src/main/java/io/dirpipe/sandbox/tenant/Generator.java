@@ -323,6 +323,19 @@ final class Generator {
     return r;
   }
 
+  /**
+   * The {@code createdDateTime} {@link #generate} gives object i, computed alone (range filters and
+   * counts test it on every object), or null when the kind has none.
+   */
+  String createdDateTime(Kind kind, int i) {
+    return switch (kind) {
+      case USER -> time(kind, i, 10, 2500);
+      case GROUP -> time(kind, i, 5, 2500);
+      case APPLICATION -> time(kind, i, 4, 2500);
+      default -> null;
+    };
+  }
+
   Map<String, Object> generate(Kind kind, int i) {
     return switch (kind) {
       case USER -> user(i);

@@ -20,6 +20,7 @@ public final class ObjectStore {
   private final Map<Integer, Map<String, Object>> overlay = new ConcurrentHashMap<>();
   private final Map<Integer, String> removed = new ConcurrentHashMap<>();
   private final AtomicInteger next;
+  private volatile String[] created;
 
   ObjectStore(Kind kind, int base, Generator generator, Ids ids, ChangeLog log) {
     this.kind = kind;
@@ -50,7 +51,29 @@ public final class ObjectStore {
       return null;
     }
     Map<String, Object> o = overlay.get(position);
-    return o != null ? o : position < base ? generator.generate(kind, position) : null;
+    return o != null
+        ? o
+        : position < base
+            ? new GeneratedObject(this, generator, kind, position, idAt(position))
+            : null;
+  }
+
+  /**
+   * The generated {@code createdDateTime} of a base position, remembered once computed: range
+   * counts test it on every object, again and again.
+   */
+  String createdDateTime(int position) {
+    String[] known = created;
+    if (known == null) {
+      known = new String[base];
+      created = known;
+    }
+    String value = known[position];
+    if (value == null) {
+      value = generator.createdDateTime(kind, position);
+      known[position] = value; // a race computes the same value twice
+    }
+    return value;
   }
 
   /** The live object with that id, or null. */
