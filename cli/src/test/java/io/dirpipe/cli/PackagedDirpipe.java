@@ -20,9 +20,10 @@ final class PackagedDirpipe {
    * {@code env}.
    */
   static ProcessBuilder command(Map<String, String> env, String... args) {
+    Path jar = Path.of("target", "dirpipe.jar");
     List<String> command = new ArrayList<>(List.of(ChildJvm.java()));
-    command.addAll(ChildJvm.options());
-    command.addAll(List.of("-jar", Path.of("target", "dirpipe.jar").toString()));
+    command.addAll(ChildJvm.options(jar));
+    command.addAll(List.of("-jar", jar.toString()));
     command.addAll(List.of(args));
     return ChildJvm.configure(new ProcessBuilder(command), env);
   }

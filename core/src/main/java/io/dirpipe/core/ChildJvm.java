@@ -19,10 +19,15 @@ public final class ChildJvm {
    * data sharing archive the build trained beside {@code dirpipe.jar} when this JVM runs from it.
    */
   public static List<String> options() {
-    List<String> options = new ArrayList<>(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
     Path classPath = Path.of(System.getProperty("java.class.path"));
-    Path archive = classPath.resolveSibling("dirpipe.jsa");
-    if (classPath.getFileName().toString().equals("dirpipe.jar") && Files.isRegularFile(archive)) {
+    return options(classPath.getFileName().toString().equals("dirpipe.jar") ? classPath : null);
+  }
+
+  /** The launcher's options for a JVM that runs {@code jar} (null: no archive). */
+  public static List<String> options(Path jar) {
+    List<String> options = new ArrayList<>(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+    Path archive = jar == null ? null : jar.resolveSibling("dirpipe.jsa");
+    if (archive != null && Files.isRegularFile(archive)) {
       options.add("-XX:SharedArchiveFile=" + archive);
     }
     return options;

@@ -1,6 +1,7 @@
 package io.dirpipe.extractor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.dirpipe.core.LogCapture;
 import io.dirpipe.extractor.run.MembersRun;
@@ -15,6 +16,7 @@ import io.dirpipe.schemas.Collection;
 import io.dirpipe.schemas.Observation;
 import io.dirpipe.schemas.Topics;
 import io.dirpipe.schemas.entity.Member;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -55,19 +57,24 @@ class MembershipsIT {
   @Test
   void aKilledRunResumesWithoutTheGroupsItCommittedAndPublishesEveryEdgeOnce(TestKafka kafka)
       throws Exception {
-    sandbox = Sandbox.start(Sandbox.Options.defaults(20_000).withQuota(Throttle.Quota.OFF));
+    sandbox = Sandbox.start(Sandbox.Options.defaults(5_000).withQuota(Throttle.Quota.OFF));
+    Topics topics = SandboxExtractors.topics();
+    Extractor first = SandboxExtractors.extractor(sandbox, kafka, topics, MEMBERS);
     AtomicInteger listings = new AtomicInteger();
     sandbox
         .graph()
         .beforeAnswer(
             request -> {
-              if (request.contains("/members?") && listings.incrementAndGet() == 120) {
-                sandbox.faults().p500 = 1.0; // Graph fails from here on: the run fails
+              if (request.contains("/members?") && listings.incrementAndGet() == 10) {
+                // this listing waits until groups listed beside it were committed, then Graph
+                // fails from here on: the run fails with some groups of the page done
+                await("a committed transaction of memberships")
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> first.progress().stream().anyMatch(p -> p.records() > 0));
+                sandbox.faults().p500 = 1.0;
               }
             });
-    Topics topics = SandboxExtractors.topics();
-    RunSummary failed =
-        SandboxExtractors.extractor(sandbox, kafka, topics, MEMBERS).runOnce().get(0);
+    RunSummary failed = first.runOnce().get(0);
     assertThat(failed.status()).isEqualTo("failed");
     assertThat(failed.records()).as("edges committed before the failure").isPositive();
 

@@ -35,17 +35,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(KafkaExtension.class)
 class RangedCursorsIT {
-  static final int USERS = 20_000;
+  static final int USERS = 8_000;
 
-  /** 20,000 users in pages of 500 on four cursors of about 5,000 users each. */
+  /** 8,000 users in pages of 200 on four cursors of about 2,000 users each. */
   static final Map<String, Object> RANGED =
       Map.of(
           ExtractorConfig.COLLECTIONS,
           "users",
           ExtractorConfig.PAGE_SIZE,
-          "500",
+          "200",
           ExtractorConfig.OBJECTS_PER_CURSOR,
-          "5000",
+          "2000",
           ExtractorConfig.MAX_ATTEMPTS,
           "1");
 
