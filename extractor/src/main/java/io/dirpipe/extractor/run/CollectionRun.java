@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class CollectionRun {
   private static final Logger log = LoggerFactory.getLogger(CollectionRun.class);
 
-  /** Pages read ahead of the commits. */
+  /** Pages read ahead of the commits (one cursor; a ranged run adds one per further cursor). */
   static final int LOOKAHEAD = 3;
 
   /** What a run needs besides its spec. */
@@ -208,7 +208,9 @@ public final class CollectionRun {
         state.mode == Mode.DELTA
             ? Map.of("Prefer", "odata.maxpagesize=" + ctx.pageSize())
             : Map.of();
-    BlockingQueue<Object> ready = new ArrayBlockingQueue<>(LOOKAHEAD * cursors.size());
+    // every cursor may have a page waiting, and the run as a whole LOOKAHEAD: more would only be
+    // more live heap for the collector to copy
+    BlockingQueue<Object> ready = new ArrayBlockingQueue<>(LOOKAHEAD + cursors.size() - 1);
     AtomicInteger pageNumbers = new AtomicInteger(state.pages);
     List<Future<?>> reading = new ArrayList<>();
     int open = 0;

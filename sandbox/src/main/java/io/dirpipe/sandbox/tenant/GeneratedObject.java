@@ -14,21 +14,19 @@ final class GeneratedObject extends AbstractMap<String, Object> {
   private final Generator generator;
   private final Kind kind;
   private final int position;
-  private final String id;
   private Map<String, Object> whole;
 
-  GeneratedObject(ObjectStore store, Generator generator, Kind kind, int position, String id) {
+  GeneratedObject(ObjectStore store, Generator generator, Kind kind, int position) {
     this.store = store;
     this.generator = generator;
     this.kind = kind;
     this.position = position;
-    this.id = id;
   }
 
   @Override
   public Object get(Object key) {
     if ("id".equals(key)) {
-      return id;
+      return store.idAt(position);
     }
     if ("createdDateTime".equals(key)) {
       String created = store.createdDateTime(position);

@@ -53,9 +53,7 @@ public final class ObjectStore {
     Map<String, Object> o = overlay.get(position);
     return o != null
         ? o
-        : position < base
-            ? new GeneratedObject(this, generator, kind, position, idAt(position))
-            : null;
+        : position < base ? new GeneratedObject(this, generator, kind, position) : null;
   }
 
   /**
