@@ -178,6 +178,27 @@ class RangedCursorsIT {
     assertThat(read).hasSize(USERS + 3).containsKeys(old.toArray(String[]::new));
   }
 
+  @Test
+  void aRangeFilterGraphRefusesFallsBackToOneCursorThatReadsEveryUser(TestKafka kafka)
+      throws Exception {
+    sandbox = Sandbox.start(Sandbox.Options.defaults(USERS).withQuota(Throttle.Quota.OFF));
+    sandbox.faults().refuseFilterOn = "createdDateTime";
+    Topics topics = SandboxExtractors.topics();
+    RunSummary run;
+    try (LogCapture log = LogCapture.of(CollectionRun.class)) {
+      run = run(kafka, topics);
+      assertThat(log.lines())
+          .anyMatch(
+              l ->
+                  l.contains("Graph refused a range count")
+                      && l.contains("400")
+                      && l.endsWith("one cursor"));
+    }
+    assertThat(run.status()).as(run.error()).isEqualTo("completed");
+    assertThat(run.cursors()).isEqualTo(1);
+    assertThat(onceEach(kafka, topics, run.runId())).hasSize(USERS);
+  }
+
   static Set<String> union(Set<String> a, List<String> b) {
     Set<String> u = new HashSet<>(a);
     u.addAll(b);

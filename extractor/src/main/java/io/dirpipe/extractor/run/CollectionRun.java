@@ -163,7 +163,7 @@ public final class CollectionRun {
                 ctx.objectsPerCursor())
             .plan();
     if (!plan.ranged()) {
-      if (plan.total() >= 0) {
+      if (plan.asked()) {
         log.info("{}: {}", spec.collection(), plan.reason());
       }
       return List.of(new Cursor(null, spec.fullUrl(ctx.graphBase(), ctx.pageSize()), false));

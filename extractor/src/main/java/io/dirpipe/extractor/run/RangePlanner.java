@@ -26,8 +26,11 @@ import java.util.concurrent.Executors;
  * filter Graph refuses) the run reads the collection on one cursor, and the plan says why.
  */
 final class RangePlanner {
-  /** The ranges' {@code $filter}s (empty: one cursor), the count they cover, and why. */
-  record Plan(List<String> filters, long total, String reason) {
+  /**
+   * The ranges' {@code $filter}s (empty: one cursor), the count they cover (-1: unknown), and why;
+   * {@code asked}: whether Graph was asked (a plan made from configuration alone is not logged).
+   */
+  record Plan(List<String> filters, long total, String reason, boolean asked) {
     boolean ranged() {
       return !filters.isEmpty();
     }
@@ -71,7 +74,11 @@ final class RangePlanner {
   Plan plan() throws InterruptedException {
     String property = spec.rangeProperty();
     if (property == null || maxCursors < 2) {
-      return one(-1, "one cursor by configuration or because Graph has no range filter for it");
+      return new Plan(
+          List.of(),
+          -1,
+          "one cursor by configuration or because Graph has no range filter for it",
+          false);
     }
     ExecutorService pool = Executors.newFixedThreadPool(CONCURRENT_COUNTS);
     try {
@@ -108,7 +115,7 @@ final class RangePlanner {
                 + property
                 + ", or writes while planning): one cursor");
       }
-      return new Plan(filters, total, filters.size() + " ranges of " + property);
+      return new Plan(filters, total, filters.size() + " ranges of " + property, true);
     } catch (ExtractionException e) {
       return one(-1, "Graph refused a range count (" + e.getMessage() + "): one cursor");
     } finally {
@@ -220,6 +227,6 @@ final class RangePlanner {
   }
 
   private static Plan one(long total, String reason) {
-    return new Plan(List.of(), total, reason);
+    return new Plan(List.of(), total, reason, true);
   }
 }

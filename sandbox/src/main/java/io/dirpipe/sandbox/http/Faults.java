@@ -53,6 +53,12 @@ public final class Faults {
   /** Retry-After of injected 429s, seconds. */
   public int retryAfterSeconds = 1;
 
+  /**
+   * A property whose {@code $filter} clauses Graph refuses here (400 {@code
+   * Request_UnsupportedQuery}), as a tenant or a later API version might; null: none.
+   */
+  public String refuseFilterOn;
+
   public long seed = 1;
 
   private transient SplittableRandom random;
