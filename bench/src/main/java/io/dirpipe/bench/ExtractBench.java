@@ -2,9 +2,6 @@ package io.dirpipe.bench;
 
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.identity.ClientSecretCredentialBuilder;
-import com.microsoft.graph.core.tasks.PageIterator;
-import com.microsoft.graph.models.User;
-import com.microsoft.graph.models.UserCollectionResponse;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.microsoft.kiota.authentication.AzureIdentityAuthenticationProvider;
 import io.dirpipe.core.kafka.ClientSettings;
@@ -115,37 +112,23 @@ public final class ExtractBench implements AutoCloseable {
             Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
             new StringSerializer(),
             new StringSerializer())) {
-      UserCollectionResponse first =
-          graph
-              .users()
-              .get(
-                  rc -> {
-                    rc.queryParameters.top = 999;
-                    rc.queryParameters.select =
-                        CollectionSpec.of(Collection.USERS, null).select().toArray(String[]::new);
-                  });
-      new PageIterator.Builder<User, UserCollectionResponse>()
-          .client(graph)
-          .collectionPage(first)
-          .collectionPageFactory(UserCollectionResponse::createFromDiscriminatorValue)
-          .processPageItemCallback(
-              u -> {
-                producer.send(
-                    new ProducerRecord<>(
-                        topic,
-                        u.getId(),
-                        u.getId()
-                            + ","
-                            + u.getDisplayName()
-                            + ","
-                            + u.getUserPrincipalName()
-                            + ","
-                            + u.getAccountEnabled()));
-                sent.incrementAndGet();
-                return true;
-              })
-          .build()
-          .iterate();
+      NaiveExtract.eachUser(
+          graph,
+          CollectionSpec.of(Collection.USERS, null).select().toArray(String[]::new),
+          u -> {
+            producer.send(
+                new ProducerRecord<>(
+                    topic,
+                    u.getId(),
+                    u.getId()
+                        + ","
+                        + u.getDisplayName()
+                        + ","
+                        + u.getUserPrincipalName()
+                        + ","
+                        + u.getAccountEnabled()));
+            sent.incrementAndGet();
+          });
       producer.flush();
     }
     return new Figure(

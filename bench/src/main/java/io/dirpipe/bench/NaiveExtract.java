@@ -11,6 +11,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -50,33 +51,48 @@ public final class NaiveExtract {
     AtomicLong users = new AtomicLong();
     try (KafkaProducer<String, String> producer =
         new KafkaProducer<>(kafka, new StringSerializer(), new StringSerializer())) {
-      UserCollectionResponse first =
-          graph
-              .users()
-              .get(
-                  rc -> {
-                    rc.queryParameters.top = 999;
-                    rc.queryParameters.select = System.getenv("SELECT").split(",");
-                  });
-      new PageIterator.Builder<User, UserCollectionResponse>()
-          .client(graph)
-          .collectionPage(first)
-          .collectionPageFactory(UserCollectionResponse::createFromDiscriminatorValue)
-          .processPageItemCallback(
-              u -> {
-                try {
-                  producer.send(
-                      new ProducerRecord<>(
-                          topic, u.getId(), KiotaJsonSerialization.serializeAsString(u)));
-                } catch (java.io.IOException e) {
-                  throw new java.io.UncheckedIOException(e);
-                }
-                users.incrementAndGet();
-                return true;
-              })
-          .build()
-          .iterate();
+      String[] select = System.getenv("SELECT").split(",");
+      eachUser(
+          graph,
+          select,
+          u -> {
+            try {
+              producer.send(
+                  new ProducerRecord<>(
+                      topic, u.getId(), KiotaJsonSerialization.serializeAsString(u)));
+            } catch (java.io.IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+            users.incrementAndGet();
+          });
     }
     System.out.println("{\"users\":" + users.get() + "}");
+  }
+
+  /**
+   * Every user, the way the SDK's docs page a collection: the first page with {@code $top=999} and
+   * {@code $select}, then {@link PageIterator} over its next links.
+   */
+  static void eachUser(GraphServiceClient graph, String[] select, Consumer<User> each)
+      throws ReflectiveOperationException {
+    UserCollectionResponse first =
+        graph
+            .users()
+            .get(
+                rc -> {
+                  rc.queryParameters.top = 999;
+                  rc.queryParameters.select = select;
+                });
+    new PageIterator.Builder<User, UserCollectionResponse>()
+        .client(graph)
+        .collectionPage(first)
+        .collectionPageFactory(UserCollectionResponse::createFromDiscriminatorValue)
+        .processPageItemCallback(
+            u -> {
+              each.accept(u);
+              return true;
+            })
+        .build()
+        .iterate();
   }
 }

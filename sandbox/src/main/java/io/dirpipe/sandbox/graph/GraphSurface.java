@@ -161,14 +161,6 @@ public final class GraphSurface implements Surface {
     Call call = null;
     try {
       injectFault(ex);
-      String refused = faults.refuseFilterOn;
-      String filter = ex.query("$filter");
-      if (refused != null && filter != null && filter.contains(refused)) {
-        throw GraphError.unsupportedQuery(
-            "Unsupported or invalid query filter clause specified for property '"
-                + refused
-                + "' (refused by the sandbox's faults).");
-      }
       Route route = null;
       Matcher m = null;
       for (Route r : routes) {
@@ -195,6 +187,14 @@ public final class GraphSurface implements Surface {
   }
 
   private void injectFault(Exchange ex) {
+    String refused = faults.refuseFilterOn;
+    String filter = ex.query("$filter");
+    if (refused != null && filter != null && filter.contains(refused)) {
+      throw GraphError.unsupportedQuery(
+          "Unsupported or invalid query filter clause specified for property '"
+              + refused
+              + "' (refused by the sandbox's faults).");
+    }
     switch (faults.roll()) {
       case THROTTLE -> throw GraphError.throttled(faults.retryAfterSeconds);
       case ERROR_500 ->
