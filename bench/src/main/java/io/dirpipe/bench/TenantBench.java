@@ -61,19 +61,62 @@ public final class TenantBench implements AutoCloseable {
       int cursors,
       double chainSeconds) {}
 
-  /** The whole extraction beside its bound. */
+  /**
+   * The whole extraction beside its bound; {@code batches}: the HTTP requests that carried JSON
+   * batches of member listings (each listing is counted in {@code requests} too).
+   */
   public record Result(
       String tenant,
       List<CollectionFigure> collections,
       double wallSeconds,
       double cpuSeconds,
+      long peakOldGenMb,
       long requests,
+      long batches,
       long answered429,
       long resourceUnits,
       double quotaSeconds,
       double chainSeconds,
       double boundSeconds,
-      boolean countsMatch) {}
+      boolean countsMatch,
+      DeltaMembership deltaMembership,
+      NaiveSample naive) {}
+
+  /**
+   * Groups and their memberships read the other way Graph offers: the initial round of a groups
+   * delta query with {@code members} ({@code dirpipe extract --mode delta --collections
+   * groups,groupMembers} with no stored delta link), one sequential cursor; its bound is the larger
+   * of its quota time and the latency that cursor waited. Measured on the medium tenant only (null
+   * on the large one).
+   */
+  public record DeltaMembership(
+      double wallSeconds,
+      double cpuSeconds,
+      long records,
+      long expected,
+      long requests,
+      long resourceUnits,
+      double chainSeconds,
+      double boundSeconds) {}
+
+  /**
+   * The naive baseline ({@link NaiveExtract} with {@code GROUPS}): the memberships of the first
+   * {@code groups} groups one call after the other, and the time all the tenant's groups would take
+   * at that pace (a lower bound of its whole run: the other collections come on top).
+   */
+  public record NaiveSample(
+      int groups, long edges, double wallSeconds, double cpuSeconds, double projectedSeconds) {}
+
+  /** Groups the naive baseline lists members of: enough for a steady pace, a minute or so. */
+  static final int NAIVE_GROUPS = 200;
+
+  /** What the sandbox counted while one process ran. */
+  private record Traffic(
+      long requests,
+      long batches,
+      long answered429,
+      long resourceUnits,
+      Map<String, Double> latency) {}
 
   /** RU per second of the large-tenant quota, and its burst (FACTS §7). */
   static final double QUOTA_RATE = 800;
@@ -108,39 +151,10 @@ public final class TenantBench implements AutoCloseable {
   }
 
   public Result run() throws IOException, InterruptedException {
-    Map<String, String> env = new HashMap<>(sandbox.env());
-    env.put("DIRPIPE_TOPICS_PREFIX", "bench-" + preset.name().toLowerCase(Locale.ROOT) + ".");
     sandbox.resetStats();
-    MeasuredProcess run =
-        MeasuredProcess.run(
-            ChildJvm.command(
-                ChildJvm.options(),
-                "io.dirpipe.cli.Main",
-                List.of("extract", "--mode", "full", "--json")),
-            env,
-            work,
-            "extract");
-    JsonNode stats = sandbox.control("stats");
+    MeasuredProcess run = extract("full", List.of("extract", "--mode", "full", "--json"));
+    Traffic traffic = traffic();
     JsonNode counts = sandbox.control("tenant").path("counts");
-    Map<String, Double> latency = new LinkedHashMap<>();
-    long requests = 0;
-    long answered429 = 0;
-    for (Iterator<Map.Entry<String, JsonNode>> it = stats.path("requests").fields();
-        it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      if (e.getKey().startsWith("GET /") && !e.getKey().startsWith("GET /msi")) {
-        requests += e.getValue().asLong();
-        if (e.getKey().endsWith(" 429")) {
-          answered429 += e.getValue().asLong();
-        }
-      }
-    }
-    for (Iterator<Map.Entry<String, JsonNode>> it = stats.path("totals").fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      if (e.getKey().startsWith("latencyMs GET /")) {
-        latency.put(e.getKey().substring("latencyMs GET /".length()), e.getValue().asLong() / 1e3);
-      }
-    }
     List<CollectionFigure> figures = new ArrayList<>();
     boolean match = true;
     double chain = 0;
@@ -158,7 +172,7 @@ public final class TenantBench implements AutoCloseable {
       double cursor =
           c.equals("groupMembers")
               ? 0
-              : latency.getOrDefault(c, 0.0) / Math.max(1, r.path("cursors").asInt(1));
+              : traffic.latency().getOrDefault(c, 0.0) / Math.max(1, r.path("cursors").asInt(1));
       chain = Math.max(chain, cursor);
       figures.add(
           new CollectionFigure(
@@ -173,20 +187,124 @@ public final class TenantBench implements AutoCloseable {
               r.path("cursors").asInt(1),
               cursor));
     }
-    long ru = stats.path("totals").path("resourceUnits").asLong();
-    double quota = Math.max(0, (ru - QUOTA_BURST) / QUOTA_RATE);
+    double quota = quotaSeconds(traffic.resourceUnits());
+    // the delta round's one cursor waits ~1 s per 13,000 member references: on the large tenant
+    // that is over 20 minutes, so the comparison runs on the medium one
+    DeltaMembership delta = preset == Preset.MEDIUM ? deltaMembership(counts) : null;
+    NaiveSample naive = naive(counts.path("groups").asLong());
     return new Result(
         preset.name().toLowerCase(Locale.ROOT),
         figures,
         run.wallSeconds(),
         run.cpuSeconds(),
-        requests,
-        answered429,
-        ru,
+        JSON.readTree(run.output()).path("peakOldGenMb").asLong(-1),
+        traffic.requests(),
+        traffic.batches(),
+        traffic.answered429(),
+        traffic.resourceUnits(),
         quota,
         chain,
         Math.max(quota, chain),
-        match);
+        match,
+        delta,
+        naive);
+  }
+
+  private MeasuredProcess extract(String name, List<String> args)
+      throws IOException, InterruptedException {
+    Map<String, String> env = new HashMap<>(sandbox.env());
+    env.put(
+        "DIRPIPE_TOPICS_PREFIX",
+        "bench-" + preset.name().toLowerCase(Locale.ROOT) + "-" + name + ".");
+    return MeasuredProcess.run(
+        ChildJvm.command(ChildJvm.options(), "io.dirpipe.cli.Main", args), env, work, name);
+  }
+
+  private static double quotaSeconds(long resourceUnits) {
+    return Math.max(0, (resourceUnits - QUOTA_BURST) / QUOTA_RATE);
+  }
+
+  private DeltaMembership deltaMembership(JsonNode counts)
+      throws IOException, InterruptedException {
+    sandbox.resetStats();
+    MeasuredProcess run =
+        extract(
+            "delta",
+            List.of(
+                "extract", "--mode", "delta", "--collections", "groups,groupMembers", "--json"));
+    Traffic traffic = traffic();
+    long records = 0;
+    for (JsonNode r : JSON.readTree(run.output()).path("runs")) {
+      records += r.path("records").asLong();
+    }
+    double chain = traffic.latency().getOrDefault("groups/delta", 0.0);
+    return new DeltaMembership(
+        run.wallSeconds(),
+        run.cpuSeconds(),
+        records,
+        counts.path("groups").asLong() + counts.path("groupMembers").asLong(),
+        traffic.requests(),
+        traffic.resourceUnits(),
+        chain,
+        Math.max(quotaSeconds(traffic.resourceUnits()), chain));
+  }
+
+  private NaiveSample naive(long groups) throws IOException, InterruptedException {
+    Map<String, String> sandboxEnv = sandbox.env();
+    Map<String, String> env = new HashMap<>();
+    env.put("IDENTITY_ENDPOINT", sandboxEnv.get("IDENTITY_ENDPOINT"));
+    env.put("IDENTITY_HEADER", sandboxEnv.get("IDENTITY_HEADER"));
+    env.put("KAFKA_BOOTSTRAP", sandboxEnv.get("DIRPIPE_KAFKA_BOOTSTRAP_SERVERS"));
+    env.put("GRAPH_BASE_URL", sandboxEnv.get("DIRPIPE_GRAPH_URL"));
+    env.put("TOPIC", "bench-" + preset.name().toLowerCase(Locale.ROOT) + "-naive.members");
+    env.put("GROUPS", Integer.toString(NAIVE_GROUPS));
+    MeasuredProcess run =
+        MeasuredProcess.run(
+            ChildJvm.command(List.of(), NaiveExtract.class.getName(), List.of()),
+            env,
+            work,
+            "naive-members");
+    JsonNode out = JSON.readTree(run.output());
+    int listed = out.path("groups").asInt();
+    return new NaiveSample(
+        listed,
+        out.path("edges").asLong(),
+        run.wallSeconds(),
+        run.cpuSeconds(),
+        run.wallSeconds() * groups / Math.max(1, listed));
+  }
+
+  /** Graph requests (a batch's each counted, the batch not), 429s, RU and latency waited. */
+  private Traffic traffic() throws IOException, InterruptedException {
+    JsonNode stats = sandbox.control("stats");
+    Map<String, Double> latency = new LinkedHashMap<>();
+    long requests = 0;
+    long batches = 0;
+    long answered429 = 0;
+    for (Iterator<Map.Entry<String, JsonNode>> it = stats.path("requests").fields();
+        it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (e.getKey().startsWith("GET /") && !e.getKey().startsWith("GET /msi")) {
+        requests += e.getValue().asLong();
+        if (e.getKey().endsWith(" 429")) {
+          answered429 += e.getValue().asLong();
+        }
+      } else if (e.getKey().startsWith("POST /$batch")) {
+        batches += e.getValue().asLong();
+      }
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = stats.path("totals").fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (e.getKey().startsWith("latencyMs GET /")) {
+        latency.put(e.getKey().substring("latencyMs GET /".length()), e.getValue().asLong() / 1e3);
+      }
+    }
+    return new Traffic(
+        requests,
+        batches,
+        answered429,
+        stats.path("totals").path("resourceUnits").asLong(),
+        latency);
   }
 
   @Override

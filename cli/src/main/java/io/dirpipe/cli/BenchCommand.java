@@ -286,10 +286,12 @@ final class BenchCommand implements Callable<Integer> {
     }
     out.printf(
         Locale.ROOT,
-        "  total: %.1f s wall, %.1f CPU s; %d requests, %d answered 429 (%.2f%%; target <= 1%%), %d RU%n",
+        "  total: %.1f s wall, %.1f CPU s, peak old generation %d MB; %d requests (member listings in %d JSON batches), %d answered 429 (%.2f%%; target <= 1%%), %d RU%n",
         r.wallSeconds(),
         r.cpuSeconds(),
+        r.peakOldGenMb(),
         r.requests(),
+        r.batches(),
         r.answered429(),
         100.0 * r.answered429() / Math.max(1, r.requests()),
         r.resourceUnits());
@@ -301,7 +303,37 @@ final class BenchCommand implements Callable<Integer> {
         r.chainSeconds(),
         r.wallSeconds() / r.boundSeconds(),
         r.countsMatch() ? "equal the tenant's" : "DIFFER from the tenant's");
-    return r.countsMatch() ? Main.OK : 1;
+    TenantBench.DeltaMembership d = r.deltaMembership();
+    if (d != null) {
+      out.printf(
+          Locale.ROOT,
+          "groups and memberships as the initial round of a groups delta query (one cursor): %.1f s wall, %.1f CPU s, %d requests, %d RU; %d records (tenant %d); bound %.1f s (its cursor waited %.1f s)%n",
+          d.wallSeconds(),
+          d.cpuSeconds(),
+          d.requests(),
+          d.resourceUnits(),
+          d.records(),
+          d.expected(),
+          d.boundSeconds(),
+          d.chainSeconds());
+    }
+    TenantBench.NaiveSample n = r.naive();
+    out.printf(
+        Locale.ROOT,
+        "naive baseline (SDK PageIterator, one members call after another): %d groups, %d edges in %.1f s wall (%.1f CPU s); all %s groups at that pace: %.0f s, %.1fx dirpipe's whole run (target >= 10x)%n",
+        n.groups(),
+        n.edges(),
+        n.wallSeconds(),
+        n.cpuSeconds(),
+        r.collections().stream()
+            .filter(c -> c.collection().equals("groups"))
+            .map(c -> Long.toString(c.expected()))
+            .findFirst()
+            .orElse("?"),
+        n.projectedSeconds(),
+        n.projectedSeconds() / r.wallSeconds());
+    boolean deltaMatch = d == null || d.records() == d.expected();
+    return r.countsMatch() && deltaMatch ? Main.OK : 1;
   }
 
   /** {@code bench/node} of the checkout this dirpipe was built in. */

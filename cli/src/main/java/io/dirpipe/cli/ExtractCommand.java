@@ -169,10 +169,30 @@ final class ExtractCommand implements Callable<Integer> {
     return Main.OK;
   }
 
+  /**
+   * The old generation's peak occupancy in MB: what the process held long enough to promote (live
+   * data and whatever garbage grew old first), the figure that grows with a tenant's size if
+   * anything does.
+   */
+  static long peakOldGenMb() {
+    long bytes = 0;
+    for (java.lang.management.MemoryPoolMXBean pool :
+        java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+      String name = pool.getName();
+      if (pool.getType() == java.lang.management.MemoryType.HEAP
+          && (name.contains("Old") || name.contains("Tenured"))) {
+        bytes += pool.getPeakUsage().getUsed();
+      }
+    }
+    return bytes / (1024 * 1024);
+  }
+
   private void print(List<RunSummary> runs) throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      out.println(new ObjectMapper().writeValueAsString(Map.of("runs", runs)));
+      out.println(
+          new ObjectMapper()
+              .writeValueAsString(Map.of("runs", runs, "peakOldGenMb", peakOldGenMb())));
       return;
     }
     out.printf(

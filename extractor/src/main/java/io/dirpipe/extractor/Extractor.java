@@ -3,6 +3,7 @@ package io.dirpipe.extractor;
 import io.dirpipe.core.Time;
 import io.dirpipe.core.kafka.KafkaClients;
 import io.dirpipe.core.kafka.TopicSetup;
+import io.dirpipe.extractor.graph.BatchingSource;
 import io.dirpipe.extractor.graph.CollectionSpec;
 import io.dirpipe.extractor.graph.GraphTransport;
 import io.dirpipe.extractor.publish.Checkpoints;
@@ -98,6 +99,18 @@ public final class Extractor {
     GraphTransport transport = new GraphTransport(graphUrl, credential, !delta, time);
     PageFetcher fetcher = new PageFetcher(transport, limiter, config.retryPolicy(), time);
     String base = graphUrl + "/" + config.apiVersion();
+    // member listings go in JSON batches: as many batches in flight as fill up with the listings
+    PageFetcher listings =
+        config.batch()
+            ? new PageFetcher(
+                new BatchingSource(
+                    transport,
+                    base,
+                    (MembersRun.IN_FLIGHT + BatchingSource.MAX - 1) / BatchingSource.MAX),
+                limiter,
+                config.retryPolicy(),
+                time)
+            : fetcher;
     boolean members = collections.contains(Collection.GROUP_MEMBERS);
     ExecutorService runs = Executors.newFixedThreadPool(Math.max(1, collections.size()));
     ExecutorService prefetch = Executors.newCachedThreadPool();
@@ -107,7 +120,7 @@ public final class Extractor {
         if (c == Collection.GROUP_MEMBERS && delta && collections.contains(Collection.GROUPS)) {
           continue; // delta runs read members@delta with the groups
         }
-        futures.add(runs.submit(() -> run(c, base, delta, members, fetcher, prefetch)));
+        futures.add(runs.submit(() -> run(c, base, delta, members, fetcher, listings, prefetch)));
       }
       List<RunSummary> summaries = new ArrayList<>();
       for (Future<RunSummary> f : futures) {
@@ -130,6 +143,7 @@ public final class Extractor {
       boolean delta,
       boolean members,
       PageFetcher fetcher,
+      PageFetcher listings,
       ExecutorService prefetch) {
     String transactionalId = config.transactionalIdPrefix() + "-" + tenantId + "-" + c.name();
     try (Publisher publisher = new Publisher(kafka, transactionalId, topics)) {
@@ -146,6 +160,7 @@ public final class Extractor {
               delta,
               members,
               fetcher,
+              listings,
               publisher,
               topics,
               prefetch,

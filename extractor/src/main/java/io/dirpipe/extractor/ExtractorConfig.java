@@ -28,6 +28,7 @@ public final class ExtractorConfig extends AbstractConfig {
   public static final String SELECT_PREFIX = "extract.select.";
   public static final String CURSORS_PREFIX = "extract.cursors.";
   public static final String OBJECTS_PER_CURSOR = "extract.objects-per-cursor";
+  public static final String BATCH = "extract.batch";
 
   public static final ConfigDef DEF = define();
 
@@ -104,6 +105,13 @@ public final class ExtractorConfig extends AbstractConfig {
         Importance.LOW,
         "Objects per cursor of a FULL run read in ranges: a collection of n objects is read on"
             + " n / this many cursors, at most extract.cursors.<collection>.");
+    def.define(
+        BATCH,
+        Type.BOOLEAN,
+        true,
+        Importance.LOW,
+        "Send the member listings of a FULL groupMembers run in JSON batches of up to 20"
+            + " (POST /$batch); false: one HTTP request each.");
     for (Collection<?> c : Collection.all()) {
       if (CollectionSpec.of(c, null).rangeProperty() != null) {
         def.define(
@@ -171,6 +179,11 @@ public final class ExtractorConfig extends AbstractConfig {
    */
   public int maxCursors(Collection<?> c) {
     return values().containsKey(CURSORS_PREFIX + c.name()) ? getInt(CURSORS_PREFIX + c.name()) : 1;
+  }
+
+  /** True when member listings go in JSON batches. */
+  public boolean batch() {
+    return getBoolean(BATCH);
   }
 
   public int objectsPerCursor() {

@@ -99,4 +99,35 @@ class MembershipsIT {
     assertThat(published).isEqualTo(edges(sandbox.tenant()));
     assertThat(resumed.records()).isEqualTo(published.size());
   }
+
+  @Test
+  void aThrottledListingIsRetriedAloneAndEveryEdgeIsPublishedOnce(TestKafka kafka)
+      throws Exception {
+    sandbox = Sandbox.start(Sandbox.Options.defaults(5_000).withQuota(Throttle.Quota.OFF));
+    // one request in five answered 429 (Retry-After: 0): inside batches, and whole batches too
+    sandbox.faults().p429 = 0.2;
+    sandbox.faults().retryAfterSeconds = 0;
+    Topics topics = SandboxExtractors.topics();
+    RunSummary run =
+        SandboxExtractors.extractor(
+                sandbox, kafka, topics, Map.of(ExtractorConfig.COLLECTIONS, "groupMembers"))
+            .runOnce()
+            .get(0);
+    assertThat(run.status()).as(run.error()).isEqualTo("completed");
+
+    var stats = sandbox.stats();
+    String listing = "GET /groups/{id}/members";
+    assertThat(stats.requests(listing, 429)).as("listings answered 429").isPositive();
+    // every page of members answered 200 once: a throttled listing went again on its own, never
+    // the batch it came in (how batches form is BatchingSourceTest's)
+    assertThat(stats.requests(listing, 200)).as("listings answered 200").isEqualTo(run.pages());
+
+    Set<String> published = new HashSet<>();
+    for (Observation o :
+        RawTopic.run(RawTopic.readAll(kafka, topics.raw(Collection.GROUP_MEMBERS)), run.runId())) {
+      String edge = o.getObjectId() + "/" + ((Member) o.getPayload()).getMemberId();
+      assertThat(published.add(edge)).as("published twice: " + edge).isTrue();
+    }
+    assertThat(published).isEqualTo(edges(sandbox.tenant()));
+  }
 }

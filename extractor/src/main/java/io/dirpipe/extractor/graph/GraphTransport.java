@@ -37,7 +37,7 @@ import okhttp3.ResponseBody;
  * Retry-After), and {@code sendPrimitive(..., InputStream.class)} so that pages are parsed as they
  * stream in.
  */
-public final class GraphTransport implements PageSource {
+public final class GraphTransport implements BatchTransport {
   private final RequestAdapter adapter;
   private final CachingCredential credential;
   private final Time time;
@@ -80,6 +80,7 @@ public final class GraphTransport implements PageSource {
   }
 
   /** The guard every followed link passes. */
+  @Override
   public HostGuard guard() {
     return guard;
   }
@@ -115,26 +116,86 @@ public final class GraphTransport implements PageSource {
   }
 
   private Page once(String url, PageReader reader, Map<String, String> headers) {
+    RequestInformation ri = request(HttpMethod.GET, url);
+    headers.forEach(ri.headers::add);
+    return send(
+        ri,
+        url,
+        r ->
+            reader.read(
+                r.body().byteStream(),
+                intHeader(r.header("x-ms-resource-unit")),
+                doubleHeader(r.header("x-ms-throttle-limit-percentage"))));
+  }
+
+  /**
+   * POSTs a JSON batch and hands each of its answers to {@code answers} as the body streams in. A
+   * 401 for the batch drops the cached token and sends it once more with a token asked anew.
+   *
+   * @throws GraphFailure for the batch as a whole (its requests all failed with it)
+   */
+  @Override
+  public void batch(String url, byte[] json, BatchAnswers.Handler answers) {
+    guard.check(url);
+    try {
+      postBatch(url, json, answers);
+    } catch (GraphFailure f) {
+      if (f.kind() != GraphFailure.Kind.UNAUTHORIZED) {
+        throw f;
+      }
+      credential.invalidate(Audience.GRAPH.scope());
+      postBatch(url, json, answers);
+    }
+  }
+
+  private void postBatch(String url, byte[] json, BatchAnswers.Handler answers) {
+    RequestInformation ri = request(HttpMethod.POST, url);
+    ri.setStreamContent(new java.io.ByteArrayInputStream(json), "application/json");
+    send(
+        ri,
+        url,
+        r -> {
+          BatchAnswers.read(r.body().byteStream(), answers);
+          return Boolean.TRUE;
+        });
+  }
+
+  /** A token for Graph was refused inside a batch: the next request asks for a new one. */
+  @Override
+  public void tokenRefused() {
+    credential.invalidate(Audience.GRAPH.scope());
+  }
+
+  private RequestInformation request(HttpMethod method, String url) {
     RequestInformation ri = new RequestInformation();
-    ri.httpMethod = HttpMethod.GET;
+    ri.httpMethod = method;
     ri.setUri(URI.create(url));
     ri.headers.add("Accept", "application/json");
     if (lowPriority) {
       ri.headers.add("x-ms-throttle-priority", "low");
     }
-    headers.forEach(ri.headers::add);
+    return ri;
+  }
+
+  /** Reads the body of a 200 answer. */
+  @FunctionalInterface
+  private interface BodyReader<T> {
+    T read(Response r) throws IOException;
+  }
+
+  private <T> T send(RequestInformation ri, String url, BodyReader<T> reader) {
     // The raw response, not Kiota's parsing: status, headers and body are read here, so an error
     // whose body is not JSON (an HTML 502 from a gateway) keeps its status and its classification
-    Answer answer = new Answer(url, reader);
+    Answer<T> answer = new Answer<>(url, reader);
     ResponseHandlerOption handler = new ResponseHandlerOption();
     handler.setResponseHandler(answer);
     ri.addRequestOptions(List.of(handler));
     try {
       adapter.sendPrimitive(ri, errors, InputStream.class);
-      if (answer.page == null) {
+      if (answer.result == null) {
         throw transportFailure("Requesting " + path(url), new IOException("no response"));
       }
-      return answer.page;
+      return answer.result;
     } catch (UncheckedIOException e) {
       throw transportFailure("Reading " + path(url), e);
     } catch (RuntimeException e) {
@@ -145,13 +206,13 @@ public final class GraphTransport implements PageSource {
     }
   }
 
-  /** Reads one HTTP response: a page from a 200, a classified {@link GraphFailure} otherwise. */
-  private final class Answer implements ResponseHandler {
+  /** Reads one HTTP response: the reader's result from a 200, a {@link GraphFailure} otherwise. */
+  private final class Answer<T> implements ResponseHandler {
     private final String url;
-    private final PageReader reader;
-    private Page page;
+    private final BodyReader<T> reader;
+    private T result;
 
-    Answer(String url, PageReader reader) {
+    Answer(String url, BodyReader<T> reader) {
       this.url = url;
       this.reader = reader;
     }
@@ -162,11 +223,7 @@ public final class GraphTransport implements PageSource {
       try (Response r = (Response) nativeResponse) {
         ResponseBody body = r.body();
         if (r.code() == 200 && body != null) {
-          page =
-              reader.read(
-                  body.byteStream(),
-                  intHeader(r.header("x-ms-resource-unit")),
-                  doubleHeader(r.header("x-ms-throttle-limit-percentage")));
+          result = reader.read(r);
           return null;
         }
         if (r.code() >= 200 && r.code() < 300) {
@@ -257,7 +314,8 @@ public final class GraphTransport implements PageSource {
    * The one classification of a Graph answer: 429 throttled; 401 unauthorized (a fresh token is
    * asked once); 410 and an expired sync state resync; 408, 5xx retriable; anything else permanent.
    */
-  private GraphFailure classify(
+  @Override
+  public GraphFailure classify(
       int status, String code, String message, String retryAfterHeader, String url) {
     Duration retryAfter = RetryAfter.parse(retryAfterHeader, time.now());
     String text =
@@ -282,7 +340,7 @@ public final class GraphTransport implements PageSource {
     return new GraphFailure(kind, status, code, retryAfter, text, null);
   }
 
-  private static int intHeader(String v) {
+  static int intHeader(String v) {
     try {
       return v == null ? -1 : Integer.parseInt(v.trim());
     } catch (NumberFormatException e) {
@@ -290,7 +348,7 @@ public final class GraphTransport implements PageSource {
     }
   }
 
-  private static double doubleHeader(String v) {
+  static double doubleHeader(String v) {
     try {
       return v == null ? 0 : Double.parseDouble(v.trim());
     } catch (NumberFormatException e) {

@@ -32,50 +32,58 @@ public final class PageReader {
   }
 
   public Page read(InputStream body, int resourceUnits, double limitPercentage) throws IOException {
+    try (JsonParser p = JSON.createParser(body)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new IOException("the page is not a JSON object");
+      }
+      return read(p, resourceUnits, limitPercentage);
+    }
+  }
+
+  /**
+   * Reads a page from a parser at the page's opening brace, up to its closing brace (a page inside
+   * a JSON batch's response).
+   */
+  public Page read(JsonParser p, int resourceUnits, double limitPercentage) throws IOException {
     List<Page.Item> items = new ArrayList<>();
     String next = null;
     String delta = null;
     long count = -1;
     boolean value = false;
-    try (JsonParser p = JSON.createParser(body)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        throw new IOException("the page is not a JSON object");
-      }
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String name = p.currentName();
-        JsonToken t = p.nextToken();
-        if (name.equals("value")) {
-          if (t != JsonToken.START_ARRAY) {
-            throw new IOException("the page's value is " + describe(t) + ", not an array");
-          }
-          value = true;
-          JsonToken item;
-          while ((item = p.nextToken()) == JsonToken.START_OBJECT) {
-            items.add(item(p));
-          }
-          if (item != JsonToken.END_ARRAY) {
-            throw new IOException(
-                "item "
-                    + (items.size() + 1)
-                    + " of the page is "
-                    + describe(item)
-                    + ", not an object");
-          }
-        } else if (name.equals("error") && t == JsonToken.START_OBJECT) {
-          throw new IOException("the page is an error object, not a collection page" + code(p));
-        } else if (name.equals("@odata.nextLink")) {
-          next = p.getValueAsString();
-        } else if (name.equals("@odata.deltaLink")) {
-          delta = p.getValueAsString();
-        } else if (name.equals("@odata.count") && t == JsonToken.VALUE_NUMBER_INT) {
-          count = p.getLongValue();
-        } else {
-          p.skipChildren();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken t = p.nextToken();
+      if (name.equals("value")) {
+        if (t != JsonToken.START_ARRAY) {
+          throw new IOException("the page's value is " + describe(t) + ", not an array");
         }
+        value = true;
+        JsonToken item;
+        while ((item = p.nextToken()) == JsonToken.START_OBJECT) {
+          items.add(item(p));
+        }
+        if (item != JsonToken.END_ARRAY) {
+          throw new IOException(
+              "item "
+                  + (items.size() + 1)
+                  + " of the page is "
+                  + describe(item)
+                  + ", not an object");
+        }
+      } else if (name.equals("error") && t == JsonToken.START_OBJECT) {
+        throw new IOException("the page is an error object, not a collection page" + code(p));
+      } else if (name.equals("@odata.nextLink")) {
+        next = p.getValueAsString();
+      } else if (name.equals("@odata.deltaLink")) {
+        delta = p.getValueAsString();
+      } else if (name.equals("@odata.count") && t == JsonToken.VALUE_NUMBER_INT) {
+        count = p.getLongValue();
+      } else {
+        p.skipChildren();
       }
-      if (p.currentToken() != JsonToken.END_OBJECT) {
-        throw new IOException("the page ended before its closing brace");
-      }
+    }
+    if (p.currentToken() != JsonToken.END_OBJECT) {
+      throw new IOException("the page ended before its closing brace");
     }
     if (!value) {
       throw new IOException("the page has no value array: it is not a collection page");

@@ -48,6 +48,7 @@ public final class CollectionRun {
       boolean delta,
       boolean withMembers,
       PageFetcher fetcher,
+      PageFetcher listings,
       Publisher publisher,
       Topics topics,
       ExecutorService prefetch,

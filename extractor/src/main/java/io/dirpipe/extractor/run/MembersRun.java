@@ -37,7 +37,7 @@ public final class MembersRun {
    * Groups whose member listings run at once: enough to keep the large-tenant quota busy (800 RU/s
    * at 2 RU per call is 400 calls per second) at Graph's latency of a few hundred milliseconds.
    */
-  static final int IN_FLIGHT = 64;
+  public static final int IN_FLIGHT = 64;
 
   /** A transaction holds the groups finished since the last one, up to these many. */
   static final int GROUPS_PER_TRANSACTION = 32;
@@ -296,7 +296,7 @@ public final class MembersRun {
     String url = CollectionSpec.membersUrl(ctx.graphBase(), groupId, 999);
     while (url != null) {
       Page page =
-          ctx.fetcher()
+          ctx.listings()
               .fetch(
                   url,
                   ids,

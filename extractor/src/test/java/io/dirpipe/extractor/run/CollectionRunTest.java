@@ -132,6 +132,7 @@ class CollectionRunTest {
               delta,
               false,
               fetcher,
+              fetcher,
               publisher,
               topics,
               prefetch,

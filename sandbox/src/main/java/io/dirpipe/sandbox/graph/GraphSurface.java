@@ -31,6 +31,7 @@ public final class GraphSurface implements Surface {
           "https://graph.microsoft.com/",
           GraphPermissions.GRAPH_APP_ID);
   private static final Pattern PATH = Pattern.compile("/(v1\\.0|beta)(/.*)?");
+  private static final Pattern BATCH = Pattern.compile("/(v1\\.0|beta)/\\$batch");
   private static final String ID = "([0-9a-fA-F-]{36})";
   private static final String COLLECTION =
       "(users|groups|devices|applications|servicePrincipals|directoryRoles)";
@@ -145,22 +146,35 @@ public final class GraphSurface implements Surface {
     this.beforeAnswer = hook;
   }
 
+  /**
+   * A request answered: the reply, its call (null when it failed before one), its route, and the
+   * body size its latency is modelled on (a batch's: its largest answer's, see {@link #batch}).
+   */
+  private record Answered(Reply reply, Call call, String name, String route, int latencyBytes) {}
+
   @Override
   public void handle(Exchange ex) throws IOException {
+    Answered a =
+        "POST".equals(ex.method()) && BATCH.matcher(ex.path()).matches() ? batch(ex) : answer(ex);
+    a.reply().headers().forEach(ex::responseHeader);
+    // counted before the answer leaves: a client that has read it sees it counted
+    stats.request(a.name(), a.reply().status());
+    send(ex, a.reply(), a.route(), a.latencyBytes());
+  }
+
+  /** Routes, authenticates, throttles and answers one request (alone or inside a batch). */
+  private Answered answer(Exchange ex) {
     beforeAnswer.accept(ex.rawQuery() == null ? ex.path() : ex.path() + "?" + ex.rawQuery());
     Matcher version = PATH.matcher(ex.path());
-    version.matches();
-    String rest = version.group(2) == null ? "/" : version.group(2);
-    String requestId = UUID.randomUUID().toString();
-    String clientRequestId =
-        ex.header("client-request-id") != null ? ex.header("client-request-id") : requestId;
-    ex.responseHeader("request-id", requestId);
-    ex.responseHeader("client-request-id", clientRequestId);
+    String rest = version.matches() && version.group(2) != null ? version.group(2) : "/";
     String name = ex.method() + " " + rest;
+    String[] ids = ids(ex);
     Reply reply;
     Call call = null;
     try {
-      injectFault(ex);
+      if (!version.matches()) {
+        throw GraphError.badRequest("Invalid version in the request URL.");
+      }
       Route route = null;
       Matcher m = null;
       for (Route r : routes) {
@@ -168,22 +182,78 @@ public final class GraphSurface implements Surface {
         if (candidate.matches() && r.method.equals(ex.method())) {
           route = r;
           m = candidate;
+          name = route.name; // faults are counted by route too
           break;
         }
       }
+      injectFault(ex);
       if (route == null) {
         String segment = rest.replaceFirst("^/", "").split("/")[0];
         throw GraphError.badRequest("Resource not found for the segment '" + segment + "'.");
       }
-      name = route.name;
       call = new Call(ex, version.group(1), authenticate(ex), throttle);
       reply = route.action.run(call, m);
     } catch (GraphError e) {
-      reply = error(e, requestId, clientRequestId);
+      reply = error(e, ids);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
-    // counted before the answer leaves: a client that has read it sees it counted
-    stats.request(name, reply.status());
-    send(ex, reply, call, name.replace("{collection}", rest.replaceFirst("^/", "").split("/")[0]));
+    reply.headers().put("request-id", ids[0]);
+    reply.headers().put("client-request-id", ids[1]);
+    meter(reply, call);
+    return new Answered(
+        reply,
+        call,
+        name,
+        name.replace("{collection}", rest.replaceFirst("^/", "").split("/")[0]),
+        reply.body().length);
+  }
+
+  /**
+   * A JSON batch: authenticated and faulted as one request, then each of its requests answered on
+   * its own and counted under its own route (a batch of 20 member listings is 20 of {@code GET
+   * /groups/{id}/members} and one {@code POST /$batch}). Graph runs a batch's requests side by
+   * side, so a batch takes as long as its slowest request: its latency is its largest answer's.
+   */
+  private Answered batch(Exchange ex) {
+    String[] ids = ids(ex);
+    int[] largest = {0};
+    Reply reply;
+    try {
+      injectFault(ex);
+      authenticate(ex);
+      Matcher version = BATCH.matcher(ex.path());
+      version.matches();
+      reply =
+          Batch.run(
+              ex,
+              version.group(1),
+              request -> {
+                Answered a = answer(request);
+                stats.request(a.name(), a.reply().status());
+                largest[0] = Math.max(largest[0], a.latencyBytes());
+                return a.reply();
+              });
+    } catch (GraphError e) {
+      reply = error(e, ids);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    reply.headers().put("request-id", ids[0]);
+    reply.headers().put("client-request-id", ids[1]);
+    return new Answered(
+        reply,
+        null,
+        "POST /$batch",
+        "POST /$batch",
+        reply.status() == 200 ? largest[0] : reply.body().length);
+  }
+
+  /** The request-id of an answer, and the client-request-id it echoes (its own when none). */
+  private static String[] ids(Exchange ex) {
+    String requestId = UUID.randomUUID().toString();
+    String clientRequestId = ex.header("client-request-id");
+    return new String[] {requestId, clientRequestId != null ? clientRequestId : requestId};
   }
 
   private void injectFault(Exchange ex) {
@@ -241,11 +311,11 @@ public final class GraphSurface implements Surface {
     return claims;
   }
 
-  private Reply error(GraphError e, String requestId, String clientRequestId) {
+  private Reply error(GraphError e, String[] ids) {
     Map<String, Object> inner = new LinkedHashMap<>();
     inner.put("date", Instant.now().toString().replaceAll("\\.\\d+Z$", "Z"));
-    inner.put("request-id", requestId);
-    inner.put("client-request-id", clientRequestId);
+    inner.put("request-id", ids[0]);
+    inner.put("client-request-id", ids[1]);
     Map<String, Object> error = new LinkedHashMap<>();
     error.put("code", e.code);
     error.put("message", e.getMessage());
@@ -270,25 +340,33 @@ public final class GraphSurface implements Surface {
     return reply;
   }
 
+  /** The RU headers of an answer, and the throttling scope of a 429. */
+  private void meter(Reply reply, Call call) {
+    if (call == null) {
+      return;
+    }
+    if (call.resourceUnits() > 0) {
+      reply.headers().put("x-ms-resource-unit", Integer.toString(call.resourceUnits()));
+      stats.add("resourceUnits", call.resourceUnits());
+      if (call.usedFraction() >= 0.8) {
+        reply
+            .headers()
+            .put(
+                "x-ms-throttle-limit-percentage",
+                String.format(Locale.ROOT, "%.2f", call.usedFraction()));
+      }
+    }
+    if (reply.status() == 429) {
+      reply.headers().put("x-ms-throttle-scope", "Tenant_Application/Read/" + call.appTenant());
+    }
+  }
+
   /**
    * Sends the answer after the configured latency, which is summed per route and collection ({@code
    * latencyMs GET /users}): a sequential cursor's share of the run's wall time.
    */
-  private void send(Exchange ex, Reply reply, Call call, String route) throws IOException {
-    reply.headers().forEach(ex::responseHeader);
-    if (call != null && call.resourceUnits() > 0) {
-      ex.responseHeader("x-ms-resource-unit", Integer.toString(call.resourceUnits()));
-      stats.add("resourceUnits", call.resourceUnits());
-      if (call.usedFraction() >= 0.8) {
-        ex.responseHeader(
-            "x-ms-throttle-limit-percentage",
-            String.format(Locale.ROOT, "%.2f", call.usedFraction()));
-      }
-    }
-    if (reply.status() == 429 && call != null) {
-      ex.responseHeader("x-ms-throttle-scope", "Tenant_Application/Read/" + call.appTenant());
-    }
-    long slept = faults.delay(reply.body().length);
+  private void send(Exchange ex, Reply reply, String route, int latencyBytes) throws IOException {
+    long slept = faults.delay(latencyBytes);
     if (slept > 0) {
       stats.add("latencyMs " + route, slept);
     }

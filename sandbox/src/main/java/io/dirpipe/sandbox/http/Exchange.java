@@ -21,8 +21,11 @@ public final class Exchange {
   public static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpExchange http;
+  private final String method;
   private final String path;
+  private final String rawQuery;
   private final Map<String, List<String>> query;
+  private final java.util.function.UnaryOperator<String> headers;
   private final String baseUrl;
   private byte[] body;
   private int wireLength;
@@ -54,11 +57,39 @@ public final class Exchange {
       raw = "/" + uri.getRawAuthority() + raw;
     }
     this.path = raw.startsWith("//") ? raw.substring(1) : raw;
-    this.query = parseQuery(http.getRequestURI().getRawQuery());
+    this.method = http.getRequestMethod();
+    this.rawQuery = uri.getRawQuery();
+    this.query = parseQuery(rawQuery);
+    this.headers = name -> http.getRequestHeaders().getFirst(name);
+  }
+
+  private Exchange(
+      Exchange outer, String method, String path, String rawQuery, Map<String, String> headers) {
+    this.http = null;
+    this.baseUrl = outer.baseUrl;
+    this.method = method;
+    this.path = path;
+    this.rawQuery = rawQuery;
+    this.query = parseQuery(rawQuery);
+    Map<String, String> byName = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    byName.putAll(headers);
+    // a request of a JSON batch is authenticated by the batch's token
+    this.headers = name -> byName.containsKey(name) ? byName.get(name) : outer.header(name);
+    this.body = new byte[0];
+  }
+
+  /**
+   * One request of a JSON batch ({@code POST /$batch}): its method, path (from the root, e.g.
+   * {@code /v1.0/groups/{id}/members}), raw query and own headers; anything else it asks of its
+   * request comes from the batch. It is answered inside the batch's body, never sent by itself.
+   */
+  public static Exchange inner(
+      Exchange outer, String method, String path, String rawQuery, Map<String, String> headers) {
+    return new Exchange(outer, method, path, rawQuery, headers);
   }
 
   public String method() {
-    return http.getRequestMethod();
+    return method;
   }
 
   public String path() {
@@ -71,7 +102,7 @@ public final class Exchange {
   }
 
   public String header(String name) {
-    return http.getRequestHeaders().getFirst(name);
+    return headers.apply(name);
   }
 
   /** The first value of a query parameter (names are case-sensitive, like Graph's). */
@@ -85,7 +116,7 @@ public final class Exchange {
   }
 
   public String rawQuery() {
-    return http.getRequestURI().getRawQuery();
+    return rawQuery;
   }
 
   /** The request body, gunzipped when sent with {@code Content-Encoding: gzip}. */

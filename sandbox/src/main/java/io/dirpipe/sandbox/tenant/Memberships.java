@@ -51,22 +51,30 @@ public final class Memberships {
     this.log = log;
   }
 
-  /** Generated user members of group g: mostly small, some hundreds, a few tens of thousands. */
+  /**
+   * Generated user members of group g, skewed as directories are: 80 % have 1-20 members, 16 %
+   * 20-200, 3.95 % 200-2,000 and one in 2,000 is an all-staff kind of group of 10,000-60,000 (at
+   * most half the users). About 87 members on average: each user is in ~17 groups. Group 1 is such
+   * a group in every tenant (half its users, at most 60,000), so even a small test tenant has a
+   * group whose members take several pages.
+   */
   int baseUsers(int g) {
     if (g >= groups || users == 0) {
       return 0;
     }
     long h = Mix.hash(seed, 0x6000L + g);
-    int bucket = Mix.below(h, 1000);
+    int bucket = Mix.below(h, 10_000);
     int size;
-    if (bucket < 700) {
-      size = 1 + Mix.below(Mix.hash(h, 1), 50);
-    } else if (bucket < 950) {
-      size = 50 + Mix.below(Mix.hash(h, 2), 950);
-    } else if (bucket < 995) {
-      size = 1000 + Mix.below(Mix.hash(h, 3), 9000);
+    if (g == 1) {
+      size = 60_000;
+    } else if (bucket < 8_000) {
+      size = 1 + Mix.below(Mix.hash(h, 1), 20);
+    } else if (bucket < 9_600) {
+      size = 20 + Mix.below(Mix.hash(h, 2), 180);
+    } else if (bucket < 9_995) {
+      size = 200 + Mix.below(Mix.hash(h, 3), 1_800);
     } else {
-      size = 10_000 + Mix.below(Mix.hash(h, 4), 40_000);
+      size = 10_000 + Mix.below(Mix.hash(h, 4), 50_000);
     }
     return Math.min(size, Math.max(1, users / 2));
   }
