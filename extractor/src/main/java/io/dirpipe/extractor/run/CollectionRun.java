@@ -12,8 +12,10 @@ import io.dirpipe.schemas.RunEvent;
 import io.dirpipe.schemas.RunEventType;
 import io.dirpipe.schemas.Topics;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -319,18 +321,17 @@ public final class CollectionRun {
       BlockingQueue<Object> out) {
     String url = cursor.url;
     String range = cursor.filter == null ? "" : " (" + cursor.filter + ")";
+    boolean edges = ctx.withMembers() && ctx.delta() && spec.collection() == Collection.GROUPS;
+    // a large group comes on several pages of a delta round, each with a slice of its members:
+    // the group itself is observed once per run (after a resume, once more at most)
+    Set<String> groupsSeen = edges ? new HashSet<>() : null;
     try {
       while (url != null) {
         int pageNo = pageNumbers.incrementAndGet();
         String what = spec.collection() + " page " + pageNo + range + " of run " + state.runId;
         Page page = ctx.fetcher().fetch(url, reader, headers, spec.predictedCost(), state, what);
         Observations o = Observations.of(state, ctx.topics());
-        o.page(
-            spec.collection().name(),
-            pageNo,
-            page,
-            ctx.time().now(),
-            ctx.withMembers() && ctx.delta() && spec.collection() == Collection.GROUPS);
+        o.page(spec.collection().name(), pageNo, page, ctx.time().now(), edges, groupsSeen);
         ctx.checkInvalid(what, o.skipped());
         if (o.skipped() > 0) {
           log.warn(

@@ -17,6 +17,7 @@ import io.dirpipe.schemas.serde.ObservationEncoder;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -133,17 +134,21 @@ final class Observations {
     return skipped;
   }
 
-  /** Every item of a page, and the members@delta of groups. */
   /**
-   * The observations of one page.
+   * The observations of one page: every item, and the members@delta of groups.
    *
    * @param edges a groups delta that carries {@code members@delta}: a removed group also gets a
    *     REMOVED membership observation with an empty member id, which removes all its edges (Graph
    *     lists no members for a group it reports removed)
+   * @param seen objects observed earlier in the run, or null: an object seen again (a large group
+   *     on a later page, with a further slice of its members) adds only its members
    */
-  void page(String collection, int page, Page p, Instant at, boolean edges) {
+  void page(String collection, int page, Page p, Instant at, boolean edges, Set<String> seen) {
     for (Page.Item item : p.items()) {
-      object(collection, page, at, item);
+      boolean again = seen != null && item.id() != null && !seen.add(item.id());
+      if (!again) {
+        object(collection, page, at, item);
+      }
       if (item.id() == null) {
         continue;
       }
