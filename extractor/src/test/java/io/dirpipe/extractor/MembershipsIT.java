@@ -32,8 +32,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(KafkaExtension.class)
 class MembershipsIT {
+  /**
+   * Pages of 10: the 50 groups come in 5 groups pages, all listed at once (the run's window of open
+   * groups pages), and most groups have several member pages.
+   */
   static final Map<String, Object> MEMBERS =
-      Map.of(ExtractorConfig.COLLECTIONS, "groupMembers", ExtractorConfig.MAX_ATTEMPTS, "1");
+      Map.of(
+          ExtractorConfig.COLLECTIONS,
+          "groupMembers",
+          ExtractorConfig.MAX_ATTEMPTS,
+          "1",
+          ExtractorConfig.PAGE_SIZE,
+          "10");
 
   Sandbox sandbox;
 
@@ -83,7 +93,12 @@ class MembershipsIT {
     try (LogCapture log = LogCapture.of(MembersRun.class)) {
       resumed = SandboxExtractors.extractor(sandbox, kafka, topics, MEMBERS).runOnce().get(0);
       assertThat(log.lines())
-          .anyMatch(l -> l.contains("resuming run " + failed.runId()) && l.contains("groups"));
+          // all 5 groups pages were open (50 groups, 160 listings at once) and the first, with
+          // the all-staff group's 250 member pages, could not finish before the failure
+          .anyMatch(
+              l ->
+                  l.contains("resuming run " + failed.runId())
+                      && l.contains("of 5 groups page(s) done"));
     }
     assertThat(resumed.status()).as(resumed.error()).isEqualTo("completed");
     assertThat(resumed.runId()).isEqualTo(failed.runId());

@@ -9,11 +9,14 @@ import io.dirpipe.schemas.Collection;
 import io.dirpipe.schemas.Mode;
 import io.dirpipe.schemas.RunEvent;
 import io.dirpipe.schemas.RunEventType;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
@@ -26,8 +29,10 @@ import org.slf4j.LoggerFactory;
  * group's members from {@code /groups/{id}/members}, {@value #IN_FLIGHT} groups at a time under the
  * RU bucket (in JSON batches of 20 unless {@code extract.batch=false}). A group is committed as
  * soon as all its member pages are read, with the groups that finished beside it, so one group of
- * 50,000 members never holds up the small ones behind it. The checkpoint names the groups page and
- * which of its groups are done, so a killed run resumes with the others.
+ * 50,000 members never holds up the small ones behind it: listings go on into the next groups pages
+ * (up to {@value #WINDOW} groups pages open at once) while a large group is still being read. The
+ * checkpoint names the first open groups page and, for each open page, which of its groups are
+ * done, so a killed run resumes with the others.
  */
 public final class MembersRun {
   private static final Logger log = LoggerFactory.getLogger(MembersRun.class);
@@ -39,6 +44,12 @@ public final class MembersRun {
    * hundred milliseconds.
    */
   public static final int IN_FLIGHT = 160;
+
+  /**
+   * Groups pages whose listings may be under way at once: a group of 60,000 members is 61
+   * sequential pages (about 17 s on Graph), in which time the quota lists some 7,000 small groups.
+   */
+  static final int WINDOW = 16;
 
   /** A transaction holds the groups finished since the last one, up to these many. */
   static final int GROUPS_PER_TRANSACTION = 32;
@@ -54,141 +65,265 @@ public final class MembersRun {
 
   public RunSummary run(Checkpoint checkpoint) throws InterruptedException {
     RunState state;
-    String groupsPage;
-    BitSet done;
+    String firstPage;
+    List<BitSet> done;
     if (checkpoint != null && checkpoint.getNextLink() != null) {
       state = RunState.resumed(checkpoint, ctx.time());
       String[] cursor = checkpoint.getNextLink().split(" ", 2);
       done = done(cursor[0]);
-      groupsPage = cursor[1];
+      firstPage = cursor[1];
       log.info(
-          "groupMembers: resuming run {} with {} groups of a groups page done ({} edges so far)",
+          "groupMembers: resuming run {} with {} groups of {} groups page(s) done ({} edges so far)",
           state.runId,
-          done.cardinality(),
+          done.stream().mapToInt(BitSet::cardinality).sum(),
+          done.size(),
           state.records);
     } else {
       state =
           RunState.fresh(
               ctx.tenantId(), Collection.GROUP_MEMBERS.name(), Mode.FULL, null, ctx.time());
-      groupsPage = ctx.graphBase() + "/groups?$top=999&$select=id";
-      done = new BitSet();
+      firstPage = ctx.graphBase() + "/groups?$top=" + ctx.pageSize() + "&$select=id";
+      done = List.of();
     }
     ctx.board().track(state);
     try {
-      return members(state, groupsPage, done);
+      return new Listing(state, firstPage, done).run();
     } catch (RuntimeException e) {
       throw RunFailed.record(ctx.publisher(), state, e);
     }
   }
 
   /**
-   * The groups of a groups page that are committed: {@code d:<hex>} (a bit per group), or the index
-   * before which all are (checkpoints written before groups were committed out of order).
+   * The groups of each open groups page that are committed, comma-separated: {@code d:<hex>} (a bit
+   * per group), or the index before which all are (checkpoints written before groups were committed
+   * out of order).
    */
-  static BitSet done(String cursor) {
-    if (cursor.startsWith("d:")) {
-      return BitSet.valueOf(HexFormat.of().parseHex(cursor.substring(2)));
+  static List<BitSet> done(String cursor) {
+    List<BitSet> pages = new ArrayList<>();
+    for (String page : cursor.split(",", -1)) {
+      if (page.startsWith("d:")) {
+        pages.add(BitSet.valueOf(HexFormat.of().parseHex(page.substring(2))));
+      } else {
+        BitSet done = new BitSet();
+        done.set(0, Integer.parseInt(page));
+        pages.add(done);
+      }
     }
-    BitSet done = new BitSet();
-    done.set(0, Integer.parseInt(cursor));
-    return done;
+    return pages;
   }
 
-  static String cursor(BitSet done, String groupsPage) {
-    return "d:" + HexFormat.of().formatHex(done.toByteArray()) + " " + groupsPage;
+  static String cursor(List<BitSet> done, String firstPage) {
+    StringBuilder b = new StringBuilder();
+    for (BitSet page : done) {
+      b.append(b.isEmpty() ? "d:" : ",d:").append(HexFormat.of().formatHex(page.toByteArray()));
+    }
+    return (b.isEmpty() ? "d:" : b) + " " + firstPage;
   }
 
   /** The members of one group, all its pages. */
-  private record GroupMembers(int index, String groupId, List<Page.Item> members, int pages) {}
+  private record GroupMembers(
+      OpenPage page, int index, String groupId, List<Page.Item> members, int pages) {}
 
-  private RunSummary members(RunState state, String groupsPage, BitSet done)
-      throws InterruptedException {
-    List<RunEvent> events = new ArrayList<>();
-    if (done.isEmpty() && state.pages == 0) {
-      events.add(state.event(RunEventType.STARTED, null));
+  /** A groups page whose member listings are under way. */
+  private static final class OpenPage {
+    final String link;
+    final Page page;
+    final BitSet done;
+    int next;
+    int outstanding;
+
+    OpenPage(String link, Page page, BitSet done) {
+      this.link = link;
+      this.page = page;
+      this.done = done;
     }
-    while (groupsPage != null) {
+
+    boolean allAsked() {
+      return next >= page.items().size();
+    }
+
+    boolean finished() {
+      return allAsked() && outstanding == 0;
+    }
+  }
+
+  /** One run's listings over a window of open groups pages. */
+  private final class Listing {
+    final RunState state;
+    final ArrayDeque<OpenPage> window = new ArrayDeque<>();
+    final ExecutorCompletionService<GroupMembers> finished =
+        new ExecutorCompletionService<>(ctx.prefetch());
+    final Set<Future<GroupMembers>> running = new HashSet<>();
+
+    /** The groups page after the window's last, null after the last page. */
+    String nextPage;
+
+    /** Done groups of pages of a resumed run not fetched again yet. */
+    final ArrayDeque<BitSet> resumed;
+
+    int skipped;
+    List<RunEvent> events = new ArrayList<>();
+
+    Listing(RunState state, String firstPage, List<BitSet> done) {
+      this.state = state;
+      this.nextPage = firstPage;
+      this.resumed = new ArrayDeque<>(done);
+      if (done.isEmpty() && state.pages == 0) {
+        events.add(state.event(RunEventType.STARTED, null));
+      }
+    }
+
+    RunSummary run() throws InterruptedException {
+      Batch batch = new Batch(state);
+      try {
+        while (true) {
+          ask();
+          if (!running.isEmpty()) {
+            Future<GroupMembers> f = finished.take();
+            running.remove(f);
+            GroupMembers gm = get(f);
+            gm.page().outstanding--;
+            gm.page().done.set(gm.index());
+            skipped += batch.add(gm);
+          }
+          boolean slid = false;
+          while (!window.isEmpty() && window.peekFirst().finished()) {
+            window.pollFirst();
+            slid = true;
+          }
+          boolean end = window.isEmpty() && nextPage == null;
+          if (slid || end || batch.full()) {
+            batch.skipped(skipped);
+            skipped = 0;
+            commit(batch, end);
+            batch = new Batch(state);
+          }
+          if (end) {
+            break;
+          }
+        }
+      } finally {
+        running.forEach(f -> f.cancel(true));
+      }
+      log.info(
+          "groupMembers: run {} completed: {} edges, {} pages, {} requests",
+          state.runId,
+          state.records,
+          state.pages,
+          state.requests);
+      return state.summary("completed", null);
+    }
+
+    /**
+     * Keeps {@link MembersRun#IN_FLIGHT} listings going, opening the next groups page when every
+     * group of the open ones is asked for. Groups without an id are never asked for (no {@code GET
+     * /groups/null/members}): counted, and done.
+     */
+    private void ask() throws InterruptedException {
+      while (running.size() < IN_FLIGHT) {
+        OpenPage open = null;
+        for (OpenPage p : window) {
+          if (!p.allAsked()) {
+            open = p;
+            break;
+          }
+        }
+        if (open == null) {
+          if (nextPage == null || window.size() >= WINDOW) {
+            return;
+          }
+          open = fetch();
+        }
+        int index = open.next++;
+        if (open.done.get(index)) {
+          continue;
+        }
+        String groupId = open.page.items().get(index).id();
+        if (groupId == null) {
+          skipped++;
+          open.done.set(index);
+          continue;
+        }
+        OpenPage page = open;
+        running.add(finished.submit(() -> list(page, index, groupId)));
+        open.outstanding++;
+      }
+    }
+
+    private OpenPage fetch() throws InterruptedException {
       Page groups =
           ctx.fetcher()
               .fetch(
-                  groupsPage,
+                  nextPage,
                   ids,
                   Map.of(),
                   1,
                   state,
                   "groups page for groupMembers run " + state.runId);
-      boolean lastPage = groups.nextLink() == null;
-      events = page(state, groupsPage, groups, done, lastPage, events);
-      groupsPage = groups.nextLink();
-      done = new BitSet();
+      BitSet done = resumed.isEmpty() ? new BitSet() : resumed.poll();
+      OpenPage page = new OpenPage(nextPage, groups, done);
+      window.addLast(page);
+      nextPage = groups.nextLink();
+      return page;
     }
-    log.info(
-        "groupMembers: run {} completed: {} edges, {} pages, {} requests",
-        state.runId,
-        state.records,
-        state.pages,
-        state.requests);
-    return state.summary("completed", null);
-  }
 
-  /** Reads and commits the members of every group of one groups page that is not done yet. */
-  private List<RunEvent> page(
-      RunState state,
-      String groupsPage,
-      Page groups,
-      BitSet done,
-      boolean lastPage,
-      List<RunEvent> events)
-      throws InterruptedException {
-    List<Page.Item> items = groups.items();
-    ExecutorCompletionService<GroupMembers> finished =
-        new ExecutorCompletionService<>(ctx.prefetch());
-    List<Future<GroupMembers>> running = new ArrayList<>();
-    int next = 0;
-    int outstanding = 0;
-    int skipped = 0;
-    Batch batch = new Batch(state);
-    try {
-      while (true) {
-        // keep IN_FLIGHT listings going; groups without an id are never asked for (no
-        // GET /groups/null/members): counted, and done
-        while (outstanding < IN_FLIGHT && next < items.size()) {
-          int index = next++;
-          if (done.get(index)) {
-            continue;
-          }
-          String groupId = items.get(index).id();
-          if (groupId == null) {
-            skipped++;
-            done.set(index);
-            continue;
-          }
-          running.add(finished.submit(() -> list(state, index, groupId)));
-          outstanding++;
-        }
-        if (outstanding == 0) {
-          break;
-        }
-        GroupMembers gm = take(finished);
-        outstanding--;
-        done.set(gm.index());
-        skipped += batch.add(gm);
-        boolean pageDone = outstanding == 0 && next >= items.size();
-        if (pageDone || batch.full()) {
-          batch.skipped(skipped);
-          skipped = 0;
-          events = commit(state, batch, pageDone, lastPage, groupsPage, groups, done, events);
-          batch = new Batch(state);
-        }
+    private GroupMembers list(OpenPage page, int index, String groupId)
+        throws InterruptedException {
+      List<Page.Item> members = new ArrayList<>();
+      int pages = 0;
+      String url = CollectionSpec.membersUrl(ctx.graphBase(), groupId, ctx.pageSize());
+      while (url != null) {
+        Page p =
+            ctx.listings()
+                .fetch(
+                    url,
+                    ids,
+                    Map.of(),
+                    MEMBER_COST,
+                    state,
+                    "members of group " + groupId + " in run " + state.runId);
+        pages++;
+        members.addAll(p.items());
+        url = p.nextLink();
       }
-      if (skipped > 0 || !batch.isEmpty() || running.isEmpty()) {
-        // a page whose groups all had no id, or were done before a resume, or no groups at all
-        batch.skipped(skipped);
-        events = commit(state, batch, true, lastPage, groupsPage, groups, done, events);
+      return new GroupMembers(page, index, groupId, members, pages);
+    }
+
+    private void commit(Batch batch, boolean end) {
+      ctx.checkInvalid("groupMembers run " + state.runId, batch.skipped);
+      state.apply(batch.observations);
+      if (batch.skipped > 0) {
+        state.skipped += batch.skipped;
+        log.warn(
+            "groupMembers run {}: {} group(s) or member(s) without an id skipped (counted in the"
+                + " run's summary)",
+            state.runId,
+            batch.skipped);
       }
-      return events;
-    } finally {
-      running.forEach(f -> f.cancel(true));
+      String cursor = null;
+      List<Publisher.Marker> markers = List.of();
+      if (end) {
+        markers =
+            List.of(
+                new Publisher.Marker(
+                    ctx.topics().raw(Collection.GROUP_MEMBERS),
+                    Observations.runEnd(state, Collection.GROUP_MEMBERS.name())));
+        events.add(state.event(RunEventType.COMPLETED, null));
+      } else if (window.isEmpty()) {
+        cursor = cursor(List.of(), nextPage);
+      } else {
+        List<BitSet> done = new ArrayList<>();
+        window.forEach(p -> done.add(p.done));
+        cursor = cursor(done, window.peekFirst().link);
+      }
+      ctx.publisher()
+          .commit(
+              new Publisher.Batch(
+                  batch.observations.serialized(),
+                  state.checkpoint(cursor, null),
+                  markers,
+                  events));
+      events = new ArrayList<>();
     }
   }
 
@@ -235,47 +370,9 @@ public final class MembersRun {
     }
   }
 
-  private List<RunEvent> commit(
-      RunState state,
-      Batch batch,
-      boolean pageDone,
-      boolean lastPage,
-      String groupsPage,
-      Page groups,
-      BitSet done,
-      List<RunEvent> events) {
-    ctx.checkInvalid("groupMembers run " + state.runId, batch.skipped);
-    state.apply(batch.observations);
-    if (batch.skipped > 0) {
-      state.skipped += batch.skipped;
-      log.warn(
-          "groupMembers run {}: {} group(s) or member(s) without an id skipped (counted in the"
-              + " run's summary)",
-          state.runId,
-          batch.skipped);
-    }
-    boolean last = pageDone && lastPage;
-    String cursor = last ? null : pageDone ? "0 " + groups.nextLink() : cursor(done, groupsPage);
-    List<Publisher.Marker> markers = List.of();
-    if (last) {
-      markers =
-          List.of(
-              new Publisher.Marker(
-                  ctx.topics().raw(Collection.GROUP_MEMBERS),
-                  Observations.runEnd(state, Collection.GROUP_MEMBERS.name())));
-      events.add(state.event(RunEventType.COMPLETED, null));
-    }
-    ctx.publisher()
-        .commit(
-            new Publisher.Batch(
-                batch.observations.serialized(), state.checkpoint(cursor, null), markers, events));
-    return new ArrayList<>();
-  }
-
-  private static GroupMembers take(ExecutorCompletionService<GroupMembers> finished)
-      throws InterruptedException {
+  private static GroupMembers get(Future<GroupMembers> finished) throws InterruptedException {
     try {
-      return finished.take().get();
+      return finished.get();
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof CompletionException c && c.getCause() != null) {
@@ -289,26 +386,5 @@ public final class MembersRun {
       }
       throw new IllegalStateException(cause);
     }
-  }
-
-  private GroupMembers list(RunState state, int index, String groupId) throws InterruptedException {
-    List<Page.Item> members = new ArrayList<>();
-    int pages = 0;
-    String url = CollectionSpec.membersUrl(ctx.graphBase(), groupId, 999);
-    while (url != null) {
-      Page page =
-          ctx.listings()
-              .fetch(
-                  url,
-                  ids,
-                  Map.of(),
-                  MEMBER_COST,
-                  state,
-                  "members of group " + groupId + " in run " + state.runId);
-      pages++;
-      members.addAll(page.items());
-      url = page.nextLink();
-    }
-    return new GroupMembers(index, groupId, members, pages);
   }
 }
