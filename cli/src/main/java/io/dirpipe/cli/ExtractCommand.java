@@ -190,9 +190,11 @@ final class ExtractCommand implements Callable<Integer> {
   private void print(List<RunSummary> runs) throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      out.println(
-          new ObjectMapper()
-              .writeValueAsString(Map.of("runs", runs, "peakOldGenMb", peakOldGenMb())));
+      // a fixed field order (Map.of's changes from one JVM to the next): "runs" first
+      Map<String, Object> summary = new java.util.LinkedHashMap<>();
+      summary.put("runs", runs);
+      summary.put("peakOldGenMb", peakOldGenMb());
+      out.println(new ObjectMapper().writeValueAsString(summary));
       return;
     }
     out.printf(

@@ -78,7 +78,9 @@ final class ReplayCommand implements Callable<Integer> {
           spec.commandLine(),
           "--collection "
               + collection
-              + " has no inventory; memberships are in changes.memberships");
+              + (c.isEdgeCollection()
+                  ? " has no inventory yet: its edges are in raw." + collection
+                  : " has no inventory; memberships are in changes.memberships"));
     }
     TopicsConfig kafka = new TopicsConfig(config.load(Map.of()).values());
     NavigableMap<ObjectKey, ? extends SpecificRecord> inventory =

@@ -6,14 +6,15 @@ import io.dirpipe.core.kafka.TopicSetup;
 import io.dirpipe.extractor.graph.BatchingSource;
 import io.dirpipe.extractor.graph.CollectionSpec;
 import io.dirpipe.extractor.graph.GraphTransport;
+import io.dirpipe.extractor.graph.Relation;
 import io.dirpipe.extractor.publish.Checkpoints;
 import io.dirpipe.extractor.publish.Publisher;
 import io.dirpipe.extractor.ratelimit.ResourceUnitLimiter;
 import io.dirpipe.extractor.run.CollectionRun;
-import io.dirpipe.extractor.run.MembersRun;
 import io.dirpipe.extractor.run.PageFetcher;
 import io.dirpipe.extractor.run.Progress;
 import io.dirpipe.extractor.run.ProgressBoard;
+import io.dirpipe.extractor.run.RelationRun;
 import io.dirpipe.extractor.run.RunFailed;
 import io.dirpipe.extractor.run.RunSummary;
 import io.dirpipe.identity.credential.CachingCredential;
@@ -24,6 +25,7 @@ import io.dirpipe.schemas.Topic;
 import io.dirpipe.schemas.Topics;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -106,7 +108,7 @@ public final class Extractor {
                 new BatchingSource(
                     transport,
                     base,
-                    (MembersRun.IN_FLIGHT + BatchingSource.MAX - 1) / BatchingSource.MAX),
+                    (RelationRun.IN_FLIGHT + BatchingSource.MAX - 1) / BatchingSource.MAX),
                 limiter,
                 config.retryPolicy(),
                 time)
@@ -169,8 +171,9 @@ public final class Extractor {
               config.failOnInvalidObject(),
               config.maxCursors(c),
               config.objectsPerCursor());
-      return c == Collection.GROUP_MEMBERS
-          ? new MembersRun(ctx).run(checkpoint)
+      Optional<Relation> relation = Relation.of(c);
+      return relation.isPresent()
+          ? new RelationRun(ctx, relation.get()).run(checkpoint)
           : new CollectionRun(CollectionSpec.of(c, config.select(c)), ctx).run(checkpoint);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

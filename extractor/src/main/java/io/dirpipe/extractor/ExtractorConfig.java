@@ -38,7 +38,7 @@ public final class ExtractorConfig extends AbstractConfig {
             .define(
                 COLLECTIONS,
                 Type.LIST,
-                Collection.allNames(),
+                Collection.defaultNames(),
                 Collection.listValidator(),
                 Importance.HIGH,
                 "Collections to extract, in parallel.")

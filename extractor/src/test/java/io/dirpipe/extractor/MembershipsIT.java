@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.dirpipe.core.LogCapture;
-import io.dirpipe.extractor.run.MembersRun;
+import io.dirpipe.extractor.run.RelationRun;
 import io.dirpipe.extractor.run.RunSummary;
 import io.dirpipe.sandbox.Sandbox;
 import io.dirpipe.sandbox.graph.Throttle;
@@ -90,7 +90,7 @@ class MembershipsIT {
 
     sandbox.faults().p500 = 0;
     RunSummary resumed;
-    try (LogCapture log = LogCapture.of(MembersRun.class)) {
+    try (LogCapture log = LogCapture.of(RelationRun.class)) {
       resumed = SandboxExtractors.extractor(sandbox, kafka, topics, MEMBERS).runOnce().get(0);
       assertThat(log.lines())
           // all 5 groups pages were open (50 groups, 160 listings at once) and the first, with

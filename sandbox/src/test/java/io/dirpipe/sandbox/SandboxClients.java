@@ -37,10 +37,15 @@ public final class SandboxClients {
    * azure-identity.
    */
   public TokenCredential appCredential() {
+    return appCredential(sandbox.application());
+  }
+
+  /** A client-secret credential of an application of the sandbox's tenant (its first secret). */
+  public TokenCredential appCredential(io.dirpipe.sandbox.tenant.Identity app) {
     return new ClientSecretCredentialBuilder()
         .tenantId(sandbox.tenant().tenantId())
-        .clientId(sandbox.application().clientId())
-        .clientSecret(sandbox.application().secrets().get(0).value())
+        .clientId(app.clientId())
+        .clientSecret(app.secrets().get(0).value())
         .authorityHost(sandbox.authorityHost())
         .disableInstanceDiscovery()
         .httpClient(azureHttpClient())

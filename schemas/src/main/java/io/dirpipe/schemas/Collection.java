@@ -3,6 +3,7 @@ package io.dirpipe.schemas;
 import io.dirpipe.schemas.entity.Application;
 import io.dirpipe.schemas.entity.Device;
 import io.dirpipe.schemas.entity.DirectoryRole;
+import io.dirpipe.schemas.entity.Edge;
 import io.dirpipe.schemas.entity.Group;
 import io.dirpipe.schemas.entity.Member;
 import io.dirpipe.schemas.entity.ServicePrincipal;
@@ -39,9 +40,35 @@ public final class Collection<E extends SpecificRecord> {
   public static final Collection<DirectoryRole> DIRECTORY_ROLES =
       new Collection<>("directoryRoles", DirectoryRole.class);
 
-  private static final List<Collection<?>> ALL =
+  /** Owners of groups: one {@link Edge} per owner, keyed by the group's id. */
+  public static final Collection<Edge> GROUP_OWNERS = new Collection<>("groupOwners", Edge.class);
+
+  public static final Collection<Edge> APPLICATION_OWNERS =
+      new Collection<>("applicationOwners", Edge.class);
+  public static final Collection<Edge> SERVICE_PRINCIPAL_OWNERS =
+      new Collection<>("servicePrincipalOwners", Edge.class);
+
+  /** Members of the activated directory roles (direct assignments, users and groups). */
+  public static final Collection<Edge> DIRECTORY_ROLE_MEMBERS =
+      new Collection<>("directoryRoleMembers", Edge.class);
+
+  /**
+   * What collection-list settings default to: the directory objects and group memberships, which
+   * every stage handles.
+   */
+  private static final List<Collection<?>> DEFAULTS =
       List.of(
           USERS, GROUPS, GROUP_MEMBERS, DEVICES, APPLICATIONS, SERVICE_PRINCIPALS, DIRECTORY_ROLES);
+
+  /**
+   * Edge collections the extractor reads into their raw topics when named in {@code
+   * extract.collections}; the transformer and the sinks do not take them yet.
+   */
+  private static final List<Collection<?>> EDGES =
+      List.of(GROUP_OWNERS, APPLICATION_OWNERS, SERVICE_PRINCIPAL_OWNERS, DIRECTORY_ROLE_MEMBERS);
+
+  private static final List<Collection<?>> ALL =
+      java.util.stream.Stream.concat(DEFAULTS.stream(), EDGES.stream()).toList();
 
   private final String name;
   private final Class<E> entityClass;
@@ -77,9 +104,37 @@ public final class Collection<E extends SpecificRecord> {
                         + ALL.stream().map(Collection::name).collect(Collectors.joining(", "))));
   }
 
-  /** The names of every collection, comma-separated: the default of collection-list settings. */
+  /** The collections every stage handles: the default of collection-list settings. */
+  public static List<Collection<?>> defaults() {
+    return DEFAULTS;
+  }
+
+  /** The names of {@link #defaults()}, comma-separated. */
+  public static String defaultNames() {
+    return DEFAULTS.stream().map(Collection::name).collect(Collectors.joining(","));
+  }
+
+  /** The names of every collection, comma-separated. */
   public static String allNames() {
     return ALL.stream().map(Collection::name).collect(Collectors.joining(","));
+  }
+
+  /**
+   * Validates a configuration value that lists collections of a stage that handles only {@link
+   * #defaults()}, naming an unknown collection, or an edge collection it cannot take yet.
+   */
+  public static ConfigDef.Validator defaultsValidator() {
+    return (name, value) -> {
+      listValidator().ensureValid(name, value);
+      for (Object c : (List<?>) value) {
+        if (!DEFAULTS.contains(of(String.valueOf(c)))) {
+          throw new ConfigException(
+              name,
+              value,
+              c + " is extracted into its raw topic only; this stage takes: " + defaultNames());
+        }
+      }
+    };
   }
 
   /** Validates a configuration value that lists collection names, naming an unknown one. */
@@ -108,7 +163,12 @@ public final class Collection<E extends SpecificRecord> {
 
   /** True for collections of directory objects (which have change and inventory topics). */
   public boolean isObjectCollection() {
-    return this != GROUP_MEMBERS;
+    return entityClass != Member.class && entityClass != Edge.class;
+  }
+
+  /** True for collections of {@link Edge}s: relations read from one object's relationship. */
+  public boolean isEdgeCollection() {
+    return entityClass == Edge.class;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.dirpipe.schemas;
 
+import io.dirpipe.schemas.entity.Edge;
 import io.dirpipe.schemas.serde.AvroSerde;
 import java.util.regex.Pattern;
 import org.apache.avro.specific.SpecificRecord;
@@ -77,6 +78,24 @@ public final class Topics {
         AvroSerde.of(MembershipKey.class),
         AvroSerde.of(MembershipChange.class),
         false);
+  }
+
+  /**
+   * {@code changes.edges}: ADD / REMOVE of the edges of every edge collection (owners, role
+   * members, ...), keyed by tenant, kind and both ends.
+   */
+  public Topic<EdgeKey, EdgeChange> edgeChanges() {
+    return new Topic<>(
+        prefix + "changes.edges",
+        AvroSerde.of(EdgeKey.class),
+        AvroSerde.of(EdgeChange.class),
+        false);
+  }
+
+  /** {@code inventory.edges}: every edge that holds now, a tombstone when removed. Compacted. */
+  public Topic<EdgeKey, Edge> edgeInventory() {
+    return new Topic<>(
+        prefix + "inventory.edges", AvroSerde.of(EdgeKey.class), AvroSerde.of(Edge.class), true);
   }
 
   /**

@@ -14,6 +14,7 @@ import io.dirpipe.schemas.state.EdgeState;
 import io.dirpipe.schemas.state.ObjectState;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 
 /** One fully populated record of every message type. */
@@ -88,6 +89,13 @@ public final class Samples {
             T),
         new MembershipKey(TENANT, "g1", "u1"),
         new MembershipChange(MembershipOperation.ADD, TENANT, "g1", "u1", "user", source(), T),
+        new io.dirpipe.schemas.EdgeKey(TENANT, "groupOwners", "g1", "u1"),
+        new io.dirpipe.schemas.EdgeChange(
+            MembershipOperation.ADD,
+            new io.dirpipe.schemas.entity.Edge("groupOwners", "g1", "u1", "user", Map.of()),
+            TENANT,
+            source(),
+            T),
         new CheckpointKey(TENANT, "users"),
         new Checkpoint(
             TENANT,
@@ -121,7 +129,7 @@ public final class Samples {
             null),
         new ExtractionTask(TENANT, List.of("users", "groups"), Mode.DELTA),
         new ObjectState(java.nio.ByteBuffer.wrap(new byte[32]), "run-1", T),
-        new EdgeState("run-1", T, "user"),
+        new EdgeState("run-1", T, "user", Map.of()),
         user("u3"),
         Group.newBuilder()
             .setId("g1")
@@ -130,6 +138,7 @@ public final class Samples {
             .setGroupTypes(List.of("Unified"))
             .build(),
         new Member("g1", "u1", "user"),
+        new io.dirpipe.schemas.entity.Edge("groupOwners", "g1", "u1", "user", java.util.Map.of()),
         Device.newBuilder().setId("d1").setDisplayName("laptop-1").setIsCompliant(true).build(),
         Application.newBuilder()
             .setId("a1")

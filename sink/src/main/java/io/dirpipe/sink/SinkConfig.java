@@ -160,8 +160,8 @@ public final class SinkConfig extends AbstractConfig {
           .define(
               SINK_COLLECTIONS,
               Type.LIST,
-              Collection.allNames(),
-              Collection.listValidator(),
+              Collection.defaultNames(),
+              Collection.defaultsValidator(),
               Importance.MEDIUM,
               "Collections whose topics the sinks read.");
 

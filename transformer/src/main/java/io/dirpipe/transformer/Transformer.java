@@ -119,6 +119,11 @@ public final class Transformer implements AutoCloseable {
       if (c.isObjectCollection()) {
         used.add(topics.changes(c));
         used.add(topics.inventory(c));
+      } else if (c.isEdgeCollection()) {
+        if (used.stream().noneMatch(t -> t.name().equals(topics.edgeChanges().name()))) {
+          used.add(topics.edgeChanges()); // shared by every edge collection
+          used.add(topics.edgeInventory());
+        }
       } else {
         used.add(topics.memberships());
       }

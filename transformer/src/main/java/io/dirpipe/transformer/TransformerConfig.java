@@ -47,7 +47,7 @@ public final class TransformerConfig extends AbstractConfig {
             .define(
                 COLLECTIONS,
                 Type.LIST,
-                Collection.allNames(),
+                Collection.defaultNames(),
                 Collection.listValidator(),
                 Importance.MEDIUM,
                 "Collections whose raw topics are turned into change events (groupMembers: membership edges).")

@@ -43,6 +43,7 @@ public final class TopicReader {
             .require(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     try (org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> ends =
         kafka.consumer(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      ends.assign(partitions); // an unassigned consumer warns that it cannot keep what it learns
       return ends.endOffsets(partitions, kafka.timeout());
     }
   }

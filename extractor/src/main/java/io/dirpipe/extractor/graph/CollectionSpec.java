@@ -78,10 +78,6 @@ public record CollectionSpec(
         + (members ? "," + "members" : "");
   }
 
-  public static String membersUrl(String base, String groupId, int top) {
-    return base + "/groups/" + groupId + "/members?$top=" + top + "&$select=id";
-  }
-
   /** Predicted cost: base, minus 1 with $select, at least 1 (FACTS.md §7). */
   public int predictedCost() {
     return Math.max(1, baseCost - 1);

@@ -11,12 +11,14 @@ import io.dirpipe.schemas.RemovedReason;
 import io.dirpipe.schemas.RunDigest;
 import io.dirpipe.schemas.Topic;
 import io.dirpipe.schemas.Topics;
+import io.dirpipe.schemas.entity.Edge;
 import io.dirpipe.schemas.entity.Member;
 import io.dirpipe.schemas.serde.ContentHash;
 import io.dirpipe.schemas.serde.ObservationEncoder;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -80,6 +82,15 @@ final class Observations {
         at,
         isRemoved ? RemovedReason.DELETED : null,
         m);
+  }
+
+  /**
+   * An edge of an edge collection: keyed by the object whose relationship was read, so one object's
+   * edges share a partition.
+   */
+  void edge(String collection, int page, Instant at, String fromId, String toId, String type) {
+    Edge e = new Edge(collection, fromId, toId, type == null ? "directoryObject" : type, Map.of());
+    add(collection, fromId, fromId + "/" + toId, page, at, null, e);
   }
 
   /**

@@ -29,7 +29,23 @@ public final class Diagnosis {
     COLLECTIONS.put("applications", "Application.Read.All");
     COLLECTIONS.put("servicePrincipals", "Application.Read.All");
     COLLECTIONS.put("directoryRoles", "RoleManagement.Read.Directory");
+    COLLECTIONS.put("groupOwners", "GroupMember.Read.All");
+    COLLECTIONS.put("applicationOwners", "Application.Read.All");
+    COLLECTIONS.put("servicePrincipalOwners", "Application.Read.All");
+    COLLECTIONS.put("directoryRoleMembers", "RoleManagement.Read.Directory");
   }
+
+  /**
+   * Edge collections: the parent collection and the relationship listed for each of its objects,
+   * probed on the first parent.
+   */
+  static final Map<String, String[]> RELATIONS =
+      Map.of(
+          "groupMembers", new String[] {"groups", "members"},
+          "groupOwners", new String[] {"groups", "owners"},
+          "applicationOwners", new String[] {"applications", "owners"},
+          "servicePrincipalOwners", new String[] {"servicePrincipals", "owners"},
+          "directoryRoleMembers", new String[] {"directoryRoles", "members"});
 
   /** The whole answer: the Graph token's claims (null when none was obtained) and every probe. */
   public record Report(TokenClaims graphToken, List<Probe> probes) {
@@ -81,30 +97,38 @@ public final class Diagnosis {
                   "Check tenant.id, client.id and the secret or certificate; the AADSTS code above names the cause.")));
     }
     List<Probe> probes = new ArrayList<>();
-    String firstGroup = null;
+    Map<String, ApiClient.Response> parents = new java.util.HashMap<>();
     for (String collection : collections) {
-      String path =
-          collection.equals("groupMembers")
-              ? (firstGroup == null
-                  ? null
-                  : "/v1.0/groups/" + firstGroup + "/members?$top=1&$select=id")
-              : "/v1.0/" + collection + "?$top=1&$select=id";
-      if (path == null) {
+      String[] relation = RELATIONS.get(collection);
+      if (relation == null) {
+        String path = "/v1.0/" + collection + "?$top=1&$select=id";
+        probes.add(graphProbe(collection, "GET " + path, graph.get(path), claims));
+        continue;
+      }
+      String parentPath = "/v1.0/" + relation[0] + "?$top=1&$select=id";
+      ApiClient.Response parent = parents.computeIfAbsent(parentPath, graph::get);
+      if (!parent.ok()) {
+        // the parents are read first: what refuses them refuses the edge collection
+        probes.add(graphProbe(collection, "GET " + parentPath, parent, claims));
+      } else if (parent.body().path("value").isEmpty()) {
         probes.add(
             new Probe(
                 collection,
                 null,
                 0,
                 Verdict.SKIPPED,
-                "No group could be read, so group members could not be probed.",
-                "Fix the groups probe first."));
-        continue;
+                "The tenant has no "
+                    + relation[0]
+                    + ", so their "
+                    + relation[1]
+                    + " could not be probed.",
+                "Nothing to fix."));
+      } else {
+        String first = parent.body().path("value").get(0).path("id").asText();
+        String path =
+            "/v1.0/" + relation[0] + "/" + first + "/" + relation[1] + "?$top=1&$select=id";
+        probes.add(graphProbe(collection, "GET " + path, graph.get(path), claims));
       }
-      ApiClient.Response r = graph.get(path);
-      if (collection.equals("groups") && r.ok() && r.body().path("value").size() > 0) {
-        firstGroup = r.body().path("value").get(0).path("id").asText();
-      }
-      probes.add(graphProbe(collection, "GET " + path, r, claims));
     }
     if (arm != null && subscriptionId != null) {
       probes.add(armProbe());

@@ -162,7 +162,7 @@ public final class ControlSurface implements Surface {
     JsonNode r = json(body);
     String collection = r.path("collection").asText("users");
     int count = r.path("count").asInt(0);
-    boolean members = collection.equals("groupMembers");
+    boolean members = Mutator.isEdges(collection);
     Mutator.Request request =
         new Mutator.Request(
             collection,

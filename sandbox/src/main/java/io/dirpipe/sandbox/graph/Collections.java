@@ -148,6 +148,37 @@ final class Collections {
     return Reply.json(200, page.finish(more ? nextLink(call, p) : null, null));
   }
 
+  /**
+   * A relationship listed as directoryObjects: the owners of a group, application or service
+   * principal, the members of a directory role. 1 RU (FACTS.md §7: "others 1"), paged like members.
+   */
+  Reply related(Call call, Kind parent, String parentId, List<String> permissions) {
+    call.require(permissions);
+    call.payRead(1);
+    if (tenant.store(parent).get(parentId) == null) {
+      throw GraphError.notFound(parentId);
+    }
+    List<Memberships.Member> all = tenant.relations().of(parent, parentId);
+    Query q =
+        Query.parse(
+            call.ex, tenant.properties(Kind.USER), "microsoft.graph.directoryObject", null, false);
+    int start = position(call);
+    PageWriter page =
+        new PageWriter(
+            call.base() + "/$metadata#directoryObjects",
+            q.count && start == 0 ? (long) all.size() : null);
+    // a directory role's members come 1,000 a page whatever $top says (v1.0 reference)
+    int end = Math.min(all.size(), start + (parent == Kind.DIRECTORY_ROLE ? 1000 : q.top));
+    for (int p = start; p < end; p++) {
+      Memberships.Member m = all.get(p);
+      List<String> select = q.select != null ? q.select : USER_DEFAULTS;
+      Map<String, Object> o =
+          ID_ONLY.equals(select) ? Map.of("id", m.id()) : tenant.store(Kind.USER).get(m.id());
+      page.object(Kind.USER.odataType(), o, select, null);
+    }
+    return Reply.json(200, page.finish(end < all.size() ? nextLink(call, end) : null, null));
+  }
+
   Reply memberCount(Call call, String groupId) {
     call.require(GraphPermissions.toReadMembers());
     call.payRead(3);

@@ -80,6 +80,42 @@ public final class GraphSurface implements Surface {
                 (c, m) -> reads.members(c, m.group(1))),
             route(
                 "GET",
+                "/groups/" + ID + "/owners",
+                "GET /groups/{id}/owners",
+                (c, m) ->
+                    reads.related(c, Kind.GROUP, m.group(1), GraphPermissions.toReadMembers())),
+            route(
+                "GET",
+                "/applications/" + ID + "/owners",
+                "GET /applications/{id}/owners",
+                (c, m) ->
+                    reads.related(
+                        c,
+                        Kind.APPLICATION,
+                        m.group(1),
+                        GraphPermissions.toRead(Kind.APPLICATION))),
+            route(
+                "GET",
+                "/servicePrincipals/" + ID + "/owners",
+                "GET /servicePrincipals/{id}/owners",
+                (c, m) ->
+                    reads.related(
+                        c,
+                        Kind.SERVICE_PRINCIPAL,
+                        m.group(1),
+                        GraphPermissions.toRead(Kind.SERVICE_PRINCIPAL))),
+            route(
+                "GET",
+                "/directoryRoles/" + ID + "/members",
+                "GET /directoryRoles/{id}/members",
+                (c, m) ->
+                    reads.related(
+                        c,
+                        Kind.DIRECTORY_ROLE,
+                        m.group(1),
+                        GraphPermissions.toRead(Kind.DIRECTORY_ROLE))),
+            route(
+                "GET",
                 "/groups/" + ID + "/members/\\$count",
                 "GET /groups/{id}/members/$count",
                 (c, m) -> reads.memberCount(c, m.group(1))),

@@ -28,7 +28,20 @@ public final class Mutator {
       List<String> deleted,
       List<Map<String, Object>> memberships) {}
 
+  /** The edge collections a mutation can change, with their parents' kind. */
+  private static final Map<String, Kind> EDGES =
+      Map.of(
+          "groupOwners", Kind.GROUP,
+          "applicationOwners", Kind.APPLICATION,
+          "servicePrincipalOwners", Kind.SERVICE_PRINCIPAL,
+          "directoryRoleMembers", Kind.DIRECTORY_ROLE);
+
   private final Tenant tenant;
+
+  /** True for collections of edges (changed by adds and removes, not creates and updates). */
+  public static boolean isEdges(String collection) {
+    return collection.equals("groupMembers") || EDGES.containsKey(collection);
+  }
 
   public Mutator(Tenant tenant) {
     this.tenant = tenant;
@@ -39,12 +52,17 @@ public final class Mutator {
     if (r.collection().equals("groupMembers")) {
       return new Report(r.collection(), List.of(), List.of(), List.of(), members(r, random));
     }
+    Kind parent = EDGES.get(r.collection());
+    if (parent != null) {
+      return new Report(r.collection(), List.of(), List.of(), List.of(), edges(r, parent, random));
+    }
     Kind kind = Kind.ofSegment(r.collection());
     if (kind == null || kind == Kind.DIRECTORY_ROLE) {
       throw new IllegalArgumentException(
           "Cannot mutate collection '"
               + r.collection()
-              + "': use users, groups, devices, applications, servicePrincipals or groupMembers");
+              + "': use users, groups, devices, applications, servicePrincipals, groupMembers or "
+              + String.join(", ", EDGES.keySet()));
     }
     ObjectStore store = tenant.store(kind);
     Set<String> touched = new HashSet<>();
@@ -129,6 +147,38 @@ public final class Mutator {
       }
     }
     return changes;
+  }
+
+  /** Adds and removes users as owners (role members): {op, kind, fromId, toId} each. */
+  private List<Map<String, Object>> edges(Request r, Kind parent, SplittableRandom random) {
+    List<Map<String, Object>> changes = new ArrayList<>();
+    Relations relations = tenant.relations();
+    ObjectStore parents = tenant.store(parent);
+    ObjectStore users = tenant.store(Kind.USER);
+    for (int i = 0, tries = 0; i < r.adds() && tries < r.adds() * 20; tries++) {
+      String from = pickLive(parents, random, new HashSet<>());
+      String user = pickLive(users, random, new HashSet<>());
+      if (from != null && user != null && relations.add(parent, from, user)) {
+        changes.add(edgeChange("ADD", r.collection(), from, user));
+        i++;
+      }
+    }
+    for (int i = 0, tries = 0; i < r.removes() && tries < r.removes() * 20; tries++) {
+      String from = pickLive(parents, random, new HashSet<>());
+      List<Memberships.Member> now = from == null ? List.of() : relations.of(parent, from);
+      if (!now.isEmpty()) {
+        String user = now.get(random.nextInt(now.size())).id();
+        if (relations.remove(parent, from, user)) {
+          changes.add(edgeChange("REMOVE", r.collection(), from, user));
+          i++;
+        }
+      }
+    }
+    return changes;
+  }
+
+  private static Map<String, Object> edgeChange(String op, String kind, String from, String to) {
+    return Map.of("op", op, "kind", kind, "fromId", from, "toId", to, "toType", "user");
   }
 
   private static String pickLive(ObjectStore store, SplittableRandom random, Set<String> touched) {

@@ -41,6 +41,7 @@ public final class Tenant {
   private final ChangeLog log = new ChangeLog();
   private final Map<Kind, ObjectStore> stores = new EnumMap<>(Kind.class);
   private final Memberships memberships;
+  private final Relations relations;
   private final Map<String, Identity> identitiesByClientId = new ConcurrentHashMap<>();
   private final Map<String, Map<String, Assignment>> assignments = new ConcurrentHashMap<>();
   private final Set<String> armReaders = ConcurrentHashMap.newKeySet();
@@ -78,6 +79,7 @@ public final class Tenant {
             spec.users(),
             spec.groups(),
             log);
+    this.relations = new Relations(spec.seed(), ids, store(Kind.USER), spec.users(), bases);
     this.graphServicePrincipalId = store(Kind.SERVICE_PRINCIPAL).create(graphServicePrincipal());
   }
 
@@ -179,6 +181,11 @@ public final class Tenant {
 
   public ObjectStore store(Kind kind) {
     return stores.get(kind);
+  }
+
+  /** Owners of groups, applications and service principals; members of directory roles. */
+  public Relations relations() {
+    return relations;
   }
 
   public Memberships memberships() {

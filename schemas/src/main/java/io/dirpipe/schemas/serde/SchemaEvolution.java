@@ -12,8 +12,15 @@ import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
  * Avro's evolution rules applied to dirpipe's contract: every current message schema must read data
  * written by every committed version of it (backward), and every committed version must read data
  * written by the current schema (forward: consumers still running the older dirpipe keep working).
+ *
+ * <p>One exception to forward compatibility: an entity record ({@value #ENTITIES}) added as a new
+ * branch of a union (the payload of a new collection). Its records are written only to that
+ * collection's own topics, which did not exist for the older version, so no older reader meets
+ * them.
  */
 public final class SchemaEvolution {
+  static final String ENTITIES = "io.dirpipe.schemas.entity";
+
   private SchemaEvolution() {}
 
   /**
@@ -29,19 +36,37 @@ public final class SchemaEvolution {
         if (then == null) {
           continue; // a message type added after that version: nothing old to read or be read by
         }
-        check(then, now, "a reader of v" + version + " cannot read records written now", problems);
-        check(now, then, "the current reader cannot read records written by v" + version, problems);
+        check(
+            then,
+            now,
+            "a reader of v" + version + " cannot read records written now",
+            true,
+            problems);
+        check(
+            now,
+            then,
+            "the current reader cannot read records written by v" + version,
+            false,
+            problems);
       }
     }
     return problems;
   }
 
-  private static void check(Schema reader, Schema writer, String what, List<String> problems) {
+  private static void check(
+      Schema reader,
+      Schema writer,
+      String what,
+      boolean newEntitiesAllowed,
+      List<String> problems) {
     var result = SchemaCompatibility.checkReaderWriterCompatibility(reader, writer).getResult();
     if (result.getCompatibility() == SchemaCompatibilityType.COMPATIBLE) {
       return;
     }
     for (Incompatibility inc : result.getIncompatibilities()) {
+      if (newEntitiesAllowed && isNewEntityBranch(inc)) {
+        continue;
+      }
       problems.add(
           String.format(
               "%s: %s: %s '%s' at %s",
@@ -51,6 +76,27 @@ public final class SchemaEvolution {
               inc.getMessage(),
               inc.getLocation()));
     }
+  }
+
+  /** A union branch the older reader lacks that is an entity record (a new collection's). */
+  private static boolean isNewEntityBranch(Incompatibility inc) {
+    if (inc.getType() != SchemaCompatibility.SchemaIncompatibilityType.MISSING_UNION_BRANCH) {
+      return false;
+    }
+    Schema writer = inc.getWriterFragment();
+    List<Schema> branches =
+        writer.getType() == Schema.Type.UNION ? writer.getTypes() : List.of(writer);
+    Schema reader = inc.getReaderFragment();
+    List<Schema> known =
+        reader.getType() == Schema.Type.UNION ? reader.getTypes() : List.of(reader);
+    for (Schema branch : branches) {
+      boolean missing = known.stream().noneMatch(k -> k.getFullName().equals(branch.getFullName()));
+      if (missing
+          && !(branch.getType() == Schema.Type.RECORD && ENTITIES.equals(branch.getNamespace()))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String describe(SchemaCompatibility.SchemaIncompatibilityType type) {

@@ -74,6 +74,36 @@ class SchemaEvolutionTest {
         .isEmpty();
   }
 
+  /**
+   * A new collection's entity added to a union (Observation's payload): its records go only to the
+   * new collection's topics, which no older reader reads. Any other new branch is reported.
+   */
+  @Test
+  void aNewEntityBranchIsCompatibleAndAnyOtherNewBranchIsNot() {
+    Schema entity = Schema.createRecord("Thing", null, SchemaEvolution.ENTITIES, false, List.of());
+    Schema other = Schema.createRecord("Thing", null, "io.dirpipe.schemas", false, List.of());
+    Schema then = holder(Schema.createUnion(Schema.create(Schema.Type.NULL)));
+    Map<String, Schema> v1 = Map.of(then.getFullName(), then);
+
+    Schema withEntity = holder(Schema.createUnion(Schema.create(Schema.Type.NULL), entity));
+    Schema withOther = holder(Schema.createUnion(Schema.create(Schema.Type.NULL), other));
+
+    assertThat(SchemaEvolution.problems(List.of(v1), List.of(withEntity))).isEmpty();
+    assertThat(SchemaEvolution.problems(List.of(v1), List.of(withOther)))
+        .singleElement()
+        .asString()
+        .contains("reader of v1", "union branch removed");
+  }
+
+  private static Schema holder(Schema payload) {
+    return Schema.createRecord(
+        "Holder",
+        null,
+        "io.dirpipe.schemas",
+        false,
+        List.of(new Schema.Field("payload", payload, null, Schema.Field.NULL_DEFAULT_VALUE)));
+  }
+
   private static List<Schema> currentSchemas() {
     return SchemaHistory.MESSAGES.stream().map(c -> SpecificData.get().getSchema(c)).toList();
   }

@@ -10,6 +10,7 @@ import io.dirpipe.schemas.RunDigest;
 import io.dirpipe.schemas.RunEvent;
 import io.dirpipe.schemas.RunEventType;
 import io.dirpipe.schemas.Topics;
+import io.dirpipe.schemas.entity.Edge;
 import io.dirpipe.schemas.entity.Member;
 import io.dirpipe.schemas.serde.ContentHash;
 import java.util.ArrayList;
@@ -183,11 +184,12 @@ public final class RunVerifier {
     }
   }
 
-  /** The digest's id of a record: the object id, or group/member for a membership edge. */
+  /** The digest's id of a record: the object id, or from/to for an edge. */
   private static String termId(Observation o) {
-    return o.getPayload() instanceof Member m
-        ? m.getGroupId() + "/" + m.getMemberId()
-        : o.getObjectId();
+    if (o.getPayload() instanceof Member m) {
+      return m.getGroupId() + "/" + m.getMemberId();
+    }
+    return o.getPayload() instanceof Edge e ? e.getFromId() + "/" + e.getToId() : o.getObjectId();
   }
 
   /** The FULL run of the same tenant and collection completed last before this one, or null. */

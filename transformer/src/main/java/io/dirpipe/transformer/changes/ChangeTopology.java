@@ -19,8 +19,8 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The transformer's topology: one sub-topology per configured collection, each reading its raw
  * topic. Object collections write {@code changes.<c>} and {@code inventory.<c>}; groupMembers
- * writes {@code changes.memberships}. Each keeps a persistent store (with a changelog) of what it
- * knows.
+ * writes {@code changes.memberships}; edge collections write {@code changes.edges} and {@code
+ * inventory.edges}. Each keeps a persistent store (with a changelog) of what it knows.
  */
 public final class ChangeTopology {
   private ChangeTopology() {}
@@ -30,6 +30,8 @@ public final class ChangeTopology {
     for (Collection<?> c : config.collections()) {
       if (c.isObjectCollection()) {
         addObjects(t, c, config, topics, stats.of(c.name()));
+      } else if (c.isEdgeCollection()) {
+        addEdges(t, c, topics, stats.of(c.name()));
       } else {
         addMemberships(t, topics, stats.of(c.name()));
       }
@@ -43,6 +45,9 @@ public final class ChangeTopology {
    * memberships, the edges.
    */
   public static List<String> storeNames(Collection<?> c) {
+    if (c.isEdgeCollection()) {
+      return List.of("edges-" + c.name());
+    }
     return c.isObjectCollection()
         ? List.of("seen-" + c.name(), "objects-" + c.name())
         : List.of("edges");
@@ -119,6 +124,39 @@ public final class ChangeTopology {
         memberships.keySerde().serializer(),
         memberships.valueSerde().serializer(),
         "detect-groupMembers");
+  }
+
+  /**
+   * An edge collection: its raw topic into {@code changes.edges} and {@code inventory.edges}, which
+   * every edge collection shares (the key names the kind).
+   */
+  private static void addEdges(
+      Topology t, Collection<?> c, Topics topics, TransformStats.Counters counters) {
+    Topic<ObjectKey, Observation> raw = topics.raw(c);
+    var changes = topics.edgeChanges();
+    var inventory = topics.edgeInventory();
+    String source = "raw-" + c.name();
+    String processor = "detect-" + c.name();
+    String changesSink = "changes-edges-" + c.name();
+    String inventorySink = "inventory-edges-" + c.name();
+    String store = storeNames(c).get(0);
+    t.addSource(source, raw.keySerde().deserializer(), raw.valueSerde().deserializer(), raw.name());
+    t.addProcessor(
+        processor, () -> new EdgeChanges(store, changesSink, inventorySink, counters), source);
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(store),
+            changes.keySerde(),
+            AvroSerde.of(EdgeState.class)),
+        processor);
+    t.addSink(
+        changesSink, changes.name(), changes.keySerde().serializer(), anyValue(changes), processor);
+    t.addSink(
+        inventorySink,
+        inventory.name(),
+        inventory.keySerde().serializer(),
+        anyValue(inventory),
+        processor);
   }
 
   /** The entity serde of a collection, typed for a store of any directory object. */

@@ -12,6 +12,7 @@ import io.dirpipe.schemas.state.EdgeState;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -98,7 +99,7 @@ final class MembershipChanges
         } else if (state.getRunId().equals(o.getRunId())) {
           return;
         }
-        store.put(key, new EdgeState(o.getRunId(), o.getObservedAt(), m.getMemberType()));
+        store.put(key, new EdgeState(o.getRunId(), o.getObservedAt(), m.getMemberType(), Map.of()));
       }
       case REMOVED -> {
         if (m.getMemberId().isEmpty()) {

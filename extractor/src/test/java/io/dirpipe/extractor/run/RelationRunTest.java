@@ -7,7 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The groups-page cursor of a membership run's checkpoint. */
-class MembersRunTest {
+class RelationRunTest {
   @Test
   void theGroupsDoneOutOfOrderOnEachOpenPageAreWrittenAndReadBack() {
     BitSet first = new BitSet();
@@ -18,27 +18,27 @@ class MembersRunTest {
     second.set(3);
     BitSet third = new BitSet();
     String cursor =
-        MembersRun.cursor(List.of(first, second, third), "https://graph/groups?$skiptoken=x");
+        RelationRun.cursor(List.of(first, second, third), "https://graph/groups?$skiptoken=x");
     assertThat(cursor).startsWith("d:").endsWith(" https://graph/groups?$skiptoken=x");
-    assertThat(MembersRun.done(cursor.split(" ", 2)[0])).containsExactly(first, second, third);
+    assertThat(RelationRun.done(cursor.split(" ", 2)[0])).containsExactly(first, second, third);
   }
 
   @Test
   void aCursorBetweenGroupsPagesHasNoGroupDone() {
-    String cursor = MembersRun.cursor(List.of(), "https://graph/groups?$skiptoken=y");
+    String cursor = RelationRun.cursor(List.of(), "https://graph/groups?$skiptoken=y");
     assertThat(cursor).isEqualTo("d: https://graph/groups?$skiptoken=y");
-    assertThat(MembersRun.done("d:")).containsExactly(new BitSet());
+    assertThat(RelationRun.done("d:")).containsExactly(new BitSet());
   }
 
   @Test
   void aCheckpointOfAnEarlierFormIsReadAsOneOpenPage() {
-    List<BitSet> done = MembersRun.done("17");
+    List<BitSet> done = RelationRun.done("17");
     assertThat(done).hasSize(1);
     assertThat(done.get(0).cardinality()).isEqualTo(17);
     assertThat(done.get(0).nextClearBit(0)).isEqualTo(17);
-    assertThat(MembersRun.done("0").get(0).isEmpty()).isTrue();
+    assertThat(RelationRun.done("0").get(0).isEmpty()).isTrue();
     BitSet one = new BitSet();
     one.set(2);
-    assertThat(MembersRun.done("d:04")).containsExactly(one);
+    assertThat(RelationRun.done("d:04")).containsExactly(one);
   }
 }

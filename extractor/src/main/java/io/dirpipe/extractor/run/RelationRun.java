@@ -1,8 +1,8 @@
 package io.dirpipe.extractor.run;
 
-import io.dirpipe.extractor.graph.CollectionSpec;
 import io.dirpipe.extractor.graph.Page;
 import io.dirpipe.extractor.graph.PageReader;
+import io.dirpipe.extractor.graph.Relation;
 import io.dirpipe.extractor.publish.Publisher;
 import io.dirpipe.schemas.Checkpoint;
 import io.dirpipe.schemas.Collection;
@@ -25,18 +25,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A FULL run of group memberships: pages through the groups ({@code $select=id}) and lists each
- * group's members from {@code /groups/{id}/members}, {@value #IN_FLIGHT} groups at a time under the
- * RU bucket (in JSON batches of 20 unless {@code extract.batch=false}). A group is committed as
- * soon as all its member pages are read, with the groups that finished beside it, so one group of
- * 50,000 members never holds up the small ones behind it: listings go on into the next groups pages
- * (up to {@value #WINDOW} groups pages open at once) while a large group is still being read. The
- * checkpoint names the first open groups page and, for each open page, which of its groups are
- * done, so a killed run resumes with the others.
+ * A FULL run of an edge collection ({@link Relation}): pages through the parent objects ({@code
+ * $select=id}) and lists each one's related objects (a group's members from {@code
+ * /groups/{id}/members}, an application's owners, ...), {@value #IN_FLIGHT} parents at a time under
+ * the RU bucket (in JSON batches of 20 unless {@code extract.batch=false}). A parent is committed
+ * as soon as all its pages are read, with the parents that finished beside it, so one group of
+ * 50,000 members never holds up the small ones behind it: listings go on into the next parents
+ * pages (up to {@value #WINDOW} open at once) while a large group is still being read. The
+ * checkpoint names the first open parents page and, for each open page, which of its parents are
+ * done, so a killed run resumes with the others. The names below say groups and members, the
+ * largest case.
  */
-public final class MembersRun {
-  private static final Logger log = LoggerFactory.getLogger(MembersRun.class);
-  private static final int MEMBER_COST = 2; // groups/{id}/members 3, minus 1 for $select
+public final class RelationRun {
+  private static final Logger log = LoggerFactory.getLogger(RelationRun.class);
 
   /**
    * Groups whose member listings run at once: enough to keep the large-tenant quota busy (800 RU/s
@@ -58,10 +59,14 @@ public final class MembersRun {
   static final int EDGES_PER_TRANSACTION = 20_000;
 
   private final CollectionRun.Context ctx;
+  private final Relation relation;
+  private final String name;
   private final PageReader ids = new PageReader(null);
 
-  public MembersRun(CollectionRun.Context ctx) {
+  public RelationRun(CollectionRun.Context ctx, Relation relation) {
     this.ctx = ctx;
+    this.relation = relation;
+    this.name = relation.collection().name();
   }
 
   public RunSummary run(Checkpoint checkpoint) throws InterruptedException {
@@ -74,16 +79,17 @@ public final class MembersRun {
       done = done(cursor[0]);
       firstPage = cursor[1];
       log.info(
-          "groupMembers: resuming run {} with {} groups of {} groups page(s) done ({} edges so far)",
+          "{}: resuming run {} with {} {} of {} {} page(s) done ({} edges so far)",
+          name,
           state.runId,
           done.stream().mapToInt(BitSet::cardinality).sum(),
+          relation.parent(),
           done.size(),
+          relation.parent(),
           state.records);
     } else {
-      state =
-          RunState.fresh(
-              ctx.tenantId(), Collection.GROUP_MEMBERS.name(), Mode.FULL, null, ctx.time());
-      firstPage = ctx.graphBase() + "/groups?$top=" + ctx.pageSize() + "&$select=id";
+      state = RunState.fresh(ctx.tenantId(), name, Mode.FULL, null, ctx.time());
+      firstPage = relation.parentsUrl(ctx.graphBase(), ctx.pageSize());
       done = List.of();
     }
     ctx.board().track(state);
@@ -207,7 +213,8 @@ public final class MembersRun {
         running.forEach(f -> f.cancel(true));
       }
       log.info(
-          "groupMembers: run {} completed: {} edges, {} pages, {} requests",
+          "{}: run {} completed: {} edges, {} pages, {} requests",
+          name,
           state.runId,
           state.records,
           state.pages,
@@ -216,7 +223,7 @@ public final class MembersRun {
     }
 
     /**
-     * Keeps {@link MembersRun#IN_FLIGHT} listings going, opening the next groups page when every
+     * Keeps {@link RelationRun#IN_FLIGHT} listings going, opening the next groups page when every
      * group of the open ones is asked for. Groups without an id are never asked for (no {@code GET
      * /groups/null/members}): counted, and done.
      */
@@ -260,7 +267,7 @@ public final class MembersRun {
                   Map.of(),
                   1,
                   state,
-                  "groups page for groupMembers run " + state.runId);
+                  relation.parent() + " page for " + name + " run " + state.runId);
       BitSet done = resumed.isEmpty() ? new BitSet() : resumed.poll();
       OpenPage page = new OpenPage(nextPage, groups, done);
       window.addLast(page);
@@ -272,7 +279,7 @@ public final class MembersRun {
         throws InterruptedException {
       List<Page.Item> members = new ArrayList<>();
       int pages = 0;
-      String url = CollectionSpec.membersUrl(ctx.graphBase(), groupId, ctx.pageSize());
+      String url = relation.listUrl(ctx.graphBase(), groupId, ctx.pageSize());
       while (url != null) {
         Page p =
             ctx.listings()
@@ -280,9 +287,9 @@ public final class MembersRun {
                     url,
                     ids,
                     Map.of(),
-                    MEMBER_COST,
+                    relation.cost(),
                     state,
-                    "members of group " + groupId + " in run " + state.runId);
+                    relation.describe(groupId) + " in run " + state.runId);
         pages++;
         members.addAll(p.items());
         url = p.nextLink();
@@ -291,13 +298,13 @@ public final class MembersRun {
     }
 
     private void commit(Batch batch, boolean end) {
-      ctx.checkInvalid("groupMembers run " + state.runId, batch.skipped);
+      ctx.checkInvalid(name + " run " + state.runId, batch.skipped);
       state.apply(batch.observations);
       if (batch.skipped > 0) {
         state.skipped += batch.skipped;
         log.warn(
-            "groupMembers run {}: {} group(s) or member(s) without an id skipped (counted in the"
-                + " run's summary)",
+            "{} run {}: {} object(s) without an id skipped (counted in the run's summary)",
+            name,
             state.runId,
             batch.skipped);
       }
@@ -307,8 +314,7 @@ public final class MembersRun {
         markers =
             List.of(
                 new Publisher.Marker(
-                    ctx.topics().raw(Collection.GROUP_MEMBERS),
-                    Observations.runEnd(state, Collection.GROUP_MEMBERS.name())));
+                    ctx.topics().raw(Collection.of(name)), Observations.runEnd(state, name)));
         events.add(state.event(RunEventType.COMPLETED, null));
       } else if (window.isEmpty()) {
         cursor = cursor(List.of(), nextPage);
@@ -348,7 +354,11 @@ public final class MembersRun {
       int noId = 0;
       for (Page.Item m : gm.members()) {
         if (m.id() != null) {
-          observations.member(state.pages, at, gm.groupId(), m.id(), m.odataType(), false);
+          if (relation.collection() == Collection.GROUP_MEMBERS) {
+            observations.member(state.pages, at, gm.groupId(), m.id(), m.odataType(), false);
+          } else {
+            observations.edge(name, state.pages, at, gm.groupId(), m.id(), m.odataType());
+          }
           edges++;
         } else {
           noId++;

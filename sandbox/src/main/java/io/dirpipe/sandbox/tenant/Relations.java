@@ -1,0 +1,99 @@
+package io.dirpipe.sandbox.tenant;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The owners of groups, applications and service principals, and the members of directory roles:
+ * users, derived from the seed for the generated objects (objects created later have none), so the
+ * same spec gives the same edges. A user deleted since leaves them, as in Graph. Groups have one or
+ * two owners, applications one, service principals none or one (most enterprise apps have no
+ * owner), directory roles one to three members. {@link #add} and {@link #remove} change them (the
+ * sandbox's mutations).
+ */
+public final class Relations {
+  private final long seed;
+  private final Ids ids;
+  private final ObjectStore users;
+  private final int userCount;
+  private final int[] bases;
+  private final java.util.Map<String, java.util.Set<String>> added =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<String, java.util.Set<String>> removed =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  Relations(long seed, Ids ids, ObjectStore users, int userCount, int[] bases) {
+    this.seed = seed;
+    this.ids = ids;
+    this.users = users;
+    this.userCount = userCount;
+    this.bases = bases;
+  }
+
+  /** The owners of a group, application or service principal; the members of a directory role. */
+  public synchronized List<Memberships.Member> of(Kind parent, String parentId) {
+    List<Memberships.Member> related = new ArrayList<>();
+    java.util.Set<String> gone = removed.getOrDefault(parentId, java.util.Set.of());
+    for (Memberships.Member m : generated(parent, parentId)) {
+      if (!gone.contains(m.id())) {
+        related.add(m);
+      }
+    }
+    for (String id : added.getOrDefault(parentId, java.util.Set.of())) {
+      if (users.get(id) != null) {
+        related.add(new Memberships.Member(id, "user"));
+      }
+    }
+    return related;
+  }
+
+  /** Makes a user an owner (a member of a role); false when it already is. */
+  public synchronized boolean add(Kind parent, String parentId, String userId) {
+    if (of(parent, parentId).stream().anyMatch(m -> m.id().equals(userId))) {
+      return false;
+    }
+    java.util.Set<String> gone = removed.get(parentId);
+    if (gone == null || !gone.remove(userId)) {
+      added.computeIfAbsent(parentId, k -> new java.util.LinkedHashSet<>()).add(userId);
+    }
+    return true;
+  }
+
+  /** Removes an owner (a member of a role); false when it was not one. */
+  public synchronized boolean remove(Kind parent, String parentId, String userId) {
+    if (of(parent, parentId).stream().noneMatch(m -> m.id().equals(userId))) {
+      return false;
+    }
+    java.util.Set<String> extra = added.get(parentId);
+    if (extra == null || !extra.remove(userId)) {
+      removed.computeIfAbsent(parentId, k -> new java.util.HashSet<>()).add(userId);
+    }
+    return true;
+  }
+
+  private List<Memberships.Member> generated(Kind parent, String parentId) {
+    int index = ids.indexOf(parentId);
+    List<Memberships.Member> related = new ArrayList<>();
+    if (userCount == 0 || index < 0 || index >= bases[parent.ordinal()]) {
+      return related;
+    }
+    long h = Mix.hash(seed, parent.code * 7919L, index);
+    int count =
+        switch (parent) {
+          case GROUP -> 1 + (int) Math.floorMod(h, 2L);
+          case APPLICATION -> 1;
+          case SERVICE_PRINCIPAL -> (int) Math.floorMod(h, 2L);
+          case DIRECTORY_ROLE -> 1 + (int) Math.floorMod(h, 3L);
+          default -> 0;
+        };
+    for (int i = 0; i < count; i++) {
+      int u = (int) Math.floorMod(Mix.hash(h, i), (long) userCount);
+      String id = ids.of(Kind.USER, u);
+      boolean seen = related.stream().anyMatch(m -> m.id().equals(id));
+      if (!seen && users.get(id) != null) {
+        related.add(new Memberships.Member(id, "user"));
+      }
+    }
+    return related;
+  }
+}
