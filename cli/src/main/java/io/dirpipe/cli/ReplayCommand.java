@@ -14,7 +14,9 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.concurrent.Callable;
@@ -32,7 +34,10 @@ import picocli.CommandLine.Spec;
     description = {
       "Rebuilds the inventory of a collection as it was at TIME from its change topic"
           + " (changes.<collection>, read_committed) and prints how many objects it held.",
-      "With --out, writes the objects (one per tenant and id) as JSON lines or Parquet."
+      "--collection edges (or an edge collection such as groupOwners) rebuilds the edges that held"
+          + " at TIME from changes.edges, of one --kind or of all.",
+      "With --out, writes the objects (one per tenant and id) as JSON lines or Parquet; edges as"
+          + " JSON lines."
     })
 final class ReplayCommand implements Callable<Integer> {
   enum Format {
@@ -47,8 +52,17 @@ final class ReplayCommand implements Callable<Integer> {
       names = "--collection",
       required = true,
       paramLabel = "C",
-      description = "users, groups, devices, applications, servicePrincipals or directoryRoles.")
+      description =
+          "users, groups, devices, applications, servicePrincipals, directoryRoles; or edges, or an"
+              + " edge collection (groupOwners, applicationOwners, servicePrincipalOwners,"
+              + " directoryRoleMembers).")
   String collection;
+
+  @Option(
+      names = "--kind",
+      paramLabel = "K",
+      description = "With --collection edges: only the edges of this edge collection.")
+  String kind;
 
   @Option(
       names = "--at",
@@ -72,6 +86,14 @@ final class ReplayCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (collection.equals("edges")
+        || Collection.find(collection).filter(Collection::isEdgeCollection).isPresent()) {
+      return edges(collection.equals("edges") ? kind : collection);
+    }
+    if (kind != null) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--kind goes with --collection edges");
+    }
     Collection<?> c = Collection.of(collection);
     if (!c.isObjectCollection()) {
       throw new picocli.CommandLine.ParameterException(
@@ -111,16 +133,70 @@ final class ReplayCommand implements Callable<Integer> {
     return Main.OK;
   }
 
+  /** The edges that held at {@code at}, of one kind or (null) all. */
+  private Integer edges(String edgeKind) throws Exception {
+    if (edgeKind != null
+        && Collection.find(edgeKind).filter(Collection::isEdgeCollection).isEmpty()) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(),
+          "--kind "
+              + edgeKind
+              + " is not an edge collection: groupOwners, applicationOwners,"
+              + " servicePrincipalOwners or directoryRoleMembers");
+    }
+    if (out != null && format == Format.parquet) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "edges are written as JSON lines: --format jsonl");
+    }
+    TopicsConfig kafka = new TopicsConfig(config.load(Map.of()).values());
+    var edges = Replay.edgesAt(kafka.clients(), kafka.topics(), edgeKind, at);
+    if (out != null) {
+      List<Map.Entry<String, ? extends SpecificRecord>> rows = new ArrayList<>();
+      edges.forEach((k, e) -> rows.add(Map.entry(k.getTenantId(), e)));
+      writeRows(rows, out);
+    }
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("collection", "edges");
+    result.put("kind", edgeKind);
+    result.put("at", at.toString());
+    result.put("count", edges.size());
+    if (out != null) {
+      result.put("out", out.toString());
+      result.put("format", format.name());
+    }
+    if (json) {
+      spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(result));
+    } else {
+      spec.commandLine()
+          .getOut()
+          .printf(
+              "%s edges at %s: %d%s%n",
+              edgeKind == null ? "all" : edgeKind,
+              at,
+              edges.size(),
+              out == null ? "" : " written to " + out);
+    }
+    return Main.OK;
+  }
+
   /** One JSON object per line: the tenant id, then the object's fields. */
   static void writeJsonLines(Map<ObjectKey, ? extends SpecificRecord> inventory, Path file)
+      throws IOException {
+    List<Map.Entry<String, ? extends SpecificRecord>> rows = new ArrayList<>();
+    inventory.forEach((k, o) -> rows.add(Map.entry(k.getTenantId(), o)));
+    writeRows(rows, file);
+  }
+
+  /** One JSON object per line: the tenant id, then the record's fields. */
+  private static void writeRows(List<Map.Entry<String, ? extends SpecificRecord>> rows, Path file)
       throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     try (OutputStream os = Files.newOutputStream(tmp);
         JsonGenerator g = new JsonFactory().createGenerator(os)) {
       g.setRootValueSeparator(null);
-      for (var e : inventory.entrySet()) {
+      for (var e : rows) {
         g.writeStartObject();
-        g.writeStringField("tenantId", e.getKey().getTenantId());
+        g.writeStringField("tenantId", e.getKey());
         PlainJson.writeFields(g, e.getValue());
         g.writeEndObject();
         g.writeRaw('\n');

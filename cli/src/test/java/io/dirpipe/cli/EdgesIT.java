@@ -1,6 +1,7 @@
 package io.dirpipe.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,7 +20,9 @@ import io.dirpipe.schemas.Topics;
 import io.dirpipe.schemas.entity.Edge;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -70,6 +73,10 @@ class EdgesIT {
             .isZero();
       }
 
+      Set<String> before = tenantEdges(sandbox);
+      Instant betweenRuns = Instant.now();
+      await("the clock to pass " + betweenRuns).until(() -> Instant.now().isAfter(betweenRuns));
+
       // 2. owners and role members added and removed, then FULL runs again: exactly those events
       SandboxClients clients = new SandboxClients(sandbox);
       // net changes: an edge added and removed by the same mutation is no change to the tenant
@@ -114,6 +121,54 @@ class EdgesIT {
             }
           });
       assertThat(inventory.keySet()).isEqualTo(tenantEdges(sandbox));
+
+      // 4. replay: the owners as they were between the runs, and all edges now
+      Path owners = dir.resolve("owners.jsonl");
+      StringWriter replayed = new StringWriter();
+      assertThat(
+              dirpipe(
+                  replayed,
+                  "replay",
+                  "--collection",
+                  "edges",
+                  "--kind",
+                  "groupOwners",
+                  "--at",
+                  betweenRuns.toString(),
+                  "--out",
+                  owners.toString(),
+                  "--json"))
+          .as(replayed.toString())
+          .isZero();
+      Set<String> ownersThen = new HashSet<>();
+      for (String line : Files.readAllLines(owners)) {
+        JsonNode e = JSON.readTree(line);
+        ownersThen.add(
+            e.path("kind").asText()
+                + " "
+                + e.path("fromId").asText()
+                + "/"
+                + e.path("toId").asText());
+      }
+      assertThat(ownersThen)
+          .isEqualTo(
+              before.stream()
+                  .filter(e -> e.startsWith("groupOwners "))
+                  .collect(java.util.stream.Collectors.toSet()));
+      StringWriter now = new StringWriter();
+      assertThat(
+              dirpipe(
+                  now,
+                  "replay",
+                  "--collection",
+                  "edges",
+                  "--at",
+                  Instant.now().toString(),
+                  "--json"))
+          .as(now.toString())
+          .isZero();
+      assertThat(JSON.readTree(now.toString()).path("count").asInt())
+          .isEqualTo(tenantEdges(sandbox).size());
     }
   }
 

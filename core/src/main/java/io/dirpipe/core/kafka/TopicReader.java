@@ -35,8 +35,12 @@ public final class TopicReader {
     readUntil(kafka, topic, (consumer, partitions) -> logEnds(kafka, partitions), each);
   }
 
-  /** The high watermark of each partition: where the log ends, committed or not. */
-  static Map<TopicPartition, Long> logEnds(KafkaClients kafka, List<TopicPartition> partitions) {
+  /**
+   * The high watermark of each partition: where the log ends, committed or not (a reader that stops
+   * there waits out open transactions, see the class comment).
+   */
+  public static Map<TopicPartition, Long> logEnds(
+      KafkaClients kafka, List<TopicPartition> partitions) {
     ClientSettings settings =
         ClientSettings.of("reader-ends")
             .require(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted")

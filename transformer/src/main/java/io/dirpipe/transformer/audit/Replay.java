@@ -4,9 +4,11 @@ import io.dirpipe.core.kafka.KafkaClients;
 import io.dirpipe.core.kafka.TopicReader;
 import io.dirpipe.schemas.Change;
 import io.dirpipe.schemas.Collection;
+import io.dirpipe.schemas.EdgeKey;
 import io.dirpipe.schemas.ObjectKey;
 import io.dirpipe.schemas.Topic;
 import io.dirpipe.schemas.Topics;
+import io.dirpipe.schemas.entity.Edge;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -14,16 +16,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The inventory of a collection as it was at a point in time, rebuilt from its change topic: every
- * committed change event with a timestamp up to that time, applied in offset order per key (a key's
- * events share a partition). Event timestamps are those of the observations that caused them, so
- * the answer does not depend on when the transformer ran.
+ * The inventory of a collection (or the edges) as it was at a point in time, rebuilt from its
+ * change topic ({@code changes.<collection>}, {@code changes.edges}): every committed change event
+ * with a timestamp up to that time, applied in offset order per key (a key's events share a
+ * partition). Event timestamps are those of the observations that caused them, so the answer does
+ * not depend on when the transformer ran.
  */
 public final class Replay {
   private static final Comparator<ObjectKey> BY_KEY =
@@ -31,30 +35,71 @@ public final class Replay {
 
   private Replay() {}
 
+  private static final Comparator<EdgeKey> EDGE_ORDER =
+      Comparator.comparing(EdgeKey::getTenantId)
+          .thenComparing(EdgeKey::getKind)
+          .thenComparing(EdgeKey::getFromId)
+          .thenComparing(EdgeKey::getToId);
+
   /** The objects that existed at {@code at}, by key (tenant, then object id). */
   public static <E extends SpecificRecord> NavigableMap<ObjectKey, E> at(
       KafkaClients kafka, Topics topics, Collection<E> collection, Instant at) {
-    Topic<ObjectKey, Change> topic = topics.changes(collection);
     NavigableMap<ObjectKey, E> inventory = new TreeMap<>(BY_KEY);
-    TopicReader.readUntil(
+    readUntil(
         kafka,
-        topic,
-        (consumer, partitions) -> stopOffsets(consumer, partitions, at),
-        r -> {
-          if (r.timestamp() <= at.toEpochMilli()) {
-            apply(inventory, collection, r.key(), r.value());
-          }
-        });
+        topics.changes(collection),
+        at,
+        (key, change) -> apply(inventory, collection, key, change));
     return inventory;
   }
 
-  /** Per partition: the first offset after {@code at} (the committed end when nothing is). */
+  /**
+   * The edges that held at {@code at}, from {@code changes.edges}: of one kind (an edge collection,
+   * e.g. groupOwners), or of every kind when {@code kind} is null. By tenant, kind, from, to.
+   */
+  public static NavigableMap<EdgeKey, Edge> edgesAt(
+      KafkaClients kafka, Topics topics, String kind, Instant at) {
+    NavigableMap<EdgeKey, Edge> edges = new TreeMap<>(EDGE_ORDER);
+    readUntil(
+        kafka,
+        topics.edgeChanges(),
+        at,
+        (key, change) -> {
+          if (key == null || change == null || (kind != null && !kind.equals(key.getKind()))) {
+            return;
+          }
+          switch (change.getOp()) {
+            case ADD -> edges.put(key, change.getEdge());
+            case REMOVE -> edges.remove(key);
+          }
+        });
+    return edges;
+  }
+
+  /** Every committed event of a change topic up to {@code at}, in offset order per partition. */
+  private static <K, V> void readUntil(
+      KafkaClients kafka, Topic<K, V> topic, Instant at, BiConsumer<K, V> each) {
+    TopicReader.readUntil(
+        kafka,
+        topic,
+        (consumer, partitions) -> stopOffsets(kafka, consumer, partitions, at),
+        r -> {
+          if (r.timestamp() <= at.toEpochMilli()) {
+            each.accept(r.key(), r.value());
+          }
+        });
+  }
+
+  /**
+   * Per partition: the first offset after {@code at} (the log's end when nothing is: an event of a
+   * transaction whose commit marker is still being written is waited for, not missed).
+   */
   private static Map<TopicPartition, Long> stopOffsets(
-      Consumer<?, ?> consumer, List<TopicPartition> partitions, Instant at) {
+      KafkaClients kafka, Consumer<?, ?> consumer, List<TopicPartition> partitions, Instant at) {
     Map<TopicPartition, Long> query = new HashMap<>();
     partitions.forEach(p -> query.put(p, at.toEpochMilli() + 1));
     Map<TopicPartition, OffsetAndTimestamp> after = consumer.offsetsForTimes(query);
-    Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+    Map<TopicPartition, Long> end = TopicReader.logEnds(kafka, partitions);
     Map<TopicPartition, Long> stop = new HashMap<>();
     for (TopicPartition p : partitions) {
       OffsetAndTimestamp o = after.get(p);
