@@ -53,7 +53,8 @@ final class ReplayCommand implements Callable<Integer> {
       required = true,
       paramLabel = "C",
       description =
-          "users, groups, devices, applications, servicePrincipals, directoryRoles; or edges, or an"
+          "users, groups, devices, applications, servicePrincipals, directoryRoles, roleDefinitions,"
+              + " roleAssignments; or edges, or an"
               + " edge collection (groupOwners, applicationOwners, servicePrincipalOwners,"
               + " directoryRoleMembers).")
   String collection;

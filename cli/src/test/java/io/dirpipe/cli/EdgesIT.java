@@ -15,9 +15,11 @@ import io.dirpipe.sandbox.kafka.TestKafka;
 import io.dirpipe.sandbox.tenant.Kind;
 import io.dirpipe.sandbox.tenant.Memberships;
 import io.dirpipe.sandbox.tenant.ObjectStore;
+import io.dirpipe.schemas.Collection;
 import io.dirpipe.schemas.EdgeChange;
 import io.dirpipe.schemas.Topics;
 import io.dirpipe.schemas.entity.Edge;
+import io.dirpipe.schemas.entity.RoleAssignment;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -41,7 +43,10 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(KafkaExtension.class)
 class EdgesIT {
   static final ObjectMapper JSON = new ObjectMapper();
-  static final String COLLECTIONS = "groupOwners,directoryRoleMembers";
+  static final String EDGES = "groupOwners,directoryRoleMembers";
+
+  /** The edges, and the role assignments that the role members are in the unified RBAC view. */
+  static final String COLLECTIONS = EDGES + ",roleAssignments";
 
   @TempDir Path dir;
 
@@ -81,7 +86,7 @@ class EdgesIT {
       SandboxClients clients = new SandboxClients(sandbox);
       // net changes: an edge added and removed by the same mutation is no change to the tenant
       Map<String, String> net = new HashMap<>();
-      for (String c : COLLECTIONS.split(",")) {
+      for (String c : EDGES.split(",")) {
         JsonNode report =
             clients.control(
                 "mutate", "{\"collection\":\"" + c + "\",\"adds\":4,\"removes\":3,\"seed\":5}");
@@ -106,6 +111,35 @@ class EdgesIT {
       List<String> since = new ArrayList<>(described(changes(kafka, topics)));
       described(first).forEach(since::remove);
       assertThat(since).containsExactlyInAnyOrderElementsOf(expected);
+
+      // the role members added and removed are role assignments created and deleted
+      Set<String> expectedAssignments = new HashSet<>();
+      net.forEach(
+          (edge, op) -> {
+            if (edge.startsWith("directoryRoleMembers ")) {
+              String[] ends = edge.substring("directoryRoleMembers ".length()).split("/");
+              Object template =
+                  sandbox.tenant().store(Kind.DIRECTORY_ROLE).get(ends[0]).get("roleTemplateId");
+              expectedAssignments.add(
+                  (op.equals("ADD") ? "CREATE " : "DELETE ") + template + "/" + ends[1]);
+            }
+          });
+      assertThat(expectedAssignments).isNotEmpty();
+      List<String> assignmentChanges = new ArrayList<>();
+      TopicReader.readAll(
+          kafka,
+          topics.changes(Collection.ROLE_ASSIGNMENTS),
+          r -> {
+            RoleAssignment a =
+                (RoleAssignment)
+                    (r.value().getAfter() != null ? r.value().getAfter() : r.value().getBefore());
+            assignmentChanges.add(
+                r.value().getOp() + " " + a.getRoleDefinitionId() + "/" + a.getPrincipalId());
+          });
+      assignmentChanges.removeIf(c -> c.startsWith("CREATE ") && !expectedAssignments.contains(c));
+      assertThat(assignmentChanges)
+          .as("CREATEs of run 1 aside, exactly the mutations")
+          .containsExactlyInAnyOrderElementsOf(expectedAssignments);
 
       // 3. the compacted inventory of edges is the tenant's
       Map<String, Edge> inventory = new HashMap<>();

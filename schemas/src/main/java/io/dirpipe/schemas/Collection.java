@@ -6,6 +6,8 @@ import io.dirpipe.schemas.entity.DirectoryRole;
 import io.dirpipe.schemas.entity.Edge;
 import io.dirpipe.schemas.entity.Group;
 import io.dirpipe.schemas.entity.Member;
+import io.dirpipe.schemas.entity.RoleAssignment;
+import io.dirpipe.schemas.entity.RoleDefinition;
 import io.dirpipe.schemas.entity.ServicePrincipal;
 import io.dirpipe.schemas.entity.User;
 import java.util.List;
@@ -52,6 +54,14 @@ public final class Collection<E extends SpecificRecord> {
   public static final Collection<Edge> DIRECTORY_ROLE_MEMBERS =
       new Collection<>("directoryRoleMembers", Edge.class);
 
+  /** Directory role definitions, built-in and custom, with their permissions. */
+  public static final Collection<RoleDefinition> ROLE_DEFINITIONS =
+      new Collection<>("roleDefinitions", RoleDefinition.class);
+
+  /** Active directory role assignments: principal, role definition, scope. */
+  public static final Collection<RoleAssignment> ROLE_ASSIGNMENTS =
+      new Collection<>("roleAssignments", RoleAssignment.class);
+
   /**
    * What collection-list settings default to: the directory objects and group memberships, which
    * every stage handles.
@@ -61,14 +71,20 @@ public final class Collection<E extends SpecificRecord> {
           USERS, GROUPS, GROUP_MEMBERS, DEVICES, APPLICATIONS, SERVICE_PRINCIPALS, DIRECTORY_ROLES);
 
   /**
-   * Edge collections the extractor reads into their raw topics when named in {@code
-   * extract.collections}; the transformer and the sinks do not take them yet.
+   * Collections read and transformed when named in {@code extract.collections} and {@code
+   * transform.collections}; the sinks do not take them yet.
    */
-  private static final List<Collection<?>> EDGES =
-      List.of(GROUP_OWNERS, APPLICATION_OWNERS, SERVICE_PRINCIPAL_OWNERS, DIRECTORY_ROLE_MEMBERS);
+  private static final List<Collection<?>> OPT_IN =
+      List.of(
+          GROUP_OWNERS,
+          APPLICATION_OWNERS,
+          SERVICE_PRINCIPAL_OWNERS,
+          DIRECTORY_ROLE_MEMBERS,
+          ROLE_DEFINITIONS,
+          ROLE_ASSIGNMENTS);
 
   private static final List<Collection<?>> ALL =
-      java.util.stream.Stream.concat(DEFAULTS.stream(), EDGES.stream()).toList();
+      java.util.stream.Stream.concat(DEFAULTS.stream(), OPT_IN.stream()).toList();
 
   private final String name;
   private final Class<E> entityClass;

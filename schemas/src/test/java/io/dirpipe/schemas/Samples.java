@@ -139,6 +139,21 @@ public final class Samples {
             .build(),
         new Member("g1", "u1", "user"),
         new io.dirpipe.schemas.entity.Edge("groupOwners", "g1", "u1", "user", java.util.Map.of()),
+        io.dirpipe.schemas.entity.RoleDefinition.newBuilder()
+            .setId("62e90394-69f5-4237-9190-012177145e10")
+            .setDisplayName("Global Administrator")
+            .setIsBuiltIn(true)
+            .setRolePermissions(
+                List.of(
+                    new io.dirpipe.schemas.entity.RolePermission(
+                        List.of("microsoft.directory/users/allProperties/allTasks"), null)))
+            .build(),
+        io.dirpipe.schemas.entity.RoleAssignment.newBuilder()
+            .setId("ra1")
+            .setPrincipalId("u1")
+            .setRoleDefinitionId("62e90394-69f5-4237-9190-012177145e10")
+            .setDirectoryScopeId("/")
+            .build(),
         Device.newBuilder().setId("d1").setDisplayName("laptop-1").setIsCompliant(true).build(),
         Application.newBuilder()
             .setId("a1")

@@ -22,19 +22,35 @@ public record CollectionSpec(
         c == Collection.USERS || c == Collection.APPLICATIONS
             ? 2
             : c == Collection.GROUP_MEMBERS ? 3 : 1;
-    String segment = c == Collection.GROUP_MEMBERS ? "groups" : c.name();
+    String segment =
+        c == Collection.GROUP_MEMBERS
+            ? "groups"
+            : isRoleManagement(c) ? "roleManagement/directory/" + c.name() : c.name();
     return new CollectionSpec(c, segment, select, cost);
+  }
+
+  /** The unified RBAC collections, under {@code /roleManagement/directory/}. */
+  private static boolean isRoleManagement(Collection<?> c) {
+    return c == Collection.ROLE_DEFINITIONS || c == Collection.ROLE_ASSIGNMENTS;
   }
 
   /**
    * Directory roles have no delta in the sandbox and are small: their delta runs page them fully.
+   * Role definitions and assignments have no delta query in v1.0 either.
    */
   public boolean supportsDelta() {
-    return collection != Collection.DIRECTORY_ROLES && collection != Collection.GROUP_MEMBERS;
+    return collection != Collection.DIRECTORY_ROLES
+        && collection != Collection.GROUP_MEMBERS
+        && !isRoleManagement(collection);
   }
 
+  /**
+   * The first page of a FULL run. Role definitions and assignments document {@code $select}, {@code
+   * $filter} and {@code $expand} but not {@code $top} (v1.0 reference): they page at Graph's size.
+   */
   public String fullUrl(String base, int top) {
-    return base + "/" + segment + "?$top=" + top + "&$select=" + join(select);
+    String paging = isRoleManagement(collection) ? "" : "$top=" + top + "&";
+    return base + "/" + segment + "?" + paging + "$select=" + join(select);
   }
 
   /**

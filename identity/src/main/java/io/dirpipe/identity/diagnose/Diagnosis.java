@@ -33,6 +33,8 @@ public final class Diagnosis {
     COLLECTIONS.put("applicationOwners", "Application.Read.All");
     COLLECTIONS.put("servicePrincipalOwners", "Application.Read.All");
     COLLECTIONS.put("directoryRoleMembers", "RoleManagement.Read.Directory");
+    COLLECTIONS.put("roleDefinitions", "RoleManagement.Read.Directory");
+    COLLECTIONS.put("roleAssignments", "RoleManagement.Read.Directory");
   }
 
   /**
@@ -101,7 +103,10 @@ public final class Diagnosis {
     for (String collection : collections) {
       String[] relation = RELATIONS.get(collection);
       if (relation == null) {
-        String path = "/v1.0/" + collection + "?$top=1&$select=id";
+        String path =
+            collection.startsWith("role")
+                ? "/v1.0/roleManagement/directory/" + collection + "?$select=id"
+                : "/v1.0/" + collection + "?$top=1&$select=id";
         probes.add(graphProbe(collection, "GET " + path, graph.get(path), claims));
         continue;
       }

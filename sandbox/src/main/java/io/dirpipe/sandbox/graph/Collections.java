@@ -179,6 +179,40 @@ final class Collections {
     return Reply.json(200, page.finish(end < all.size() ? nextLink(call, end) : null, null));
   }
 
+  /**
+   * Role definitions or assignments ({@code /roleManagement/directory/...}): RoleManagement.Read.
+   * Directory, 1 RU, one page (a tenant has tens to a few thousand; Graph documents no {@code $top}
+   * here), {@code $select} honoured.
+   */
+  Reply roleManagement(Call call, String what) {
+    call.require(GraphPermissions.toRead(Kind.DIRECTORY_ROLE));
+    call.payRead(1);
+    boolean definitions = what.equals("roleDefinitions");
+    List<String> known =
+        definitions
+            ? io.dirpipe.sandbox.tenant.RoleManagement.DEFINITION_PROPERTIES
+            : io.dirpipe.sandbox.tenant.RoleManagement.ASSIGNMENT_PROPERTIES;
+    Query q =
+        Query.parse(
+            call.ex,
+            new HashSet<>(known),
+            definitions
+                ? "microsoft.graph.unifiedRoleDefinition"
+                : "microsoft.graph.unifiedRoleAssignment",
+            null,
+            false);
+    List<Map<String, Object>> all =
+        definitions ? tenant.roleManagement().definitions() : tenant.roleManagement().assignments();
+    PageWriter page =
+        new PageWriter(
+            call.base() + "/$metadata#roleManagement/directory/" + what,
+            q.count ? (long) all.size() : null);
+    for (Map<String, Object> o : all) {
+      page.object(null, o, q.select, null);
+    }
+    return Reply.json(200, page.finish(null, null));
+  }
+
   Reply memberCount(Call call, String groupId) {
     call.require(GraphPermissions.toReadMembers());
     call.payRead(3);

@@ -80,6 +80,11 @@ public final class GraphSurface implements Surface {
                 (c, m) -> reads.members(c, m.group(1))),
             route(
                 "GET",
+                "/roleManagement/directory/(roleDefinitions|roleAssignments)",
+                "GET /roleManagement/directory/{collection}",
+                (c, m) -> reads.roleManagement(c, m.group(1))),
+            route(
+                "GET",
                 "/groups/" + ID + "/owners",
                 "GET /groups/{id}/owners",
                 (c, m) ->

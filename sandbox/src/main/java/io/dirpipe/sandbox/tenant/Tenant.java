@@ -42,6 +42,7 @@ public final class Tenant {
   private final Map<Kind, ObjectStore> stores = new EnumMap<>(Kind.class);
   private final Memberships memberships;
   private final Relations relations;
+  private final RoleManagement roleManagement = new RoleManagement(this);
   private final Map<String, Identity> identitiesByClientId = new ConcurrentHashMap<>();
   private final Map<String, Map<String, Assignment>> assignments = new ConcurrentHashMap<>();
   private final Set<String> armReaders = ConcurrentHashMap.newKeySet();
@@ -181,6 +182,11 @@ public final class Tenant {
 
   public ObjectStore store(Kind kind) {
     return stores.get(kind);
+  }
+
+  /** Role definitions and active role assignments (unified RBAC). */
+  public RoleManagement roleManagement() {
+    return roleManagement;
   }
 
   /** Owners of groups, applications and service principals; members of directory roles. */

@@ -61,6 +61,8 @@ public final class SchemaHistory {
           Group.class,
           Member.class,
           io.dirpipe.schemas.entity.Edge.class,
+          io.dirpipe.schemas.entity.RoleDefinition.class,
+          io.dirpipe.schemas.entity.RoleAssignment.class,
           Device.class,
           Application.class,
           ServicePrincipal.class,
