@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       TaskCommand.class,
       TransformCommand.class,
       ReplayCommand.class,
+      WhoHasCommand.class,
       VerifyCommand.class,
       CheckpointsCommand.class,
       SinkCommand.class,

@@ -171,10 +171,11 @@ final class Collections {
     int end = Math.min(all.size(), start + (parent == Kind.DIRECTORY_ROLE ? 1000 : q.top));
     for (int p = start; p < end; p++) {
       Memberships.Member m = all.get(p);
-      List<String> select = q.select != null ? q.select : USER_DEFAULTS;
+      Kind kind = m.type().equals("group") ? Kind.GROUP : Kind.USER;
+      List<String> select = q.select != null ? q.select : kind == Kind.USER ? USER_DEFAULTS : null;
       Map<String, Object> o =
-          ID_ONLY.equals(select) ? Map.of("id", m.id()) : tenant.store(Kind.USER).get(m.id());
-      page.object(Kind.USER.odataType(), o, select, null);
+          ID_ONLY.equals(select) ? Map.of("id", m.id()) : tenant.store(kind).get(m.id());
+      page.object(kind.odataType(), o, select, null);
     }
     return Reply.json(200, page.finish(end < all.size() ? nextLink(call, end) : null, null));
   }

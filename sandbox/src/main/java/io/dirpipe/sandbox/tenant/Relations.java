@@ -15,17 +15,27 @@ public final class Relations {
   private final long seed;
   private final Ids ids;
   private final ObjectStore users;
+  private final java.util.function.Function<Kind, ObjectStore> stores;
   private final int userCount;
   private final int[] bases;
-  private final java.util.Map<String, java.util.Set<String>> added =
+
+  /** Added members per parent: id to type (user, or group for a role assigned to a group). */
+  private final java.util.Map<String, java.util.Map<String, String>> added =
       new java.util.concurrent.ConcurrentHashMap<>();
+
   private final java.util.Map<String, java.util.Set<String>> removed =
       new java.util.concurrent.ConcurrentHashMap<>();
 
-  Relations(long seed, Ids ids, ObjectStore users, int userCount, int[] bases) {
+  Relations(
+      long seed,
+      Ids ids,
+      java.util.function.Function<Kind, ObjectStore> stores,
+      int userCount,
+      int[] bases) {
     this.seed = seed;
     this.ids = ids;
-    this.users = users;
+    this.users = stores.apply(Kind.USER);
+    this.stores = stores;
     this.userCount = userCount;
     this.bases = bases;
   }
@@ -39,22 +49,31 @@ public final class Relations {
         related.add(m);
       }
     }
-    for (String id : added.getOrDefault(parentId, java.util.Set.of())) {
-      if (users.get(id) != null) {
-        related.add(new Memberships.Member(id, "user"));
+    for (var e : added.getOrDefault(parentId, java.util.Map.of()).entrySet()) {
+      Kind kind = e.getValue().equals("group") ? Kind.GROUP : Kind.USER;
+      if (stores.apply(kind).get(e.getKey()) != null) {
+        related.add(new Memberships.Member(e.getKey(), e.getValue()));
       }
     }
     return related;
   }
 
   /** Makes a user an owner (a member of a role); false when it already is. */
-  public synchronized boolean add(Kind parent, String parentId, String userId) {
-    if (of(parent, parentId).stream().anyMatch(m -> m.id().equals(userId))) {
+  public boolean add(Kind parent, String parentId, String userId) {
+    return add(parent, parentId, userId, "user");
+  }
+
+  /**
+   * Makes a user or a group ({@code type}) an owner or a member of a role (a role assigned to a
+   * role-assignable group); false when it already is.
+   */
+  public synchronized boolean add(Kind parent, String parentId, String id, String type) {
+    if (of(parent, parentId).stream().anyMatch(m -> m.id().equals(id))) {
       return false;
     }
     java.util.Set<String> gone = removed.get(parentId);
-    if (gone == null || !gone.remove(userId)) {
-      added.computeIfAbsent(parentId, k -> new java.util.LinkedHashSet<>()).add(userId);
+    if (gone == null || !gone.remove(id)) {
+      added.computeIfAbsent(parentId, k -> new java.util.LinkedHashMap<>()).put(id, type);
     }
     return true;
   }
@@ -64,8 +83,8 @@ public final class Relations {
     if (of(parent, parentId).stream().noneMatch(m -> m.id().equals(userId))) {
       return false;
     }
-    java.util.Set<String> extra = added.get(parentId);
-    if (extra == null || !extra.remove(userId)) {
+    java.util.Map<String, String> extra = added.get(parentId);
+    if (extra == null || extra.remove(userId) == null) {
       removed.computeIfAbsent(parentId, k -> new java.util.HashSet<>()).add(userId);
     }
     return true;

@@ -80,7 +80,7 @@ public final class Tenant {
             spec.users(),
             spec.groups(),
             log);
-    this.relations = new Relations(spec.seed(), ids, store(Kind.USER), spec.users(), bases);
+    this.relations = new Relations(spec.seed(), ids, this::store, spec.users(), bases);
     this.graphServicePrincipalId = store(Kind.SERVICE_PRINCIPAL).create(graphServicePrincipal());
   }
 

@@ -76,6 +76,36 @@ public final class Replay {
     return edges;
   }
 
+  /**
+   * The members of each group at {@code at}, from {@code changes.memberships}: group to members.
+   */
+  public static Map<String, java.util.Set<String>> membersAt(
+      KafkaClients kafka, Topics topics, String tenantId, Instant at) {
+    Map<String, java.util.Set<String>> groups = new HashMap<>();
+    readUntil(
+        kafka,
+        topics.memberships(),
+        at,
+        (key, change) -> {
+          if (key == null || change == null || !key.getTenantId().equals(tenantId)) {
+            return;
+          }
+          switch (change.getOp()) {
+            case ADD ->
+                groups
+                    .computeIfAbsent(key.getGroupId(), g -> new java.util.HashSet<>())
+                    .add(key.getMemberId());
+            case REMOVE -> {
+              var members = groups.get(key.getGroupId());
+              if (members != null) {
+                members.remove(key.getMemberId());
+              }
+            }
+          }
+        });
+    return groups;
+  }
+
   /** Every committed event of a change topic up to {@code at}, in offset order per partition. */
   private static <K, V> void readUntil(
       KafkaClients kafka, Topic<K, V> topic, Instant at, BiConsumer<K, V> each) {
