@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Lists who held a directory role at TIME: its active assignments then (from"
-          + " changes.roleAssignments), groups expanded to their members then (from"
+          + " changes.roleAssignments) and, when extracted, its PIM eligibilities in force then"
+          + " (changes.roleEligibilitySchedules), groups expanded to their members then (from"
           + " changes.memberships), each with the group it comes through.",
       "Needs roleDefinitions, roleAssignments and groupMembers extracted and transformed."
     })
@@ -71,11 +72,16 @@ final class WhoHasCommand implements Callable<Integer> {
       result.put("roleDefinitionId", answer.roleDefinitionId());
       result.put("at", when.toString());
       result.put("holders", answer.holders());
+      result.put("eligibilityKnown", answer.eligibilityKnown());
       out.println(new ObjectMapper().writeValueAsString(result));
     } else {
       out.printf(
           "%s (%s) at %s: %d holder(s)%n",
           answer.roleName(), answer.roleDefinitionId(), when, answer.holders().size());
+      if (!answer.eligibilityKnown()) {
+        out.println(
+            "  (PIM eligibilities not extracted: add roleEligibilitySchedules to list eligible holders)");
+      }
       for (WhoHas.Holder h : answer.holders()) {
         out.printf(
             "  %s  %s  %s  scope %s%n",

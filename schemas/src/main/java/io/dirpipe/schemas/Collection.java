@@ -8,6 +8,7 @@ import io.dirpipe.schemas.entity.Group;
 import io.dirpipe.schemas.entity.Member;
 import io.dirpipe.schemas.entity.RoleAssignment;
 import io.dirpipe.schemas.entity.RoleDefinition;
+import io.dirpipe.schemas.entity.RoleEligibilitySchedule;
 import io.dirpipe.schemas.entity.ServicePrincipal;
 import io.dirpipe.schemas.entity.User;
 import java.util.List;
@@ -62,6 +63,10 @@ public final class Collection<E extends SpecificRecord> {
   public static final Collection<RoleAssignment> ROLE_ASSIGNMENTS =
       new Collection<>("roleAssignments", RoleAssignment.class);
 
+  /** PIM eligibilities: who may activate which role, over which scope, when. */
+  public static final Collection<RoleEligibilitySchedule> ROLE_ELIGIBILITY_SCHEDULES =
+      new Collection<>("roleEligibilitySchedules", RoleEligibilitySchedule.class);
+
   /**
    * What collection-list settings default to: the directory objects and group memberships, which
    * every stage handles.
@@ -81,7 +86,8 @@ public final class Collection<E extends SpecificRecord> {
           SERVICE_PRINCIPAL_OWNERS,
           DIRECTORY_ROLE_MEMBERS,
           ROLE_DEFINITIONS,
-          ROLE_ASSIGNMENTS);
+          ROLE_ASSIGNMENTS,
+          ROLE_ELIGIBILITY_SCHEDULES);
 
   private static final List<Collection<?>> ALL =
       java.util.stream.Stream.concat(DEFAULTS.stream(), OPT_IN.stream()).toList();

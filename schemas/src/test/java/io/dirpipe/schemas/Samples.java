@@ -154,6 +154,15 @@ public final class Samples {
             .setRoleDefinitionId("62e90394-69f5-4237-9190-012177145e10")
             .setDirectoryScopeId("/")
             .build(),
+        io.dirpipe.schemas.entity.RoleEligibilitySchedule.newBuilder()
+            .setId("es1")
+            .setPrincipalId("u2")
+            .setRoleDefinitionId("62e90394-69f5-4237-9190-012177145e10")
+            .setMemberType("Direct")
+            .setScheduleInfo(
+                new io.dirpipe.schemas.entity.RoleScheduleInfo(
+                    T, new io.dirpipe.schemas.entity.RoleExpiration("afterDateTime", T, null)))
+            .build(),
         Device.newBuilder().setId("d1").setDisplayName("laptop-1").setIsCompliant(true).build(),
         Application.newBuilder()
             .setId("a1")

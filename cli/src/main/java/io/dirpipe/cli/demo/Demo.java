@@ -175,7 +175,7 @@ public final class Demo {
       Path lake)
       throws IOException {
     Map<String, Long> after = liveCounts(sandbox);
-    for (Collection<?> c : Collection.all()) {
+    for (Collection<?> c : Collection.defaults()) {
       if (!c.isObjectCollection()) {
         continue;
       }

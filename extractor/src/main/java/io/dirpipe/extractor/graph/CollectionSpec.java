@@ -31,7 +31,9 @@ public record CollectionSpec(
 
   /** The unified RBAC collections, under {@code /roleManagement/directory/}. */
   private static boolean isRoleManagement(Collection<?> c) {
-    return c == Collection.ROLE_DEFINITIONS || c == Collection.ROLE_ASSIGNMENTS;
+    return c == Collection.ROLE_DEFINITIONS
+        || c == Collection.ROLE_ASSIGNMENTS
+        || c == Collection.ROLE_ELIGIBILITY_SCHEDULES;
   }
 
   /**

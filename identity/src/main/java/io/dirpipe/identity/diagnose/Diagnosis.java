@@ -35,6 +35,8 @@ public final class Diagnosis {
     COLLECTIONS.put("directoryRoleMembers", "RoleManagement.Read.Directory");
     COLLECTIONS.put("roleDefinitions", "RoleManagement.Read.Directory");
     COLLECTIONS.put("roleAssignments", "RoleManagement.Read.Directory");
+    // Directory.Read.All does not read PIM schedules (v1.0 reference)
+    COLLECTIONS.put("roleEligibilitySchedules", "RoleEligibilitySchedule.Read.Directory");
   }
 
   /**

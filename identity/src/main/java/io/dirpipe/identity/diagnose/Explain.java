@@ -7,6 +7,10 @@ import java.time.Instant;
 final class Explain {
   private Explain() {}
 
+  /** Permissions Directory.Read.All does not include (v1.0 reference): PIM's schedules. */
+  static final java.util.Set<String> NOT_IN_DIRECTORY_READ =
+      java.util.Set.of("RoleEligibilitySchedule.Read.Directory");
+
   static Verdict verdict(int status, TokenClaims claims, String expectedScope, Instant now) {
     return verdict(status, claims, expectedScope, now, null);
   }
@@ -36,7 +40,8 @@ final class Explain {
       if (permission != null
           && claims != null
           && (claims.roles().contains(permission)
-              || claims.roles().contains("Directory.Read.All"))) {
+              || (claims.roles().contains("Directory.Read.All")
+                  && !NOT_IN_DIRECTORY_READ.contains(permission)))) {
         return Verdict.FORBIDDEN_DESPITE_ROLE;
       }
       return Verdict.MISSING_PERMISSION;

@@ -79,4 +79,18 @@ class ExplainTest {
     assertThat(Explain.verdict(403, users, GRAPH, NOW, "Group.Read.All"))
         .isEqualTo(Verdict.MISSING_PERMISSION);
   }
+
+  /** PIM's schedules are not covered by Directory.Read.All: a 403 there is a missing permission. */
+  @Test
+  void directoryReadAllDoesNotGrantPimSchedules() {
+    TokenClaims directory =
+        token(
+            "https://graph.microsoft.com",
+            List.of("Directory.Read.All"),
+            List.of(),
+            NOW.plusSeconds(3600));
+    assertThat(
+            Explain.verdict(403, directory, GRAPH, NOW, "RoleEligibilitySchedule.Read.Directory"))
+        .isEqualTo(Verdict.MISSING_PERMISSION);
+  }
 }

@@ -186,24 +186,37 @@ final class Collections {
    * here), {@code $select} honoured.
    */
   Reply roleManagement(Call call, String what) {
-    call.require(GraphPermissions.toRead(Kind.DIRECTORY_ROLE));
+    var rbac = tenant.roleManagement();
+    List<String> known;
+    String type;
+    List<Map<String, Object>> all;
+    switch (what) {
+      case "roleDefinitions" -> {
+        call.require(GraphPermissions.toRead(Kind.DIRECTORY_ROLE));
+        known = io.dirpipe.sandbox.tenant.RoleManagement.DEFINITION_PROPERTIES;
+        type = "microsoft.graph.unifiedRoleDefinition";
+        all = rbac.definitions();
+      }
+      case "roleAssignments" -> {
+        call.require(GraphPermissions.toRead(Kind.DIRECTORY_ROLE));
+        known = io.dirpipe.sandbox.tenant.RoleManagement.ASSIGNMENT_PROPERTIES;
+        type = "microsoft.graph.unifiedRoleAssignment";
+        all = rbac.assignments();
+      }
+      default -> {
+        // PIM schedules: Directory.Read.All is not enough (v1.0 reference)
+        call.require(
+            List.of(
+                "RoleEligibilitySchedule.Read.Directory",
+                "RoleManagement.Read.Directory",
+                "RoleManagement.Read.All"));
+        known = io.dirpipe.sandbox.tenant.RoleManagement.ELIGIBILITY_PROPERTIES;
+        type = "microsoft.graph.unifiedRoleEligibilitySchedule";
+        all = rbac.eligibilities();
+      }
+    }
     call.payRead(1);
-    boolean definitions = what.equals("roleDefinitions");
-    List<String> known =
-        definitions
-            ? io.dirpipe.sandbox.tenant.RoleManagement.DEFINITION_PROPERTIES
-            : io.dirpipe.sandbox.tenant.RoleManagement.ASSIGNMENT_PROPERTIES;
-    Query q =
-        Query.parse(
-            call.ex,
-            new HashSet<>(known),
-            definitions
-                ? "microsoft.graph.unifiedRoleDefinition"
-                : "microsoft.graph.unifiedRoleAssignment",
-            null,
-            false);
-    List<Map<String, Object>> all =
-        definitions ? tenant.roleManagement().definitions() : tenant.roleManagement().assignments();
+    Query q = Query.parse(call.ex, new HashSet<>(known), type, null, false);
     PageWriter page =
         new PageWriter(
             call.base() + "/$metadata#roleManagement/directory/" + what,

@@ -80,7 +80,7 @@ public final class GraphSurface implements Surface {
                 (c, m) -> reads.members(c, m.group(1))),
             route(
                 "GET",
-                "/roleManagement/directory/(roleDefinitions|roleAssignments)",
+                "/roleManagement/directory/(roleDefinitions|roleAssignments|roleEligibilitySchedules)",
                 "GET /roleManagement/directory/{collection}",
                 (c, m) -> reads.roleManagement(c, m.group(1))),
             route(

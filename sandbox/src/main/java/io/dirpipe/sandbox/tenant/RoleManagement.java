@@ -37,10 +37,77 @@ public final class RoleManagement {
           "appScopeId",
           "roleDefinitionId");
 
+  public static final List<String> ELIGIBILITY_PROPERTIES =
+      List.of(
+          "id",
+          "principalId",
+          "roleDefinitionId",
+          "directoryScopeId",
+          "appScopeId",
+          "createdUsing",
+          "createdDateTime",
+          "modifiedDateTime",
+          "status",
+          "memberType",
+          "scheduleInfo");
+
   private final Tenant tenant;
+
+  /** PIM eligibilities: schedule id to the schedule. */
+  private final Map<String, Map<String, Object>> eligibilities =
+      java.util.Collections.synchronizedMap(new LinkedHashMap<>());
 
   RoleManagement(Tenant tenant) {
     this.tenant = tenant;
+  }
+
+  /** The eligibility schedules, oldest first. */
+  public List<Map<String, Object>> eligibilities() {
+    synchronized (eligibilities) {
+      return List.copyOf(eligibilities.values());
+    }
+  }
+
+  /**
+   * Makes a principal eligible for a role definition at the tenant scope, from now with no end (as
+   * PIM does when an administrator adds an eligible assignment); returns the schedule's id.
+   */
+  public String makeEligible(String roleDefinitionId, String principalId) {
+    String id =
+        UUID.nameUUIDFromBytes(
+                (roleDefinitionId + "/" + principalId)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8))
+            .toString();
+    String now =
+        tenant.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString();
+    Map<String, Object> expiration = new LinkedHashMap<>();
+    expiration.put("type", "noExpiration");
+    expiration.put("endDateTime", null);
+    expiration.put("duration", null);
+    Map<String, Object> info = new LinkedHashMap<>();
+    info.put("startDateTime", now);
+    info.put("recurrence", null);
+    info.put("expiration", expiration);
+    Map<String, Object> e = new LinkedHashMap<>();
+    e.put("id", id);
+    e.put("principalId", principalId);
+    e.put("roleDefinitionId", roleDefinitionId);
+    e.put("directoryScopeId", "/");
+    e.put("appScopeId", null);
+    e.put("createdUsing", id);
+    e.put("createdDateTime", now);
+    e.put(
+        "modifiedDateTime", "0001-01-01T08:00:00Z"); // as Graph shows for a schedule never modified
+    e.put("status", "Provisioned");
+    e.put("memberType", "Direct");
+    e.put("scheduleInfo", info);
+    eligibilities.put(id, e);
+    return id;
+  }
+
+  /** Ends an eligibility; false when there was none. */
+  public boolean removeEligibility(String scheduleId) {
+    return eligibilities.remove(scheduleId) != null;
   }
 
   public List<Map<String, Object>> definitions() {

@@ -63,6 +63,7 @@ public final class SchemaHistory {
           io.dirpipe.schemas.entity.Edge.class,
           io.dirpipe.schemas.entity.RoleDefinition.class,
           io.dirpipe.schemas.entity.RoleAssignment.class,
+          io.dirpipe.schemas.entity.RoleEligibilitySchedule.class,
           Device.class,
           Application.class,
           ServicePrincipal.class,
