@@ -101,9 +101,7 @@ final class ReplayCommand implements Callable<Integer> {
           spec.commandLine(),
           "--collection "
               + collection
-              + (c.isEdgeCollection()
-                  ? " has no inventory yet: its edges are in raw." + collection
-                  : " has no inventory; memberships are in changes.memberships"));
+              + " has no inventory; memberships are in changes.memberships");
     }
     TopicsConfig kafka = new TopicsConfig(config.load(Map.of()).values());
     NavigableMap<ObjectKey, ? extends SpecificRecord> inventory =
@@ -114,24 +112,7 @@ final class ReplayCommand implements Callable<Integer> {
         case parquet -> InventoryFiles.write(c, inventory, out);
       }
     }
-    Map<String, Object> result = new LinkedHashMap<>();
-    result.put("collection", c.name());
-    result.put("at", at.toString());
-    result.put("count", inventory.size());
-    if (out != null) {
-      result.put("out", out.toString());
-      result.put("format", format.name());
-    }
-    if (json) {
-      spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(result));
-    } else {
-      spec.commandLine()
-          .getOut()
-          .printf(
-              "%s at %s: %d objects%s%n",
-              c.name(), at, inventory.size(), out == null ? "" : " written to " + out);
-    }
-    return Main.OK;
+    return report(c.name(), null, inventory.size(), "objects");
   }
 
   /** The edges that held at {@code at}, of one kind or (null) all. */
@@ -156,11 +137,18 @@ final class ReplayCommand implements Callable<Integer> {
       edges.forEach((k, e) -> rows.add(Map.entry(k.getTenantId(), e)));
       writeRows(rows, out);
     }
+    return report("edges", edgeKind == null ? "all" : edgeKind, edges.size(), "edges");
+  }
+
+  /** Prints what was replayed: one JSON object, or a line. */
+  private Integer report(String what, String kind, int count, String unit) throws Exception {
     Map<String, Object> result = new LinkedHashMap<>();
-    result.put("collection", "edges");
-    result.put("kind", edgeKind);
+    result.put("collection", what);
+    if (kind != null) {
+      result.put("kind", kind);
+    }
     result.put("at", at.toString());
-    result.put("count", edges.size());
+    result.put("count", count);
     if (out != null) {
       result.put("out", out.toString());
       result.put("format", format.name());
@@ -171,10 +159,12 @@ final class ReplayCommand implements Callable<Integer> {
       spec.commandLine()
           .getOut()
           .printf(
-              "%s edges at %s: %d%s%n",
-              edgeKind == null ? "all" : edgeKind,
+              "%s%s at %s: %d %s%s%n",
+              what,
+              kind == null ? "" : " (" + kind + ")",
               at,
-              edges.size(),
+              count,
+              unit,
               out == null ? "" : " written to " + out);
     }
     return Main.OK;

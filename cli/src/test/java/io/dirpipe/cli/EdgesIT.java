@@ -20,7 +20,6 @@ import io.dirpipe.schemas.EdgeChange;
 import io.dirpipe.schemas.Topics;
 import io.dirpipe.schemas.entity.Edge;
 import io.dirpipe.schemas.entity.RoleAssignment;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -265,17 +264,12 @@ class EdgesIT {
 
   private void transform() {
     StringWriter out = new StringWriter();
-    assertThat(dirpipe(out, "transform", "--until-idle", "2s", "--json"))
+    assertThat(dirpipe(out, "transform", "--until-idle", "1s", "--json"))
         .as(out.toString())
         .isZero();
   }
 
   private int dirpipe(StringWriter out, String... args) {
-    StringWriter err = new StringWriter();
-    int code = Main.run(args, env, new PrintWriter(out, true), new PrintWriter(err, true));
-    if (code != 0) {
-      out.write(err.toString());
-    }
-    return code;
+    return InProcess.dirpipe(env, out, args);
   }
 }

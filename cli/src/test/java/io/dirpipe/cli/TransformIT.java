@@ -26,7 +26,6 @@ import io.dirpipe.schemas.RemovedReason;
 import io.dirpipe.schemas.Topics;
 import io.dirpipe.schemas.entity.User;
 import io.dirpipe.sink.lake.ParquetFiles;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -232,12 +231,7 @@ class TransformIT {
   }
 
   private int dirpipe(StringWriter out, String... args) {
-    StringWriter err = new StringWriter();
-    int code = Main.run(args, env, new PrintWriter(out, true), new PrintWriter(err, true));
-    if (code != 0) {
-      out.write(err.toString());
-    }
-    return code;
+    return InProcess.dirpipe(env, out, args);
   }
 
   private static JsonNode run(JsonNode summary, String collection) {

@@ -11,7 +11,6 @@ import io.dirpipe.sandbox.kafka.KafkaExtension;
 import io.dirpipe.sandbox.kafka.TestKafka;
 import io.dirpipe.sandbox.tenant.Kind;
 import io.dirpipe.sandbox.tenant.Memberships;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -153,7 +152,7 @@ class WhoHasIT {
     int code = dirpipe(out, "extract", "--mode", "full", "--collections", COLLECTIONS, "--json");
     assertThat(code).as(out.toString()).isZero();
     StringWriter transformed = new StringWriter();
-    assertThat(dirpipe(transformed, "transform", "--until-idle", "2s", "--json"))
+    assertThat(dirpipe(transformed, "transform", "--until-idle", "1s", "--json"))
         .as(transformed.toString())
         .isZero();
   }
@@ -166,11 +165,6 @@ class WhoHasIT {
   }
 
   private int dirpipe(StringWriter out, String... args) {
-    StringWriter err = new StringWriter();
-    int code = Main.run(args, env, new PrintWriter(out, true), new PrintWriter(err, true));
-    if (code != 0) {
-      out.write(err.toString());
-    }
-    return code;
+    return InProcess.dirpipe(env, out, args);
   }
 }

@@ -43,6 +43,24 @@ class FaultsIT {
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
   }
 
+  /** A failure of the sandbox itself is a 500 the client can read, not a cut connection. */
+  @Test
+  void aHandlerThatFailsAnswers500NamingTheRequest() throws Exception {
+    sandbox
+        .graph()
+        .beforeAnswer(
+            request -> {
+              throw new IllegalStateException("a broken test hook");
+            });
+    try {
+      HttpResponse<String> r = clients.get("/v1.0/users?$top=5", token);
+      assertThat(r.statusCode()).isEqualTo(500);
+      assertThat(r.body()).contains("SandboxFailure", "GET /v1.0/users", "a broken test hook");
+    } finally {
+      sandbox.graph().beforeAnswer(request -> {});
+    }
+  }
+
   @Test
   void resetConnectionsAndTruncatedBodiesFailTheClient() throws Exception {
     faults("{\"pReset\": 1.0}");

@@ -108,7 +108,25 @@ public final class LoopbackServer implements AutoCloseable {
       http.close();
     } catch (RuntimeException e) {
       log.warn("{} {} failed in the sandbox", exchange.method(), exchange.path(), e);
-      http.close();
+      try {
+        // an answer the client can read and report, as a service's own failure would be
+        exchange.sendJson(
+            500,
+            Map.of(
+                "error",
+                Map.of(
+                    "code",
+                    "SandboxFailure",
+                    "message",
+                    "The sandbox failed answering "
+                        + exchange.method()
+                        + " "
+                        + exchange.path()
+                        + ": "
+                        + e)));
+      } catch (IOException | RuntimeException answerBegun) {
+        http.close(); // the answer had begun: all the client can get is a cut connection
+      }
     }
   }
 
