@@ -1,6 +1,7 @@
 package io.dirpipe.schemas;
 
 import io.dirpipe.schemas.entity.Application;
+import io.dirpipe.schemas.entity.ConditionalAccessPolicy;
 import io.dirpipe.schemas.entity.Device;
 import io.dirpipe.schemas.entity.DirectoryRole;
 import io.dirpipe.schemas.entity.Edge;
@@ -67,6 +68,10 @@ public final class Collection<E extends SpecificRecord> {
   public static final Collection<RoleEligibilitySchedule> ROLE_ELIGIBILITY_SCHEDULES =
       new Collection<>("roleEligibilitySchedules", RoleEligibilitySchedule.class);
 
+  /** Conditional access policies, with whom and what each includes and excludes. */
+  public static final Collection<ConditionalAccessPolicy> CONDITIONAL_ACCESS_POLICIES =
+      new Collection<>("conditionalAccessPolicies", ConditionalAccessPolicy.class);
+
   /**
    * What collection-list settings default to: the directory objects and group memberships, which
    * every stage handles.
@@ -87,7 +92,8 @@ public final class Collection<E extends SpecificRecord> {
           DIRECTORY_ROLE_MEMBERS,
           ROLE_DEFINITIONS,
           ROLE_ASSIGNMENTS,
-          ROLE_ELIGIBILITY_SCHEDULES);
+          ROLE_ELIGIBILITY_SCHEDULES,
+          CONDITIONAL_ACCESS_POLICIES);
 
   private static final List<Collection<?>> ALL =
       java.util.stream.Stream.concat(DEFAULTS.stream(), OPT_IN.stream()).toList();

@@ -154,6 +154,19 @@ public final class Samples {
             .setRoleDefinitionId("62e90394-69f5-4237-9190-012177145e10")
             .setDirectoryScopeId("/")
             .build(),
+        io.dirpipe.schemas.entity.ConditionalAccessPolicy.newBuilder()
+            .setId("ca1")
+            .setDisplayName("Require MFA for administrators")
+            .setState("enabled")
+            .setConditions(
+                new io.dirpipe.schemas.entity.ConditionalAccessConditions(
+                    new io.dirpipe.schemas.entity.ConditionalAccessUsers(
+                        List.of(), List.of(), List.of(), List.of("g1"), List.of("r1"), List.of()),
+                    null,
+                    List.of("all")))
+            .setGrantControls(
+                new io.dirpipe.schemas.entity.ConditionalAccessGrantControls("OR", List.of("mfa")))
+            .build(),
         io.dirpipe.schemas.entity.RoleEligibilitySchedule.newBuilder()
             .setId("es1")
             .setPrincipalId("u2")

@@ -25,7 +25,11 @@ public record CollectionSpec(
     String segment =
         c == Collection.GROUP_MEMBERS
             ? "groups"
-            : isRoleManagement(c) ? "roleManagement/directory/" + c.name() : c.name();
+            : isRoleManagement(c)
+                ? "roleManagement/directory/" + c.name()
+                : c == Collection.CONDITIONAL_ACCESS_POLICIES
+                    ? "identity/conditionalAccess/policies"
+                    : c.name();
     return new CollectionSpec(c, segment, select, cost);
   }
 
@@ -43,7 +47,8 @@ public record CollectionSpec(
   public boolean supportsDelta() {
     return collection != Collection.DIRECTORY_ROLES
         && collection != Collection.GROUP_MEMBERS
-        && !isRoleManagement(collection);
+        && !isRoleManagement(collection)
+        && collection != Collection.CONDITIONAL_ACCESS_POLICIES;
   }
 
   /**

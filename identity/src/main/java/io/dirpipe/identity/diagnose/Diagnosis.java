@@ -37,6 +37,7 @@ public final class Diagnosis {
     COLLECTIONS.put("roleAssignments", "RoleManagement.Read.Directory");
     // Directory.Read.All does not read PIM schedules (v1.0 reference)
     COLLECTIONS.put("roleEligibilitySchedules", "RoleEligibilitySchedule.Read.Directory");
+    COLLECTIONS.put("conditionalAccessPolicies", "Policy.Read.All");
   }
 
   /**
@@ -108,7 +109,9 @@ public final class Diagnosis {
         String path =
             collection.startsWith("role")
                 ? "/v1.0/roleManagement/directory/" + collection + "?$select=id"
-                : "/v1.0/" + collection + "?$top=1&$select=id";
+                : collection.equals("conditionalAccessPolicies")
+                    ? "/v1.0/identity/conditionalAccess/policies?$top=1&$select=id"
+                    : "/v1.0/" + collection + "?$top=1&$select=id";
         probes.add(graphProbe(collection, "GET " + path, graph.get(path), claims));
         continue;
       }

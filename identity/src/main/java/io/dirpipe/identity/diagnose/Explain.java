@@ -7,9 +7,12 @@ import java.time.Instant;
 final class Explain {
   private Explain() {}
 
-  /** Permissions Directory.Read.All does not include (v1.0 reference): PIM's schedules. */
+  /**
+   * Permissions Directory.Read.All does not include (v1.0 reference): PIM's schedules, conditional
+   * access policies.
+   */
   static final java.util.Set<String> NOT_IN_DIRECTORY_READ =
-      java.util.Set.of("RoleEligibilitySchedule.Read.Directory");
+      java.util.Set.of("RoleEligibilitySchedule.Read.Directory", "Policy.Read.All");
 
   static Verdict verdict(int status, TokenClaims claims, String expectedScope, Instant now) {
     return verdict(status, claims, expectedScope, now, null);

@@ -227,6 +227,33 @@ final class Collections {
     return Reply.json(200, page.finish(null, null));
   }
 
+  /**
+   * Conditional access policies: Policy.Read.All only (Directory.Read.All does not read them), 1
+   * RU, {@code $top} and {@code $select} honoured.
+   */
+  Reply conditionalAccess(Call call) {
+    call.require(List.of("Policy.Read.All"));
+    call.payRead(1);
+    Query q =
+        Query.parse(
+            call.ex,
+            new HashSet<>(io.dirpipe.sandbox.tenant.ConditionalAccess.PROPERTIES),
+            "microsoft.graph.conditionalAccessPolicy",
+            null,
+            false);
+    List<Map<String, Object>> all = tenant.conditionalAccess().policies();
+    int start = position(call);
+    PageWriter page =
+        new PageWriter(
+            call.base() + "/$metadata#identity/conditionalAccess/policies",
+            q.count && start == 0 ? (long) all.size() : null);
+    int end = Math.min(all.size(), start + q.top);
+    for (int p = start; p < end; p++) {
+      page.object(null, all.get(p), q.select, null);
+    }
+    return Reply.json(200, page.finish(end < all.size() ? nextLink(call, end) : null, null));
+  }
+
   Reply memberCount(Call call, String groupId) {
     call.require(GraphPermissions.toReadMembers());
     call.payRead(3);

@@ -80,6 +80,11 @@ public final class GraphSurface implements Surface {
                 (c, m) -> reads.members(c, m.group(1))),
             route(
                 "GET",
+                "/identity/conditionalAccess/policies",
+                "GET /identity/conditionalAccess/policies",
+                (c, m) -> reads.conditionalAccess(c)),
+            route(
+                "GET",
                 "/roleManagement/directory/(roleDefinitions|roleAssignments|roleEligibilitySchedules)",
                 "GET /roleManagement/directory/{collection}",
                 (c, m) -> reads.roleManagement(c, m.group(1))),

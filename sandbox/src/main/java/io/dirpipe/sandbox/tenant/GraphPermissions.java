@@ -31,6 +31,7 @@ public final class GraphPermissions {
     APP_ROLES.put("Directory.Read.All", "7ab1d382-f21e-4acd-a863-ba3e13f7da61");
     APP_ROLES.put("Directory.ReadWrite.All", "19dbc75e-c2e2-444c-a770-ec69d8559fc7");
     APP_ROLES.put("AuditLog.Read.All", "b0afded3-3588-46d8-8b3d-9842eff778da");
+    APP_ROLES.put("Policy.Read.All", "246dd0d5-5bd0-4def-940b-0421030a5b68");
   }
 
   private static final List<String> DIRECTORY_READ =

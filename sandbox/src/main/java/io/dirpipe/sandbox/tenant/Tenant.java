@@ -43,6 +43,7 @@ public final class Tenant {
   private final Memberships memberships;
   private final Relations relations;
   private final RoleManagement roleManagement = new RoleManagement(this);
+  private final ConditionalAccess conditionalAccess;
   private final Map<String, Identity> identitiesByClientId = new ConcurrentHashMap<>();
   private final Map<String, Map<String, Assignment>> assignments = new ConcurrentHashMap<>();
   private final Set<String> armReaders = ConcurrentHashMap.newKeySet();
@@ -81,6 +82,7 @@ public final class Tenant {
             spec.groups(),
             log);
     this.relations = new Relations(spec.seed(), ids, this::store, spec.users(), bases);
+    this.conditionalAccess = new ConditionalAccess(this);
     this.graphServicePrincipalId = store(Kind.SERVICE_PRINCIPAL).create(graphServicePrincipal());
   }
 
@@ -182,6 +184,11 @@ public final class Tenant {
 
   public ObjectStore store(Kind kind) {
     return stores.get(kind);
+  }
+
+  /** Conditional access policies. */
+  public ConditionalAccess conditionalAccess() {
+    return conditionalAccess;
   }
 
   /** Role definitions and active role assignments (unified RBAC). */

@@ -64,6 +64,7 @@ public final class SchemaHistory {
           io.dirpipe.schemas.entity.RoleDefinition.class,
           io.dirpipe.schemas.entity.RoleAssignment.class,
           io.dirpipe.schemas.entity.RoleEligibilitySchedule.class,
+          io.dirpipe.schemas.entity.ConditionalAccessPolicy.class,
           Device.class,
           Application.class,
           ServicePrincipal.class,
