@@ -1,7 +1,6 @@
 package io.dirpipe.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -50,10 +48,9 @@ class ConditionalAccessIT {
     try (Sandbox sandbox =
         Sandbox.start(Sandbox.Options.defaults(300).withQuota(Throttle.Quota.OFF))) {
       String prefix = "ca" + UUID.randomUUID().toString().substring(0, 6) + ".";
-      env = new HashMap<>(PackagedDirpipe.extractorEnv(sandbox, broker, prefix));
-      env.put("DIRPIPE_TRANSFORM_STATE_DIR", dir.resolve("state").toString());
-      env.put("DIRPIPE_TRANSFORM_APPLICATION_ID", prefix + "transformer");
-      env.put("DIRPIPE_TRANSFORM_COLLECTIONS", "conditionalAccessPolicies");
+      env =
+          InProcess.pipelineEnv(
+              sandbox, broker, prefix, dir.resolve("state"), "conditionalAccessPolicies");
 
       // Directory.Read.All does not read policies: diagnose names the permission
       StringWriter diagnosis = new StringWriter();
@@ -66,12 +63,12 @@ class ConditionalAccessIT {
           .tenant()
           .assign(sandbox.application().objectId(), Tenant.appRoleId("Policy.Read.All"));
 
-      extractAndTransform();
-      Instant before = tick();
+      InProcess.extractAndTransform(env, "conditionalAccessPolicies");
+      Instant before = InProcess.tick();
       String group = sandbox.tenant().ids().of(Kind.GROUP, 2);
       assertThat(sandbox.tenant().conditionalAccess().excludeGroup(MFA_FOR_ADMINS, group)).isTrue();
-      extractAndTransform();
-      Instant after = tick();
+      InProcess.extractAndTransform(env, "conditionalAccessPolicies");
+      Instant after = InProcess.tick();
 
       List<Change> changes = new ArrayList<>();
       TopicReader.readAll(
@@ -121,30 +118,6 @@ class ConditionalAccessIT {
       }
     }
     throw new AssertionError("the MFA policy was not in the replay at " + at);
-  }
-
-  private void extractAndTransform() {
-    StringWriter out = new StringWriter();
-    int code =
-        dirpipe(
-            out,
-            "extract",
-            "--mode",
-            "full",
-            "--collections",
-            "conditionalAccessPolicies",
-            "--json");
-    assertThat(code).as(out.toString()).isZero();
-    StringWriter transformed = new StringWriter();
-    assertThat(dirpipe(transformed, "transform", "--until-idle", "1s", "--json"))
-        .as(transformed.toString())
-        .isZero();
-  }
-
-  private static Instant tick() {
-    Instant now = Instant.now();
-    await("the clock to pass " + now).until(() -> Instant.now().isAfter(now));
-    return now;
   }
 
   private int dirpipe(StringWriter out, String... args) {

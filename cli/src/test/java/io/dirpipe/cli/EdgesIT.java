@@ -1,7 +1,6 @@
 package io.dirpipe.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -57,16 +56,12 @@ class EdgesIT {
     try (Sandbox sandbox =
         Sandbox.start(Sandbox.Options.defaults(1_000).withQuota(Throttle.Quota.OFF))) {
       String prefix = "ed" + UUID.randomUUID().toString().substring(0, 6) + ".";
-      env = new HashMap<>(PackagedDirpipe.extractorEnv(sandbox, broker, prefix));
-      env.put("DIRPIPE_TRANSFORM_STATE_DIR", dir.resolve("state").toString());
-      env.put("DIRPIPE_TRANSFORM_APPLICATION_ID", prefix + "transformer");
-      env.put("DIRPIPE_TRANSFORM_COLLECTIONS", COLLECTIONS);
+      env = InProcess.pipelineEnv(sandbox, broker, prefix, dir.resolve("state"), COLLECTIONS);
       Topics topics = new Topics(prefix);
       KafkaClients kafka = KafkaClients.of(Map.of("bootstrap.servers", broker.bootstrapServers()));
 
       // 1. a FULL run of each: one ADD per edge of the tenant
-      JsonNode full1 = extract();
-      transform();
+      JsonNode full1 = InProcess.extractAndTransform(env, COLLECTIONS);
       List<EdgeChange> first = changes(kafka, topics);
       assertThat(first).allMatch(c -> c.getOp().name().equals("ADD"));
       assertThat(edgesOf(first)).isEqualTo(tenantEdges(sandbox));
@@ -78,8 +73,7 @@ class EdgesIT {
       }
 
       Set<String> before = tenantEdges(sandbox);
-      Instant betweenRuns = Instant.now();
-      await("the clock to pass " + betweenRuns).until(() -> Instant.now().isAfter(betweenRuns));
+      Instant betweenRuns = InProcess.tick();
 
       // 2. owners and role members added and removed, then FULL runs again: exactly those events
       SandboxClients clients = new SandboxClients(sandbox);
@@ -104,8 +98,7 @@ class EdgesIT {
       }
       Set<String> expected = new HashSet<>();
       net.forEach((edge, op) -> expected.add(op + " " + edge));
-      extract();
-      transform();
+      InProcess.extractAndTransform(env, COLLECTIONS);
       // the events since step 1 (a topic is read partition by partition: not a list suffix)
       List<String> since = new ArrayList<>(described(changes(kafka, topics)));
       described(first).forEach(since::remove);
@@ -253,20 +246,6 @@ class EdgesIT {
     List<EdgeChange> out = new ArrayList<>();
     TopicReader.readAll(kafka, topics.edgeChanges(), r -> out.add(r.value()));
     return out;
-  }
-
-  private JsonNode extract() throws Exception {
-    StringWriter out = new StringWriter();
-    int code = dirpipe(out, "extract", "--mode", "full", "--collections", COLLECTIONS, "--json");
-    assertThat(code).as(out.toString()).isZero();
-    return JSON.readTree(out.toString());
-  }
-
-  private void transform() {
-    StringWriter out = new StringWriter();
-    assertThat(dirpipe(out, "transform", "--until-idle", "1s", "--json"))
-        .as(out.toString())
-        .isZero();
   }
 
   private int dirpipe(StringWriter out, String... args) {

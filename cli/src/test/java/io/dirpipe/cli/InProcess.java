@@ -1,11 +1,24 @@
 package io.dirpipe.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dirpipe.sandbox.Sandbox;
+import io.dirpipe.sandbox.kafka.TestKafka;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 
-/** Runs a dirpipe command in this JVM with the given environment, as a shell would run it. */
+/** Runs dirpipe commands in this JVM with the given environment, as a shell would run them. */
 final class InProcess {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private InProcess() {}
 
   /**
@@ -19,5 +32,39 @@ final class InProcess {
       out.write(err.toString());
     }
     return code;
+  }
+
+  /**
+   * The environment of an extractor and a transformer of {@code collections} on the sandbox and the
+   * broker, their topics under {@code prefix}, the transformer's state in {@code stateDir}.
+   */
+  static Map<String, String> pipelineEnv(
+      Sandbox sandbox, TestKafka broker, String prefix, Path stateDir, String collections) {
+    Map<String, String> env = new HashMap<>(PackagedDirpipe.extractorEnv(sandbox, broker, prefix));
+    env.put("DIRPIPE_TRANSFORM_STATE_DIR", stateDir.toString());
+    env.put("DIRPIPE_TRANSFORM_APPLICATION_ID", prefix + "transformer");
+    env.put("DIRPIPE_TRANSFORM_COLLECTIONS", collections);
+    return env;
+  }
+
+  /** A FULL run of {@code collections}, then the transformer until idle; the run summary. */
+  static JsonNode extractAndTransform(Map<String, String> env, String collections)
+      throws IOException {
+    StringWriter out = new StringWriter();
+    int code =
+        dirpipe(env, out, "extract", "--mode", "full", "--collections", collections, "--json");
+    assertThat(code).as(out.toString()).isZero();
+    StringWriter transformed = new StringWriter();
+    assertThat(dirpipe(env, transformed, "transform", "--until-idle", "1s", "--json"))
+        .as(transformed.toString())
+        .isZero();
+    return JSON.readTree(out.toString());
+  }
+
+  /** A time after everything so far and before anything next. */
+  static Instant tick() {
+    Instant now = Instant.now();
+    await("the clock to pass " + now).until(() -> Instant.now().isAfter(now));
+    return now;
   }
 }

@@ -1,7 +1,6 @@
 package io.dirpipe.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,7 +13,6 @@ import io.dirpipe.sandbox.tenant.Memberships;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -45,10 +43,7 @@ class WhoHasIT {
     try (Sandbox sandbox =
         Sandbox.start(Sandbox.Options.defaults(1_000).withQuota(Throttle.Quota.OFF))) {
       String prefix = "wh" + UUID.randomUUID().toString().substring(0, 6) + ".";
-      env = new HashMap<>(PackagedDirpipe.extractorEnv(sandbox, broker, prefix));
-      env.put("DIRPIPE_TRANSFORM_STATE_DIR", dir.resolve("state").toString());
-      env.put("DIRPIPE_TRANSFORM_APPLICATION_ID", prefix + "transformer");
-      env.put("DIRPIPE_TRANSFORM_COLLECTIONS", COLLECTIONS);
+      env = InProcess.pipelineEnv(sandbox, broker, prefix, dir.resolve("state"), COLLECTIONS);
       String role = sandbox.tenant().ids().of(Kind.DIRECTORY_ROLE, 0); // Global Administrator
       String group = sandbox.tenant().ids().of(Kind.GROUP, 3);
       Set<String> members = new HashSet<>();
@@ -74,22 +69,22 @@ class WhoHasIT {
       }
 
       // run 1: the role's direct members only
-      extractAndTransform();
-      Instant t0 = tick();
+      InProcess.extractAndTransform(env, COLLECTIONS);
+      Instant t0 = InProcess.tick();
 
       // run 2: the group holds the role, and a user is eligible for it
       assertThat(sandbox.tenant().relations().add(Kind.DIRECTORY_ROLE, role, group, "group"))
           .isTrue();
       String schedule =
           sandbox.tenant().roleManagement().makeEligible(GLOBAL_ADMINISTRATOR, eligible);
-      extractAndTransform();
-      Instant t1 = tick();
+      InProcess.extractAndTransform(env, COLLECTIONS);
+      Instant t1 = InProcess.tick();
 
       // run 3: the group no longer does, nor is the user eligible
       assertThat(sandbox.tenant().relations().remove(Kind.DIRECTORY_ROLE, role, group)).isTrue();
       assertThat(sandbox.tenant().roleManagement().removeEligibility(schedule)).isTrue();
-      extractAndTransform();
-      Instant t2 = tick();
+      InProcess.extractAndTransform(env, COLLECTIONS);
+      Instant t2 = InProcess.tick();
 
       JsonNode before = whoHas("Global Administrator", t0);
       assertThat(before.path("eligibilityKnown").asBoolean()).isTrue();
@@ -145,23 +140,6 @@ class WhoHasIT {
     int code = dirpipe(out, "who-has", "--role", role, "--at", at.toString(), "--json");
     assertThat(code).as(out.toString()).isZero();
     return JSON.readTree(out.toString());
-  }
-
-  private void extractAndTransform() throws Exception {
-    StringWriter out = new StringWriter();
-    int code = dirpipe(out, "extract", "--mode", "full", "--collections", COLLECTIONS, "--json");
-    assertThat(code).as(out.toString()).isZero();
-    StringWriter transformed = new StringWriter();
-    assertThat(dirpipe(transformed, "transform", "--until-idle", "1s", "--json"))
-        .as(transformed.toString())
-        .isZero();
-  }
-
-  /** A time after everything so far, before anything next. */
-  private static Instant tick() {
-    Instant now = Instant.now();
-    await("the clock to pass " + now).until(() -> Instant.now().isAfter(now));
-    return now;
   }
 
   private int dirpipe(StringWriter out, String... args) {

@@ -149,7 +149,7 @@ public final class Collection<E extends SpecificRecord> {
 
   /**
    * Validates a configuration value that lists collections of a stage that handles only {@link
-   * #defaults()}, naming an unknown collection, or an edge collection it cannot take yet.
+   * #defaults()} (the sinks), naming an unknown collection, or an opt-in one it cannot take yet.
    */
   public static ConfigDef.Validator defaultsValidator() {
     return (name, value) -> {
@@ -159,7 +159,9 @@ public final class Collection<E extends SpecificRecord> {
           throw new ConfigException(
               name,
               value,
-              c + " is extracted into its raw topic only; this stage takes: " + defaultNames());
+              c
+                  + " is extracted and transformed, not delivered by the sinks yet; they take: "
+                  + defaultNames());
         }
       }
     };
