@@ -50,9 +50,14 @@ final class InProcess {
   /** A FULL run of {@code collections}, then the transformer until idle; the run summary. */
   static JsonNode extractAndTransform(Map<String, String> env, String collections)
       throws IOException {
+    return extractAndTransform(env, collections, "full");
+  }
+
+  /** A run of {@code collections} in {@code mode}, then the transformer until idle. */
+  static JsonNode extractAndTransform(Map<String, String> env, String collections, String mode)
+      throws IOException {
     StringWriter out = new StringWriter();
-    int code =
-        dirpipe(env, out, "extract", "--mode", "full", "--collections", collections, "--json");
+    int code = dirpipe(env, out, "extract", "--mode", mode, "--collections", collections, "--json");
     assertThat(code).as(out.toString()).isZero();
     StringWriter transformed = new StringWriter();
     assertThat(dirpipe(env, transformed, "transform", "--until-idle", "1s", "--json"))

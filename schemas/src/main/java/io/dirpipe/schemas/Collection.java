@@ -1,13 +1,17 @@
 package io.dirpipe.schemas;
 
+import io.dirpipe.schemas.entity.AdministrativeUnit;
 import io.dirpipe.schemas.entity.Application;
 import io.dirpipe.schemas.entity.ConditionalAccessPolicy;
 import io.dirpipe.schemas.entity.Device;
 import io.dirpipe.schemas.entity.DirectoryRole;
+import io.dirpipe.schemas.entity.DirectoryRoleTemplate;
 import io.dirpipe.schemas.entity.Edge;
 import io.dirpipe.schemas.entity.Group;
 import io.dirpipe.schemas.entity.Member;
+import io.dirpipe.schemas.entity.OAuth2PermissionGrant;
 import io.dirpipe.schemas.entity.RoleAssignment;
+import io.dirpipe.schemas.entity.RoleAssignmentSchedule;
 import io.dirpipe.schemas.entity.RoleDefinition;
 import io.dirpipe.schemas.entity.RoleEligibilitySchedule;
 import io.dirpipe.schemas.entity.ServicePrincipal;
@@ -68,6 +72,32 @@ public final class Collection<E extends SpecificRecord> {
   public static final Collection<RoleEligibilitySchedule> ROLE_ELIGIBILITY_SCHEDULES =
       new Collection<>("roleEligibilitySchedules", RoleEligibilitySchedule.class);
 
+  /** PIM active assignment schedules: assigned or activated, permanent or time-bound. */
+  public static final Collection<RoleAssignmentSchedule> ROLE_ASSIGNMENT_SCHEDULES =
+      new Collection<>("roleAssignmentSchedules", RoleAssignmentSchedule.class);
+
+  /** Every built-in directory role, activated or not. */
+  public static final Collection<DirectoryRoleTemplate> DIRECTORY_ROLE_TEMPLATES =
+      new Collection<>("directoryRoleTemplates", DirectoryRoleTemplate.class);
+
+  public static final Collection<AdministrativeUnit> ADMINISTRATIVE_UNITS =
+      new Collection<>("administrativeUnits", AdministrativeUnit.class);
+
+  /** Members of administrative units (users, groups, devices): edges keyed by the unit. */
+  public static final Collection<Edge> ADMINISTRATIVE_UNIT_MEMBERS =
+      new Collection<>("administrativeUnitMembers", Edge.class);
+
+  /**
+   * App role assignments (application permissions and app roles granted to users and groups): an
+   * edge from the principal to the resource service principal, qualified by the app role.
+   */
+  public static final Collection<Edge> APP_ROLE_ASSIGNMENTS =
+      new Collection<>("appRoleAssignments", Edge.class);
+
+  /** Delegated permission grants (consents): client, resource, scopes, for whom. */
+  public static final Collection<OAuth2PermissionGrant> OAUTH2_PERMISSION_GRANTS =
+      new Collection<>("oauth2PermissionGrants", OAuth2PermissionGrant.class);
+
   /** Conditional access policies, with whom and what each includes and excludes. */
   public static final Collection<ConditionalAccessPolicy> CONDITIONAL_ACCESS_POLICIES =
       new Collection<>("conditionalAccessPolicies", ConditionalAccessPolicy.class);
@@ -93,6 +123,12 @@ public final class Collection<E extends SpecificRecord> {
           ROLE_DEFINITIONS,
           ROLE_ASSIGNMENTS,
           ROLE_ELIGIBILITY_SCHEDULES,
+          ROLE_ASSIGNMENT_SCHEDULES,
+          DIRECTORY_ROLE_TEMPLATES,
+          ADMINISTRATIVE_UNITS,
+          ADMINISTRATIVE_UNIT_MEMBERS,
+          APP_ROLE_ASSIGNMENTS,
+          OAUTH2_PERMISSION_GRANTS,
           CONDITIONAL_ACCESS_POLICIES);
 
   private static final List<Collection<?>> ALL =

@@ -89,10 +89,17 @@ public final class Samples {
             T),
         new MembershipKey(TENANT, "g1", "u1"),
         new MembershipChange(MembershipOperation.ADD, TENANT, "g1", "u1", "user", source(), T),
-        new io.dirpipe.schemas.EdgeKey(TENANT, "groupOwners", "g1", "u1"),
+        new io.dirpipe.schemas.EdgeKey(
+            TENANT, "appRoleAssignments", "sp1", "sp2", "df021288-bdef-4463-88db-98f22de89214"),
         new io.dirpipe.schemas.EdgeChange(
             MembershipOperation.ADD,
-            new io.dirpipe.schemas.entity.Edge("groupOwners", "g1", "u1", "user", Map.of()),
+            new io.dirpipe.schemas.entity.Edge(
+                "appRoleAssignments",
+                "sp1",
+                "sp2",
+                "servicePrincipal",
+                Map.of("appRoleId", "df021288-bdef-4463-88db-98f22de89214"),
+                "df021288-bdef-4463-88db-98f22de89214"),
             TENANT,
             source(),
             T),
@@ -138,7 +145,8 @@ public final class Samples {
             .setGroupTypes(List.of("Unified"))
             .build(),
         new Member("g1", "u1", "user"),
-        new io.dirpipe.schemas.entity.Edge("groupOwners", "g1", "u1", "user", java.util.Map.of()),
+        new io.dirpipe.schemas.entity.Edge(
+            "groupOwners", "g1", "u1", "user", java.util.Map.of(), ""),
         io.dirpipe.schemas.entity.RoleDefinition.newBuilder()
             .setId("62e90394-69f5-4237-9190-012177145e10")
             .setDisplayName("Global Administrator")
@@ -175,6 +183,31 @@ public final class Samples {
             .setScheduleInfo(
                 new io.dirpipe.schemas.entity.RoleScheduleInfo(
                     T, new io.dirpipe.schemas.entity.RoleExpiration("afterDateTime", T, null)))
+            .build(),
+        io.dirpipe.schemas.entity.RoleAssignmentSchedule.newBuilder()
+            .setId("as1")
+            .setPrincipalId("u3")
+            .setRoleDefinitionId("62e90394-69f5-4237-9190-012177145e10")
+            .setAssignmentType("Activated")
+            .setScheduleInfo(
+                new io.dirpipe.schemas.entity.RoleScheduleInfo(
+                    T, new io.dirpipe.schemas.entity.RoleExpiration("afterDateTime", T, null)))
+            .build(),
+        io.dirpipe.schemas.entity.DirectoryRoleTemplate.newBuilder()
+            .setId("62e90394-69f5-4237-9190-012177145e10")
+            .setDisplayName("Global Administrator")
+            .build(),
+        io.dirpipe.schemas.entity.AdministrativeUnit.newBuilder()
+            .setId("au1")
+            .setDisplayName("Seattle")
+            .setVisibility("HiddenMembership")
+            .build(),
+        io.dirpipe.schemas.entity.OAuth2PermissionGrant.newBuilder()
+            .setId("g1")
+            .setClientId("sp1")
+            .setConsentType("AllPrincipals")
+            .setResourceId("sp2")
+            .setScope("User.Read Mail.Read")
             .build(),
         Device.newBuilder().setId("d1").setDisplayName("laptop-1").setIsCompliant(true).build(),
         Application.newBuilder()

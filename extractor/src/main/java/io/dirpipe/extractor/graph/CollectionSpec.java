@@ -29,7 +29,9 @@ public record CollectionSpec(
                 ? "roleManagement/directory/" + c.name()
                 : c == Collection.CONDITIONAL_ACCESS_POLICIES
                     ? "identity/conditionalAccess/policies"
-                    : c.name();
+                    : c == Collection.ADMINISTRATIVE_UNITS
+                        ? "directory/administrativeUnits"
+                        : c.name();
     return new CollectionSpec(c, segment, select, cost);
   }
 
@@ -37,27 +39,47 @@ public record CollectionSpec(
   private static boolean isRoleManagement(Collection<?> c) {
     return c == Collection.ROLE_DEFINITIONS
         || c == Collection.ROLE_ASSIGNMENTS
-        || c == Collection.ROLE_ELIGIBILITY_SCHEDULES;
+        || c == Collection.ROLE_ELIGIBILITY_SCHEDULES
+        || c == Collection.ROLE_ASSIGNMENT_SCHEDULES;
   }
 
   /**
-   * Directory roles have no delta in the sandbox and are small: their delta runs page them fully.
-   * Role definitions and assignments have no delta query in v1.0 either.
+   * Collections with a delta query in Graph v1.0 (the reference's {@code <type>: delta} pages):
+   * users, groups, devices, applications, service principals, administrative units and delegated
+   * permission grants. Directory roles have one in Graph but not in the sandbox, and are small:
+   * their delta runs page them fully, as the others' do.
    */
   public boolean supportsDelta() {
-    return collection != Collection.DIRECTORY_ROLES
-        && collection != Collection.GROUP_MEMBERS
-        && !isRoleManagement(collection)
-        && collection != Collection.CONDITIONAL_ACCESS_POLICIES;
+    return collection == Collection.USERS
+        || collection == Collection.GROUPS
+        || collection == Collection.DEVICES
+        || collection == Collection.APPLICATIONS
+        || collection == Collection.SERVICE_PRINCIPALS
+        || collection == Collection.ADMINISTRATIVE_UNITS
+        || collection == Collection.OAUTH2_PERMISSION_GRANTS;
   }
 
   /**
-   * The first page of a FULL run. Role definitions and assignments document {@code $select}, {@code
-   * $filter} and {@code $expand} but not {@code $top} (v1.0 reference): they page at Graph's size.
+   * The first page of a FULL run. Where the v1.0 reference documents no {@code $top} (the role
+   * management collections: "$select, $filter, and $expand"; administrative units: "$count,
+   * $select, $search, $filter (eq), and $expand"; delegated grants) a collection pages at Graph's
+   * size; directory role templates take no query parameter at all.
    */
   public String fullUrl(String base, int top) {
-    String paging = isRoleManagement(collection) ? "" : "$top=" + top + "&";
-    return base + "/" + segment + "?" + paging + "$select=" + join(select);
+    if (collection == Collection.DIRECTORY_ROLE_TEMPLATES) {
+      return base + "/" + segment;
+    }
+    boolean paged =
+        !isRoleManagement(collection)
+            && collection != Collection.ADMINISTRATIVE_UNITS
+            && collection != Collection.OAUTH2_PERMISSION_GRANTS;
+    return base
+        + "/"
+        + segment
+        + "?"
+        + (paged ? "$top=" + top + "&" : "")
+        + "$select="
+        + join(select);
   }
 
   /**
@@ -93,9 +115,10 @@ public record CollectionSpec(
 
   /** The initial delta request; groups track membership too when {@code members} is true. */
   public String deltaUrl(String base, boolean members) {
+    // administrative units are listed under /directory, but their delta is /administrativeUnits
     return base
         + "/"
-        + segment
+        + (collection == Collection.ADMINISTRATIVE_UNITS ? collection.name() : segment)
         + "/delta?$select="
         + join(select)
         + (members ? "," + "members" : "");

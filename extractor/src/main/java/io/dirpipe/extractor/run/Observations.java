@@ -18,7 +18,6 @@ import io.dirpipe.schemas.serde.ObservationEncoder;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -88,9 +87,17 @@ final class Observations {
    * An edge of an edge collection: keyed by the object whose relationship was read, so one object's
    * edges share a partition.
    */
-  void edge(String collection, int page, Instant at, String fromId, String toId, String type) {
-    Edge e = new Edge(collection, fromId, toId, type == null ? "directoryObject" : type, Map.of());
-    add(collection, fromId, fromId + "/" + toId, page, at, null, e);
+  /**
+   * An edge with what it carries (an app role assignment's role): keyed by its {@code from} object;
+   * its digest term names both ends and the qualifier, so two roles of one principal are two terms.
+   */
+  void edge(int page, Instant at, Edge e) {
+    String term =
+        e.getFromId()
+            + "/"
+            + e.getToId()
+            + (e.getQualifier().isEmpty() ? "" : "/" + e.getQualifier());
+    add(e.getKind(), e.getFromId(), term, page, at, null, e);
   }
 
   /**

@@ -9,6 +9,7 @@ import io.dirpipe.schemas.Collection;
 import io.dirpipe.schemas.Mode;
 import io.dirpipe.schemas.RunEvent;
 import io.dirpipe.schemas.RunEventType;
+import io.dirpipe.schemas.entity.Edge;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -61,12 +62,13 @@ public final class RelationRun {
   private final CollectionRun.Context ctx;
   private final Relation relation;
   private final String name;
-  private final PageReader ids = new PageReader(null);
+  private final PageReader ids;
 
   public RelationRun(CollectionRun.Context ctx, Relation relation) {
     this.ctx = ctx;
     this.relation = relation;
     this.name = relation.collection().name();
+    this.ids = new PageReader(relation.itemSchema());
   }
 
   public RunSummary run(Checkpoint checkpoint) throws InterruptedException {
@@ -353,12 +355,13 @@ public final class RelationRun {
       state.pages += gm.pages();
       int noId = 0;
       for (Page.Item m : gm.members()) {
-        if (m.id() != null) {
-          if (relation.collection() == Collection.GROUP_MEMBERS) {
-            observations.member(state.pages, at, gm.groupId(), m.id(), m.odataType(), false);
-          } else {
-            observations.edge(name, state.pages, at, gm.groupId(), m.id(), m.odataType());
-          }
+        boolean members = relation.collection() == Collection.GROUP_MEMBERS;
+        Edge e = members ? null : relation.edge(gm.groupId(), m);
+        if (members && m.id() != null) {
+          observations.member(state.pages, at, gm.groupId(), m.id(), m.odataType(), false);
+          edges++;
+        } else if (e != null) {
+          observations.edge(state.pages, at, e);
           edges++;
         } else {
           noId++;

@@ -37,6 +37,13 @@ public final class Diagnosis {
     COLLECTIONS.put("roleAssignments", "RoleManagement.Read.Directory");
     // Directory.Read.All does not read PIM schedules (v1.0 reference)
     COLLECTIONS.put("roleEligibilitySchedules", "RoleEligibilitySchedule.Read.Directory");
+    COLLECTIONS.put("roleAssignmentSchedules", "RoleAssignmentSchedule.Read.Directory");
+    COLLECTIONS.put("directoryRoleTemplates", "RoleManagement.Read.Directory");
+    COLLECTIONS.put("administrativeUnits", "AdministrativeUnit.Read.All");
+    COLLECTIONS.put("administrativeUnitMembers", "AdministrativeUnit.Read.All");
+    COLLECTIONS.put("appRoleAssignments", "Application.Read.All");
+    // delegated grants: no narrower application permission reads them (v1.0 reference)
+    COLLECTIONS.put("oauth2PermissionGrants", "Directory.Read.All");
     COLLECTIONS.put("conditionalAccessPolicies", "Policy.Read.All");
   }
 
@@ -50,7 +57,28 @@ public final class Diagnosis {
           "groupOwners", new String[] {"groups", "owners"},
           "applicationOwners", new String[] {"applications", "owners"},
           "servicePrincipalOwners", new String[] {"servicePrincipals", "owners"},
-          "directoryRoleMembers", new String[] {"directoryRoles", "members"});
+          "directoryRoleMembers", new String[] {"directoryRoles", "members"},
+          "administrativeUnitMembers", new String[] {"directory/administrativeUnits", "members"},
+          "appRoleAssignments", new String[] {"servicePrincipals", "appRoleAssignedTo"});
+
+  /**
+   * The request that probes an object collection, with the query parameters its v1.0 reference
+   * documents (no {@code $top} for the role management collections, administrative units and
+   * delegated grants; no parameter at all for directory role templates).
+   */
+  static String probePath(String collection) {
+    return switch (collection) {
+      case "conditionalAccessPolicies" ->
+          "/v1.0/identity/conditionalAccess/policies?$top=1&$select=id";
+      case "administrativeUnits" -> "/v1.0/directory/administrativeUnits?$select=id";
+      case "directoryRoleTemplates" -> "/v1.0/directoryRoleTemplates";
+      case "oauth2PermissionGrants" -> "/v1.0/oauth2PermissionGrants?$select=id";
+      default ->
+          collection.startsWith("role")
+              ? "/v1.0/roleManagement/directory/" + collection + "?$select=id"
+              : "/v1.0/" + collection + "?$top=1&$select=id";
+    };
+  }
 
   /** The whole answer: the Graph token's claims (null when none was obtained) and every probe. */
   public record Report(TokenClaims graphToken, List<Probe> probes) {
@@ -106,16 +134,12 @@ public final class Diagnosis {
     for (String collection : collections) {
       String[] relation = RELATIONS.get(collection);
       if (relation == null) {
-        String path =
-            collection.startsWith("role")
-                ? "/v1.0/roleManagement/directory/" + collection + "?$select=id"
-                : collection.equals("conditionalAccessPolicies")
-                    ? "/v1.0/identity/conditionalAccess/policies?$top=1&$select=id"
-                    : "/v1.0/" + collection + "?$top=1&$select=id";
+        String path = probePath(collection);
         probes.add(graphProbe(collection, "GET " + path, graph.get(path), claims));
         continue;
       }
-      String parentPath = "/v1.0/" + relation[0] + "?$top=1&$select=id";
+      String parentPath =
+          "/v1.0/" + relation[0] + (relation[0].contains("/") ? "?" : "?$top=1&") + "$select=id";
       ApiClient.Response parent = parents.computeIfAbsent(parentPath, graph::get);
       if (!parent.ok()) {
         // the parents are read first: what refuses them refuses the edge collection

@@ -12,7 +12,10 @@ final class Explain {
    * access policies.
    */
   static final java.util.Set<String> NOT_IN_DIRECTORY_READ =
-      java.util.Set.of("RoleEligibilitySchedule.Read.Directory", "Policy.Read.All");
+      java.util.Set.of(
+          "RoleEligibilitySchedule.Read.Directory",
+          "RoleAssignmentSchedule.Read.Directory",
+          "Policy.Read.All");
 
   static Verdict verdict(int status, TokenClaims claims, String expectedScope, Instant now) {
     return verdict(status, claims, expectedScope, now, null);

@@ -203,6 +203,17 @@ final class Collections {
         type = "microsoft.graph.unifiedRoleAssignment";
         all = rbac.assignments();
       }
+      case "roleAssignmentSchedules" -> {
+        // PIM schedules: Directory.Read.All is not enough (v1.0 reference)
+        call.require(
+            List.of(
+                "RoleAssignmentSchedule.Read.Directory",
+                "RoleManagement.Read.Directory",
+                "RoleManagement.Read.All"));
+        known = io.dirpipe.sandbox.tenant.RoleManagement.ASSIGNMENT_SCHEDULE_PROPERTIES;
+        type = "microsoft.graph.unifiedRoleAssignmentSchedule";
+        all = rbac.assignmentSchedules();
+      }
       default -> {
         // PIM schedules: Directory.Read.All is not enough (v1.0 reference)
         call.require(
@@ -225,6 +236,84 @@ final class Collections {
       page.object(null, o, q.select, null);
     }
     return Reply.json(200, page.finish(null, null));
+  }
+
+  /**
+   * Every built-in directory role, activated or not: RoleManagement.Read.Directory or
+   * Directory.Read.All, 1 RU, one page; Graph documents no OData query parameter here.
+   */
+  Reply directoryRoleTemplates(Call call) {
+    call.require(GraphPermissions.toRead(Kind.DIRECTORY_ROLE));
+    call.payRead(1);
+    PageWriter page = new PageWriter(call.base() + "/$metadata#directoryRoleTemplates", null);
+    for (Map<String, Object> t : tenant.roleManagement().templates()) {
+      page.object(null, t, null, null);
+    }
+    return Reply.json(200, page.finish(null, null));
+  }
+
+  /** What an appRoleAssignment has, in Graph's order. */
+  private static final java.util.Set<String> APP_ROLE_ASSIGNMENT =
+      new java.util.LinkedHashSet<>(
+          List.of(
+              "id",
+              "deletedDateTime",
+              "appRoleId",
+              "createdDateTime",
+              "principalDisplayName",
+              "principalId",
+              "principalType",
+              "resourceDisplayName",
+              "resourceId"));
+
+  /** The app role every app has: access without a specific role ("default access"). */
+  static final String DEFAULT_ACCESS = "00000000-0000-0000-0000-000000000000";
+
+  /**
+   * The app role assignments granted for a resource service principal: Application.Read.All or
+   * Directory.Read.All, 1 RU, {@code $top} and {@code $select} honoured. Microsoft Graph's own
+   * service principal lists the permissions granted to identities ({@code dirpipe grant});
+   * generated apps list the users assigned to them.
+   */
+  Reply appRoleAssignedTo(Call call, String resourceId) {
+    call.require(GraphPermissions.toRead(Kind.SERVICE_PRINCIPAL));
+    call.payRead(1);
+    Map<String, Object> resource = tenant.store(Kind.SERVICE_PRINCIPAL).get(resourceId);
+    if (resource == null) {
+      throw GraphError.notFound(resourceId);
+    }
+    List<Map<String, Object>> all = new java.util.ArrayList<>();
+    if (resourceId.equals(tenant.graphServicePrincipalId())) {
+      tenant.graphAssignments().forEach(a -> all.add(Writes.assignment(a)));
+    } else {
+      for (Memberships.Member m :
+          tenant.appRoleAssignments().of(Kind.SERVICE_PRINCIPAL, resourceId)) {
+        Map<String, Object> user = tenant.store(Kind.USER).get(m.id());
+        Map<String, Object> a = new java.util.LinkedHashMap<>();
+        a.put("id", io.dirpipe.sandbox.tenant.RoleManagement.pairId(m.id(), resourceId));
+        a.put("deletedDateTime", null);
+        a.put("appRoleId", DEFAULT_ACCESS);
+        a.put("createdDateTime", "2024-01-15T09:30:00Z");
+        a.put("principalDisplayName", user == null ? null : user.get("displayName"));
+        a.put("principalId", m.id());
+        a.put("principalType", "User");
+        a.put("resourceDisplayName", resource.get("displayName"));
+        a.put("resourceId", resourceId);
+        all.add(a);
+      }
+    }
+    Query q =
+        Query.parse(call.ex, APP_ROLE_ASSIGNMENT, "microsoft.graph.appRoleAssignment", null, false);
+    int start = position(call);
+    PageWriter page =
+        new PageWriter(
+            call.base() + "/$metadata#servicePrincipals('" + resourceId + "')/appRoleAssignedTo",
+            q.count && start == 0 ? (long) all.size() : null);
+    int end = Math.min(all.size(), start + q.top);
+    for (int p = start; p < end; p++) {
+      page.object(null, all.get(p), q.select, null);
+    }
+    return Reply.json(200, page.finish(end < all.size() ? nextLink(call, end) : null, null));
   }
 
   /**

@@ -34,7 +34,8 @@ public final class GraphSurface implements Surface {
   private static final Pattern BATCH = Pattern.compile("/(v1\\.0|beta)/\\$batch");
   private static final String ID = "([0-9a-fA-F-]{36})";
   private static final String COLLECTION =
-      "(users|groups|devices|applications|servicePrincipals|directoryRoles)";
+      "(users|groups|devices|applications|servicePrincipals|directoryRoles|administrativeUnits"
+          + "|oauth2PermissionGrants)";
 
   /** A Graph route: method, path regex (after the version) and what answers it. */
   private record Route(String method, Pattern path, String name, Action action) {}
@@ -70,7 +71,8 @@ public final class GraphSurface implements Surface {
                 (c, m) -> reads.count(c, kind(m))),
             route(
                 "GET",
-                "/(users|groups|devices|applications|servicePrincipals)/delta(?:\\(\\))?",
+                "/(users|groups|devices|applications|servicePrincipals|administrativeUnits"
+                    + "|oauth2PermissionGrants)/delta(?:\\(\\))?",
                 "GET /{collection}/delta",
                 (c, m) -> delta.delta(c, kind(m))),
             route(
@@ -85,9 +87,36 @@ public final class GraphSurface implements Surface {
                 (c, m) -> reads.conditionalAccess(c)),
             route(
                 "GET",
-                "/roleManagement/directory/(roleDefinitions|roleAssignments|roleEligibilitySchedules)",
+                "/roleManagement/directory/(roleDefinitions|roleAssignments|roleEligibilitySchedules"
+                    + "|roleAssignmentSchedules)",
                 "GET /roleManagement/directory/{collection}",
                 (c, m) -> reads.roleManagement(c, m.group(1))),
+            route(
+                "GET",
+                "/directoryRoleTemplates",
+                "GET /directoryRoleTemplates",
+                (c, m) -> reads.directoryRoleTemplates(c)),
+            // v1.0 lists administrative units under /directory; their delta is /administrativeUnits
+            route(
+                "GET",
+                "/directory/administrativeUnits",
+                "GET /directory/administrativeUnits",
+                (c, m) -> reads.list(c, Kind.ADMINISTRATIVE_UNIT)),
+            route(
+                "GET",
+                "/(?:directory/)?administrativeUnits/" + ID + "/members",
+                "GET /directory/administrativeUnits/{id}/members",
+                (c, m) ->
+                    reads.related(
+                        c,
+                        Kind.ADMINISTRATIVE_UNIT,
+                        m.group(1),
+                        GraphPermissions.toRead(Kind.ADMINISTRATIVE_UNIT))),
+            route(
+                "GET",
+                "/servicePrincipals/" + ID + "/appRoleAssignedTo",
+                "GET /servicePrincipals/{id}/appRoleAssignedTo",
+                (c, m) -> reads.appRoleAssignedTo(c, m.group(1))),
             route(
                 "GET",
                 "/groups/" + ID + "/owners",

@@ -161,7 +161,8 @@ final class Writes {
     }
   }
 
-  private Map<String, Object> assignment(Tenant.Assignment a) {
+  /** An app role assignment on Microsoft Graph as Graph shows it. */
+  static Map<String, Object> assignment(Tenant.Assignment a) {
     Map<String, Object> o = new LinkedHashMap<>();
     o.put("id", a.id());
     o.put("appRoleId", a.appRoleId());

@@ -98,10 +98,19 @@ final class Generator {
 
   private final long seed;
   private final Ids ids;
+  private final int users;
+  private final int applications;
 
-  Generator(long seed, Ids ids) {
+  /**
+   * @param users the generated users (grants for one user pick among them)
+   * @param applications the generated applications (a grant's resource is one of their service
+   *     principals)
+   */
+  Generator(long seed, Ids ids, int users, int applications) {
     this.seed = seed;
     this.ids = ids;
+    this.users = users;
+    this.applications = applications;
   }
 
   private long h(Kind kind, int index, int salt) {
@@ -323,6 +332,55 @@ final class Generator {
     return r;
   }
 
+  private static final String[] REGIONS = {
+    "Seattle", "Munich", "Lagos", "Osaka", "Lima", "Perth", "Oslo", "Pune", "Quebec", "Nairobi"
+  };
+
+  /** Administrative unit i: a region, one in four hidden membership, one in ten restricted. */
+  Map<String, Object> administrativeUnit(int i) {
+    long h = Mix.hash(seed, Kind.ADMINISTRATIVE_UNIT.code, i);
+    Map<String, Object> au = new LinkedHashMap<>();
+    au.put("id", ids.of(Kind.ADMINISTRATIVE_UNIT, i));
+    String region = REGIONS[i % REGIONS.length] + (i < REGIONS.length ? "" : " " + i);
+    au.put("displayName", region);
+    au.put("description", "People and devices managed in " + region + ".");
+    au.put("visibility", Mix.below(h, 4) == 0 ? "HiddenMembership" : null);
+    au.put("isMemberManagementRestricted", Mix.below(Mix.hash(h, 1), 10) == 0);
+    au.put("membershipType", null);
+    au.put("membershipRule", null);
+    au.put("membershipRuleProcessingState", null);
+    return au;
+  }
+
+  /** Delegated scopes clients are granted, as Graph's consent screens name them. */
+  private static final String[] SCOPES = {
+    "openid profile offline_access User.Read",
+    "User.Read Mail.Read",
+    "User.Read.All Group.Read.All",
+    "Files.ReadWrite.All Sites.Read.All",
+    "Directory.Read.All"
+  };
+
+  /**
+   * Delegated permission grant i: generated application i's service principal (the client) may call
+   * the next application's (the resource) with some scopes, for all users (four in five) or for
+   * one.
+   */
+  Map<String, Object> oauth2PermissionGrant(int i) {
+    long h = Mix.hash(seed, Kind.OAUTH2_PERMISSION_GRANT.code, i);
+    boolean everyone = Mix.below(h, 5) != 0;
+    Map<String, Object> g = new LinkedHashMap<>();
+    g.put("id", ids.of(Kind.OAUTH2_PERMISSION_GRANT, i));
+    g.put("clientId", ids.of(Kind.SERVICE_PRINCIPAL, i));
+    g.put("consentType", everyone ? "AllPrincipals" : "Principal");
+    g.put(
+        "principalId",
+        everyone ? null : ids.of(Kind.USER, Mix.below(Mix.hash(h, 1), Math.max(1, users))));
+    g.put("resourceId", ids.of(Kind.SERVICE_PRINCIPAL, (i + 1) % Math.max(1, applications)));
+    g.put("scope", SCOPES[Mix.below(Mix.hash(h, 2), SCOPES.length)]);
+    return g;
+  }
+
   /**
    * The {@code createdDateTime} {@link #generate} gives object i, computed alone (range filters and
    * counts test it on every object), or null when the kind has none.
@@ -344,6 +402,8 @@ final class Generator {
       case APPLICATION -> application(i);
       case SERVICE_PRINCIPAL -> servicePrincipal(i);
       case DIRECTORY_ROLE -> directoryRole(i);
+      case ADMINISTRATIVE_UNIT -> administrativeUnit(i);
+      case OAUTH2_PERMISSION_GRANT -> oauth2PermissionGrant(i);
     };
   }
 
@@ -377,7 +437,19 @@ final class Generator {
           set(object, "isCompliant", !Boolean.TRUE.equals(object.get("isCompliant")), changed);
       case APPLICATION, SERVICE_PRINCIPAL ->
           set(object, "displayName", object.get("displayName") + " v2", changed);
-      case DIRECTORY_ROLE -> set(object, "description", "Updated", changed);
+      case DIRECTORY_ROLE, ADMINISTRATIVE_UNIT ->
+          set(object, "description", "Updated " + Long.toHexString(salt), changed);
+      case OAUTH2_PERMISSION_GRANT -> {
+        // a consent widened, or narrowed back
+        String scope = String.valueOf(object.get("scope"));
+        set(
+            object,
+            "scope",
+            scope.endsWith(" Mail.Send")
+                ? scope.substring(0, scope.length() - 10)
+                : scope + " Mail.Send",
+            changed);
+      }
     }
     return changed;
   }

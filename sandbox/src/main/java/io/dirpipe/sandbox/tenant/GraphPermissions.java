@@ -32,6 +32,10 @@ public final class GraphPermissions {
     APP_ROLES.put("Directory.ReadWrite.All", "19dbc75e-c2e2-444c-a770-ec69d8559fc7");
     APP_ROLES.put("AuditLog.Read.All", "b0afded3-3588-46d8-8b3d-9842eff778da");
     APP_ROLES.put("Policy.Read.All", "246dd0d5-5bd0-4def-940b-0421030a5b68");
+    APP_ROLES.put("RoleManagement.Read.All", "c7fbd983-d9aa-4fa7-84b8-17382c103bc4");
+    APP_ROLES.put("RoleEligibilitySchedule.Read.Directory", "ff278e11-4a33-4d0c-83d2-d01dc58929a5");
+    APP_ROLES.put("RoleAssignmentSchedule.Read.Directory", "d5fe8ce8-684c-4c83-a52c-46e882ce4be1");
+    APP_ROLES.put("AdministrativeUnit.Read.All", "134fd756-38ce-4afd-ba33-e9623dbe66c2");
   }
 
   private static final List<String> DIRECTORY_READ =
@@ -50,6 +54,9 @@ public final class GraphPermissions {
           case APPLICATION, SERVICE_PRINCIPAL ->
               List.of("Application.Read.All", "Application.ReadWrite.All");
           case DIRECTORY_ROLE -> List.of("RoleManagement.Read.Directory");
+          case ADMINISTRATIVE_UNIT -> List.of("AdministrativeUnit.Read.All");
+          // delegated grants: Directory.Read.All is the least privileged (v1.0 reference)
+          case OAUTH2_PERMISSION_GRANT -> List.of();
         },
         DIRECTORY_READ);
   }

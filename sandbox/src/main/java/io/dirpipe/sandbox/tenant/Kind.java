@@ -9,7 +9,10 @@ public enum Kind {
   DEVICE(3, "devices", "device", "Device"),
   APPLICATION(4, "applications", "application", "Application"),
   SERVICE_PRINCIPAL(5, "servicePrincipals", "servicePrincipal", "ServicePrincipal"),
-  DIRECTORY_ROLE(6, "directoryRoles", "directoryRole", "DirectoryRole");
+  DIRECTORY_ROLE(6, "directoryRoles", "directoryRole", "DirectoryRole"),
+  ADMINISTRATIVE_UNIT(7, "administrativeUnits", "administrativeUnit", "AdministrativeUnit"),
+  OAUTH2_PERMISSION_GRANT(
+      8, "oauth2PermissionGrants", "oAuth2PermissionGrant", "OAuth2PermissionGrant");
 
   final int code;
   private final String segment;
@@ -58,5 +61,12 @@ public enum Kind {
 
   /** Kinds that support delta queries in the sandbox. */
   public static final List<Kind> DELTA =
-      List.of(USER, GROUP, DEVICE, APPLICATION, SERVICE_PRINCIPAL);
+      List.of(
+          USER,
+          GROUP,
+          DEVICE,
+          APPLICATION,
+          SERVICE_PRINCIPAL,
+          ADMINISTRATIVE_UNIT,
+          OAUTH2_PERMISSION_GRANT);
 }

@@ -28,13 +28,27 @@ public final class Mutator {
       List<String> deleted,
       List<Map<String, Object>> memberships) {}
 
+  /**
+   * Users assigned to apps (default access): edges from the user to the app's service principal,
+   * qualified by the app role.
+   */
+  private static final String APP_ROLE_ASSIGNMENTS = "appRoleAssignments";
+
   /** The edge collections a mutation can change, with their parents' kind. */
   private static final Map<String, Kind> EDGES =
       Map.of(
-          "groupOwners", Kind.GROUP,
-          "applicationOwners", Kind.APPLICATION,
-          "servicePrincipalOwners", Kind.SERVICE_PRINCIPAL,
-          "directoryRoleMembers", Kind.DIRECTORY_ROLE);
+          "groupOwners",
+          Kind.GROUP,
+          "applicationOwners",
+          Kind.APPLICATION,
+          "servicePrincipalOwners",
+          Kind.SERVICE_PRINCIPAL,
+          "directoryRoleMembers",
+          Kind.DIRECTORY_ROLE,
+          "administrativeUnitMembers",
+          Kind.ADMINISTRATIVE_UNIT,
+          APP_ROLE_ASSIGNMENTS,
+          Kind.SERVICE_PRINCIPAL);
 
   private final Tenant tenant;
 
@@ -152,12 +166,16 @@ public final class Mutator {
   /** Adds and removes users as owners (role members): {op, kind, fromId, toId} each. */
   private List<Map<String, Object>> edges(Request r, Kind parent, SplittableRandom random) {
     List<Map<String, Object>> changes = new ArrayList<>();
-    Relations relations = tenant.relations();
+    boolean appRoles = r.collection().equals(APP_ROLE_ASSIGNMENTS);
+    Relations relations = appRoles ? tenant.appRoleAssignments() : tenant.relations();
     ObjectStore parents = tenant.store(parent);
     ObjectStore users = tenant.store(Kind.USER);
     for (int i = 0, tries = 0; i < r.adds() && tries < r.adds() * 20; tries++) {
       String from = pickLive(parents, random, new HashSet<>());
       String user = pickLive(users, random, new HashSet<>());
+      if (appRoles && tenant.graphServicePrincipalId().equals(from)) {
+        continue; // Microsoft Graph's app roles are granted by dirpipe grant, not assigned to users
+      }
       if (from != null && user != null && relations.add(parent, from, user)) {
         changes.add(edgeChange("ADD", r.collection(), from, user));
         i++;
@@ -177,7 +195,26 @@ public final class Mutator {
     return changes;
   }
 
+  /**
+   * An edge change as dirpipe's Edge names it: from the parent to the user, but an app role
+   * assignment from the user to the app, with the role as qualifier.
+   */
   private static Map<String, Object> edgeChange(String op, String kind, String from, String to) {
+    if (kind.equals(APP_ROLE_ASSIGNMENTS)) {
+      return Map.of(
+          "op",
+          op,
+          "kind",
+          kind,
+          "fromId",
+          to,
+          "toId",
+          from,
+          "toType",
+          "servicePrincipal",
+          "qualifier",
+          "00000000-0000-0000-0000-000000000000");
+    }
     return Map.of("op", op, "kind", kind, "fromId", from, "toId", to, "toType", "user");
   }
 

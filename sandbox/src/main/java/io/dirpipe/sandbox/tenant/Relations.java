@@ -6,10 +6,9 @@ import java.util.List;
 /**
  * The owners of groups, applications and service principals, and the members of directory roles:
  * users, derived from the seed for the generated objects (objects created later have none), so the
- * same spec gives the same edges. A user deleted since leaves them, as in Graph. Groups have one or
- * two owners, applications one, service principals none or one (most enterprise apps have no
- * owner), directory roles one to three members. {@link #add} and {@link #remove} change them (the
- * sandbox's mutations).
+ * same spec gives the same edges. A user deleted since leaves them, as in Graph. How many each
+ * parent has is the relationship's {@link Sizing}. {@link #add} and {@link #remove} change them
+ * (the sandbox's mutations).
  */
 public final class Relations {
   private final long seed;
@@ -18,6 +17,36 @@ public final class Relations {
   private final java.util.function.Function<Kind, ObjectStore> stores;
   private final int userCount;
   private final int[] bases;
+  private final Sizing sizing;
+
+  /** How many users a generated parent of a kind has in this relationship. */
+  @FunctionalInterface
+  interface Sizing {
+    int count(Kind parent, long hash);
+  }
+
+  /**
+   * Owners and role members: groups one or two owners, applications one, service principals none or
+   * one (most enterprise apps have no owner), directory roles one to three members, administrative
+   * units two to five members.
+   */
+  static int ownersAndMembers(Kind parent, long h) {
+    return switch (parent) {
+      case GROUP -> 1 + (int) Math.floorMod(h, 2L);
+      case APPLICATION -> 1;
+      case SERVICE_PRINCIPAL -> (int) Math.floorMod(h, 2L);
+      case DIRECTORY_ROLE -> 1 + (int) Math.floorMod(h, 3L);
+      case ADMINISTRATIVE_UNIT -> 2 + (int) Math.floorMod(h, 4L);
+      default -> 0;
+    };
+  }
+
+  /** Users assigned to an app (its service principal): none for two in three, else one to four. */
+  static int appRoles(Kind parent, long h) {
+    return parent == Kind.SERVICE_PRINCIPAL && Math.floorMod(h, 3L) == 0
+        ? 1 + (int) Math.floorMod(h >>> 8, 4L)
+        : 0;
+  }
 
   /** Added members per parent: id to type (user, or group for a role assigned to a group). */
   private final java.util.Map<String, java.util.Map<String, String>> added =
@@ -31,13 +60,15 @@ public final class Relations {
       Ids ids,
       java.util.function.Function<Kind, ObjectStore> stores,
       int userCount,
-      int[] bases) {
+      int[] bases,
+      Sizing sizing) {
     this.seed = seed;
     this.ids = ids;
     this.users = stores.apply(Kind.USER);
     this.stores = stores;
     this.userCount = userCount;
     this.bases = bases;
+    this.sizing = sizing;
   }
 
   /** The owners of a group, application or service principal; the members of a directory role. */
@@ -97,14 +128,7 @@ public final class Relations {
       return related;
     }
     long h = Mix.hash(seed, parent.code * 7919L, index);
-    int count =
-        switch (parent) {
-          case GROUP -> 1 + (int) Math.floorMod(h, 2L);
-          case APPLICATION -> 1;
-          case SERVICE_PRINCIPAL -> (int) Math.floorMod(h, 2L);
-          case DIRECTORY_ROLE -> 1 + (int) Math.floorMod(h, 3L);
-          default -> 0;
-        };
+    int count = sizing.count(parent, h);
     for (int i = 0; i < count; i++) {
       int u = (int) Math.floorMod(Mix.hash(h, i), (long) userCount);
       String id = ids.of(Kind.USER, u);

@@ -42,6 +42,10 @@ public final class Tenant {
   private final Map<Kind, ObjectStore> stores = new EnumMap<>(Kind.class);
   private final Memberships memberships;
   private final Relations relations;
+
+  /** Users assigned an app's default role (the app role assignments of generated apps). */
+  private final Relations appRoleAssignments;
+
   private final RoleManagement roleManagement = new RoleManagement(this);
   private final ConditionalAccess conditionalAccess;
   private final Map<String, Identity> identitiesByClientId = new ConcurrentHashMap<>();
@@ -58,7 +62,7 @@ public final class Tenant {
     this.spec = spec;
     this.clock = clock;
     this.ids = new Ids(spec.seed());
-    this.generator = new Generator(spec.seed(), ids);
+    this.generator = new Generator(spec.seed(), ids, spec.users(), spec.applications());
     this.tenantId = guid(0x7e0a);
     this.subscriptionId = guid(0x50b5);
     int[] bases = {
@@ -67,7 +71,9 @@ public final class Tenant {
       spec.devices(),
       spec.applications(),
       spec.applications(),
-      Generator.ROLES.length
+      Generator.ROLES.length,
+      Math.max(2, spec.groups() / 50),
+      spec.applications()
     };
     for (Kind kind : Kind.values()) {
       stores.put(kind, new ObjectStore(kind, bases[kind.ordinal()], generator, ids, log));
@@ -81,7 +87,17 @@ public final class Tenant {
             spec.users(),
             spec.groups(),
             log);
-    this.relations = new Relations(spec.seed(), ids, this::store, spec.users(), bases);
+    this.relations =
+        new Relations(
+            spec.seed(), ids, this::store, spec.users(), bases, Relations::ownersAndMembers);
+    this.appRoleAssignments =
+        new Relations(
+            Mix.hash(spec.seed(), 0xa55),
+            ids,
+            this::store,
+            spec.users(),
+            bases,
+            Relations::appRoles);
     this.conditionalAccess = new ConditionalAccess(this);
     this.graphServicePrincipalId = store(Kind.SERVICE_PRINCIPAL).create(graphServicePrincipal());
   }
@@ -199,6 +215,20 @@ public final class Tenant {
   /** Owners of groups, applications and service principals; members of directory roles. */
   public Relations relations() {
     return relations;
+  }
+
+  /** The app role assignments of generated service principals (default access, to users). */
+  public Relations appRoleAssignments() {
+    return appRoleAssignments;
+  }
+
+  /**
+   * Every app role assignment granted on Microsoft Graph's service principal (by {@link #assign}).
+   */
+  public List<Assignment> graphAssignments() {
+    List<Assignment> all = new ArrayList<>();
+    assignments.values().forEach(held -> all.addAll(held.values()));
+    return all;
   }
 
   public Memberships memberships() {
@@ -368,9 +398,7 @@ public final class Tenant {
         appRoleId,
         r ->
             new Assignment(
-                Base64.getUrlEncoder()
-                    .withoutPadding()
-                    .encodeToString((principalId + r).substring(0, 24).getBytes()),
+                RoleManagement.pairId(principalId, r),
                 principalId,
                 graphServicePrincipalId,
                 r,

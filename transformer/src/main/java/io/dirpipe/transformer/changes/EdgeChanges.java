@@ -73,7 +73,8 @@ final class EdgeChanges implements Processor<ObjectKey, Observation, EdgeKey, Ob
       counters.skipped();
       return;
     }
-    EdgeKey key = new EdgeKey(o.getTenantId(), e.getKind(), e.getFromId(), e.getToId());
+    EdgeKey key =
+        new EdgeKey(o.getTenantId(), e.getKind(), e.getFromId(), e.getToId(), e.getQualifier());
     EdgeState state = store.get(key);
     if (o.getKind() == ObservationKind.OBSERVED) {
       if (state == null) {
@@ -120,7 +121,8 @@ final class EdgeChanges implements Processor<ObjectKey, Observation, EdgeKey, Ob
         key.getFromId(),
         key.getToId(),
         state.getMemberType(),
-        state.getAttributes());
+        state.getAttributes(),
+        key.getQualifier());
   }
 
   private void emit(

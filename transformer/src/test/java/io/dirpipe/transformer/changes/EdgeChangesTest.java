@@ -88,8 +88,8 @@ class EdgeChangesTest {
     assertThat(changes.readKeyValuesToList())
         .extracting(kv -> kv.key, kv -> kv.value.getOp())
         .containsExactly(
-            tuple(new EdgeKey(A, "groupOwners", "g1", "u1"), MembershipOperation.ADD),
-            tuple(new EdgeKey(A, "groupOwners", "g1", "u2"), MembershipOperation.ADD));
+            tuple(new EdgeKey(A, "groupOwners", "g1", "u1", ""), MembershipOperation.ADD),
+            tuple(new EdgeKey(A, "groupOwners", "g1", "u2", ""), MembershipOperation.ADD));
     assertThat(inventory.readKeyValuesToList()).hasSize(2).allMatch(kv -> kv.value != null);
 
     // run-2 sees u2 and a new owner u3: u3 added, u1 swept
@@ -106,7 +106,7 @@ class EdgeChangesTest {
     assertThat(removal.getEdge().getToType()).as("the edge as last known").isEqualTo("user");
     assertThat(removal.getSource().getRunId()).isEqualTo("run-2");
     var tombstones = inventory.readKeyValuesToList();
-    assertThat(tombstones.get(1).key).isEqualTo(new EdgeKey(A, "groupOwners", "g1", "u1"));
+    assertThat(tombstones.get(1).key).isEqualTo(new EdgeKey(A, "groupOwners", "g1", "u1", ""));
     assertThat(tombstones.get(1).value).isNull();
   }
 
@@ -134,8 +134,8 @@ class EdgeChangesTest {
   void aRemovedEdgeIsRemovedAndAnUnknownOneIsNothing() {
     edge(owners, A, "groupOwners", "run-1", T0.plusSeconds(1), "g1", "u1");
     changes.readRecordsToList();
-    Edge gone = new Edge("groupOwners", "g1", "u1", "user", Map.of());
-    Edge never = new Edge("groupOwners", "g1", "u7", "user", Map.of());
+    Edge gone = new Edge("groupOwners", "g1", "u1", "user", Map.of(), "");
+    Edge never = new Edge("groupOwners", "g1", "u7", "user", Map.of(), "");
     for (Edge e : new Edge[] {gone, never}) {
       owners.pipeInput(
           new ObjectKey(A, "g1"),
@@ -178,7 +178,7 @@ class EdgeChangesTest {
             at,
             ObservationKind.OBSERVED,
             null,
-            new Edge(kind, from, to, "user", Map.of()),
+            new Edge(kind, from, to, "user", Map.of(), ""),
             null,
             false));
   }

@@ -1,0 +1,281 @@
+package io.dirpipe.cli;
+
+import static io.dirpipe.cli.InProcess.dirpipe;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dirpipe.core.kafka.KafkaClients;
+import io.dirpipe.core.kafka.TopicReader;
+import io.dirpipe.sandbox.Sandbox;
+import io.dirpipe.sandbox.graph.Throttle;
+import io.dirpipe.sandbox.kafka.KafkaExtension;
+import io.dirpipe.sandbox.kafka.TestKafka;
+import io.dirpipe.sandbox.tenant.Kind;
+import io.dirpipe.sandbox.tenant.Memberships;
+import io.dirpipe.sandbox.tenant.ObjectStore;
+import io.dirpipe.sandbox.tenant.Tenant;
+import io.dirpipe.schemas.Change;
+import io.dirpipe.schemas.Collection;
+import io.dirpipe.schemas.EdgeChange;
+import io.dirpipe.schemas.MembershipOperation;
+import io.dirpipe.schemas.Operation;
+import io.dirpipe.schemas.Topics;
+import io.dirpipe.schemas.entity.RoleAssignmentSchedule;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The security collections end to end on the sandbox: PIM's active schedules, directory role
+ * templates, administrative units and their members, app role assignments (a principal holding
+ * several roles of one resource is several edges) and delegated grants. diagnose names the missing
+ * permission and grant grants it; a FULL run and a delta run publish exactly the tenant's objects
+ * and edges; a mutation that activates a role, removes an owner and a unit's member, revokes an app
+ * role and a grant, widens a consent and edits a conditional access policy shows up as exactly
+ * those change events.
+ */
+@ExtendWith(KafkaExtension.class)
+class SecurityCollectionsIT {
+  private static final String OBJECTS =
+      "roleAssignmentSchedules,directoryRoleTemplates,administrativeUnits,oauth2PermissionGrants,"
+          + "conditionalAccessPolicies";
+  private static final String EDGES = "administrativeUnitMembers,appRoleAssignments,groupOwners";
+  private static final String ALL = OBJECTS + "," + EDGES;
+  private static final String GLOBAL_ADMINISTRATOR = "62e90394-69f5-4237-9190-012177145e10";
+
+  @TempDir Path dir;
+
+  @Test
+  void everyCollectionIsTheTenantsAndEachMutationIsExactlyItsChange(TestKafka broker)
+      throws Exception {
+    try (Sandbox sandbox =
+        Sandbox.start(Sandbox.Options.defaults(300).withQuota(Throttle.Quota.OFF))) {
+      Tenant tenant = sandbox.tenant();
+      String app = sandbox.application().objectId();
+      String prefix = "sec" + UUID.randomUUID().toString().substring(0, 6) + ".";
+      Map<String, String> env =
+          InProcess.pipelineEnv(sandbox, broker, prefix, dir.resolve("state"), ALL);
+      Topics topics = new Topics(prefix);
+
+      // Directory.Read.All reads neither PIM schedules nor policies: diagnose says which permission
+      StringWriter diagnosis = new StringWriter();
+      assertThat(dirpipe(env, diagnosis, "diagnose", "--collections", ALL, "--json")).isNotZero();
+      assertThat(diagnosis.toString())
+          .contains("RoleAssignmentSchedule.Read.Directory")
+          .contains("Policy.Read.All");
+      // ... and grant grants them (the app may assign app roles here)
+      tenant.assign(app, Tenant.appRoleId("AppRoleAssignment.ReadWrite.All"));
+      StringWriter granted = new StringWriter();
+      assertThat(
+              dirpipe(
+                  env,
+                  granted,
+                  "grant",
+                  "--principal-id",
+                  app,
+                  "--permissions",
+                  "RoleAssignmentSchedule.Read.Directory,Policy.Read.All"))
+          .as(granted.toString())
+          .isZero();
+      StringWriter healthy = new StringWriter();
+      assertThat(dirpipe(env, healthy, "diagnose", "--collections", ALL, "--json"))
+          .as(healthy.toString())
+          .isZero();
+
+      // FULL, then the first delta round (administrative units and grants by delta query)
+      InProcess.extractAndTransform(env, ALL, "full");
+      InProcess.extractAndTransform(env, ALL, "delta");
+      List<Event> first = changes(broker, topics);
+      assertThat(created(first, "roleAssignmentSchedules"))
+          .containsExactlyInAnyOrderElementsOf(ids(tenant.roleManagement().assignmentSchedules()));
+      assertThat(created(first, "directoryRoleTemplates"))
+          .containsExactlyInAnyOrderElementsOf(ids(tenant.roleManagement().templates()));
+      assertThat(created(first, "administrativeUnits"))
+          .containsExactlyInAnyOrderElementsOf(live(tenant.store(Kind.ADMINISTRATIVE_UNIT)));
+      assertThat(created(first, "oauth2PermissionGrants"))
+          .containsExactlyInAnyOrderElementsOf(live(tenant.store(Kind.OAUTH2_PERMISSION_GRANT)));
+      assertThat(first)
+          .as("two runs of an unchanged tenant: creations only")
+          .allMatch(e -> e.change().getOp() == Operation.CREATE);
+      List<EdgeChange> firstEdges = edgeChanges(broker, topics);
+      assertThat(firstEdges).allMatch(c -> c.getOp() == MembershipOperation.ADD);
+      assertThat(edges(firstEdges, "administrativeUnitMembers"))
+          .containsExactlyInAnyOrderElementsOf(related(tenant, Kind.ADMINISTRATIVE_UNIT));
+      assertThat(edges(firstEdges, "groupOwners"))
+          .containsExactlyInAnyOrderElementsOf(related(tenant, Kind.GROUP));
+      Set<String> assignments = edges(firstEdges, "appRoleAssignments");
+      assertThat(assignments).containsAll(assignedTo(tenant));
+      // the app holds four app roles of Microsoft Graph: four edges between the same two objects
+      String graph = tenant.graphServicePrincipalId();
+      String assigner = Tenant.appRoleId("AppRoleAssignment.ReadWrite.All");
+      assertThat(assignments)
+          .filteredOn(e -> e.startsWith(app + ">" + graph + "#"))
+          .hasSize(4)
+          .contains(app + ">" + graph + "#" + assigner);
+      assertThat(assignments).hasSize(assignedTo(tenant).size() + tenant.graphAssignments().size());
+
+      // one of each change, then a delta run
+      String user = tenant.ids().of(Kind.USER, 11);
+      tenant.roleManagement().activate(GLOBAL_ADMINISTRATOR, user, Duration.ofHours(8));
+      String group = tenant.ids().of(Kind.GROUP, 1);
+      String owner = tenant.relations().of(Kind.GROUP, group).get(0).id();
+      assertThat(tenant.relations().remove(Kind.GROUP, group, owner)).isTrue();
+      String unit = tenant.ids().of(Kind.ADMINISTRATIVE_UNIT, 0);
+      String member = tenant.relations().of(Kind.ADMINISTRATIVE_UNIT, unit).get(0).id();
+      assertThat(tenant.relations().remove(Kind.ADMINISTRATIVE_UNIT, unit, member)).isTrue();
+      tenant.revoke(app, assigner); // its work is done
+      ObjectStore grants = tenant.store(Kind.OAUTH2_PERMISSION_GRANT);
+      String revoked = grants.idAt(0);
+      assertThat(grants.delete(revoked, "deleted")).isTrue();
+      String widened = grants.idAt(1);
+      assertThat(grants.mutate(widened, 7)).containsExactly("scope");
+      String policy = String.valueOf(tenant.conditionalAccess().policies().get(0).get("id"));
+      assertThat(tenant.conditionalAccess().excludeGroup(policy, group)).isTrue();
+      InProcess.extractAndTransform(env, ALL, "delta");
+
+      List<Event> second = new ArrayList<>(changes(broker, topics));
+      first.forEach(second::remove);
+      assertThat(described(second))
+          .containsExactlyInAnyOrder(
+              "CREATE roleAssignmentSchedules " + activated(tenant, user),
+              "DELETE oauth2PermissionGrants " + revoked,
+              "UPDATE oauth2PermissionGrants " + widened + " [scope]",
+              "UPDATE conditionalAccessPolicies " + policy + " [modifiedDateTime, conditions]");
+      Event activation =
+          second.stream()
+              .filter(e -> e.change().getOp() == Operation.CREATE)
+              .findFirst()
+              .orElseThrow();
+      RoleAssignmentSchedule s = (RoleAssignmentSchedule) activation.change().getAfter();
+      assertThat(s.getAssignmentType()).isEqualTo("Activated");
+      assertThat(s.getScheduleInfo().getExpiration().getEndDateTime()).isNotNull();
+
+      List<EdgeChange> secondEdges = new ArrayList<>(edgeChanges(broker, topics));
+      firstEdges.forEach(secondEdges::remove);
+      assertThat(describedEdges(secondEdges))
+          .containsExactlyInAnyOrder(
+              "REMOVE groupOwners " + group + ">" + owner,
+              "REMOVE administrativeUnitMembers " + unit + ">" + member,
+              "REMOVE appRoleAssignments " + app + ">" + graph + "#" + assigner);
+    }
+  }
+
+  private static String activated(Tenant tenant, String user) {
+    return tenant.roleManagement().assignmentSchedules().stream()
+        .filter(s -> user.equals(s.get("principalId")))
+        .map(s -> String.valueOf(s.get("id")))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static List<String> ids(List<Map<String, Object>> objects) {
+    return objects.stream().map(o -> String.valueOf(o.get("id"))).toList();
+  }
+
+  private static List<String> live(ObjectStore store) {
+    List<String> ids = new ArrayList<>();
+    for (int p = 0; p < store.positions(); p++) {
+      if (store.at(p) != null) {
+        ids.add(store.idAt(p));
+      }
+    }
+    return ids;
+  }
+
+  /** Every edge of a relationship in the tenant, as from>to. */
+  private static Set<String> related(Tenant tenant, Kind parent) {
+    Set<String> edges = new HashSet<>();
+    for (String id : live(tenant.store(parent))) {
+      for (Memberships.Member m : tenant.relations().of(parent, id)) {
+        edges.add(id + ">" + m.id());
+      }
+    }
+    return edges;
+  }
+
+  /** The users assigned to generated apps, as user>servicePrincipal#defaultAccess. */
+  private static Set<String> assignedTo(Tenant tenant) {
+    Set<String> edges = new HashSet<>();
+    for (String sp : live(tenant.store(Kind.SERVICE_PRINCIPAL))) {
+      for (Memberships.Member m : tenant.appRoleAssignments().of(Kind.SERVICE_PRINCIPAL, sp)) {
+        edges.add(m.id() + ">" + sp + "#00000000-0000-0000-0000-000000000000");
+      }
+    }
+    return edges;
+  }
+
+  /** A change event with the collection and object its topic and key name. */
+  private record Event(String collection, String objectId, Change change) {}
+
+  private static List<String> created(List<Event> changes, String collection) {
+    return changes.stream()
+        .filter(e -> e.change().getOp() == Operation.CREATE && e.collection().equals(collection))
+        .map(Event::objectId)
+        .toList();
+  }
+
+  private static List<String> described(List<Event> changes) {
+    return changes.stream()
+        .map(
+            e ->
+                e.change().getOp()
+                    + " "
+                    + e.collection()
+                    + " "
+                    + e.objectId()
+                    + (e.change().getOp() == Operation.UPDATE
+                        ? " " + e.change().getChangedFields()
+                        : ""))
+        .toList();
+  }
+
+  private static Set<String> edges(List<EdgeChange> changes, String kind) {
+    Set<String> edges = new HashSet<>();
+    for (EdgeChange c : changes) {
+      if (c.getEdge().getKind().equals(kind)) {
+        edges.add(edge(c));
+      }
+    }
+    return edges;
+  }
+
+  private static String edge(EdgeChange c) {
+    String q = c.getEdge().getQualifier();
+    return c.getEdge().getFromId() + ">" + c.getEdge().getToId() + (q.isEmpty() ? "" : "#" + q);
+  }
+
+  private static List<String> describedEdges(List<EdgeChange> changes) {
+    return changes.stream()
+        .map(c -> c.getOp() + " " + c.getEdge().getKind() + " " + edge(c))
+        .toList();
+  }
+
+  /** Every change event of the object collections, in the order of their topics. */
+  private static List<Event> changes(TestKafka broker, Topics topics) {
+    List<Event> all = new ArrayList<>();
+    for (String c : OBJECTS.split(",")) {
+      TopicReader.readAll(
+          KafkaClients.of(Map.of("bootstrap.servers", broker.bootstrapServers())),
+          topics.changes(Collection.of(c)),
+          r -> all.add(new Event(c, r.key().getObjectId(), r.value())));
+    }
+    return all;
+  }
+
+  private static List<EdgeChange> edgeChanges(TestKafka broker, Topics topics) {
+    List<EdgeChange> all = new ArrayList<>();
+    TopicReader.readAll(
+        KafkaClients.of(Map.of("bootstrap.servers", broker.bootstrapServers())),
+        topics.edgeChanges(),
+        r -> all.add(r.value()));
+    return all;
+  }
+}
