@@ -1,5 +1,5 @@
-// The Log Analytics side of dirpipe's loganalytics sink: three custom tables, a data collection
-// rule (kind Direct: it has its own Logs Ingestion endpoint) declaring the three streams the sink
+// The Log Analytics side of dirpipe's loganalytics sink: four custom tables, a data collection
+// rule (kind Direct: it has its own Logs Ingestion endpoint) declaring the four streams the sink
 // sends, and the role that lets dirpipe's managed identity send to it.
 //
 //   az deployment group create -g <rg> -f deploy/loganalytics.bicep \
@@ -56,6 +56,30 @@ resource dirpipememberships 'Microsoft.OperationalInsights/workspaces/tables@202
         { name: 'GroupId', type: 'string' }
         { name: 'MemberId', type: 'string' }
         { name: 'MemberType', type: 'string' }
+        { name: 'Operation', type: 'string' }
+        { name: 'RunId', type: 'string' }
+        { name: 'Mode', type: 'string' }
+        { name: 'EventId', type: 'string' }
+      ]
+    }
+  }
+}
+
+resource dirpipeedges 'Microsoft.OperationalInsights/workspaces/tables@2022-10-01' = {
+  parent: workspace
+  name: 'DirpipeEdges_CL'
+  properties: {
+    schema: {
+      name: 'DirpipeEdges_CL'
+      columns: [
+        { name: 'TimeGenerated', type: 'datetime' }
+        { name: 'TenantId', type: 'string' }
+        { name: 'Kind', type: 'string' }
+        { name: 'FromId', type: 'string' }
+        { name: 'ToId', type: 'string' }
+        { name: 'ToType', type: 'string' }
+        { name: 'Qualifier', type: 'string' }
+        { name: 'Attributes', type: 'dynamic' }
         { name: 'Operation', type: 'string' }
         { name: 'RunId', type: 'string' }
         { name: 'Mode', type: 'string' }
@@ -129,6 +153,22 @@ resource dcr 'Microsoft.Insights/dataCollectionRules@2023-03-11' = {
           { name: 'EventId', type: 'string' }
         ]
       }
+      'Custom-DirpipeEdges_CL': {
+        columns: [
+          { name: 'TimeGenerated', type: 'datetime' }
+          { name: 'TenantId', type: 'string' }
+          { name: 'Kind', type: 'string' }
+          { name: 'FromId', type: 'string' }
+          { name: 'ToId', type: 'string' }
+          { name: 'ToType', type: 'string' }
+          { name: 'Qualifier', type: 'string' }
+          { name: 'Attributes', type: 'dynamic' }
+          { name: 'Operation', type: 'string' }
+          { name: 'RunId', type: 'string' }
+          { name: 'Mode', type: 'string' }
+          { name: 'EventId', type: 'string' }
+        ]
+      }
       'Custom-DirpipeRuns_CL': {
         columns: [
           { name: 'TimeGenerated', type: 'datetime' }
@@ -169,6 +209,12 @@ resource dcr 'Microsoft.Insights/dataCollectionRules@2023-03-11' = {
         outputStream: 'Custom-DirpipeMemberships_CL'
       }
       {
+        streams: [ 'Custom-DirpipeEdges_CL' ]
+        destinations: [ 'workspace' ]
+        transformKql: 'source'
+        outputStream: 'Custom-DirpipeEdges_CL'
+      }
+      {
         streams: [ 'Custom-DirpipeRuns_CL' ]
         destinations: [ 'workspace' ]
         transformKql: 'source'
@@ -176,7 +222,7 @@ resource dcr 'Microsoft.Insights/dataCollectionRules@2023-03-11' = {
       }
     ]
   }
-  dependsOn: [ dirpipechanges, dirpipememberships, dirpiperuns ]
+  dependsOn: [ dirpipechanges, dirpipememberships, dirpipeedges, dirpiperuns ]
 }
 
 // Monitoring Metrics Publisher on the rule: what the Logs Ingestion API checks.

@@ -40,6 +40,20 @@ class DemoIT {
     for (JsonNode n : summary.path("changes")) {
       changeEvents += n.asLong();
     }
+    for (JsonNode n : summary.path("securityChanges")) {
+      changeEvents += n.asLong();
+    }
+    // the security collections went through every stage too
+    for (String c :
+        new String[] {
+          "roleAssignmentSchedules",
+          "administrativeUnits",
+          "oauth2PermissionGrants",
+          "appRoleAssignments"
+        }) {
+      assertThat(summary.path("extracted").path(c).asLong()).as(c).isPositive();
+    }
+    assertThat(summary.path("logAnalytics").path("edges").asLong()).isPositive();
     assertThat(summary.path("logAnalytics").path("changes").asLong()).isEqualTo(changeEvents);
     assertThat(summary.path("lake").path("changeRows").asLong()).isEqualTo(changeEvents);
     for (String key :

@@ -44,7 +44,11 @@ public final class Sandbox implements AutoCloseable {
 
   /** Streams the sandbox's data collection rule declares. */
   public static final Set<String> STREAMS =
-      Set.of("Custom-DirpipeChanges_CL", "Custom-DirpipeMemberships_CL", "Custom-DirpipeRuns_CL");
+      Set.of(
+          "Custom-DirpipeChanges_CL",
+          "Custom-DirpipeMemberships_CL",
+          "Custom-DirpipeEdges_CL",
+          "Custom-DirpipeRuns_CL");
 
   /**
    * How to start.

@@ -111,8 +111,9 @@ public final class Collection<E extends SpecificRecord> {
           USERS, GROUPS, GROUP_MEMBERS, DEVICES, APPLICATIONS, SERVICE_PRINCIPALS, DIRECTORY_ROLES);
 
   /**
-   * Collections read and transformed when named in {@code extract.collections} and {@code
-   * transform.collections}; the sinks do not take them yet.
+   * Collections every stage handles when named in its collection list ({@code extract.collections},
+   * {@code transform.collections}, {@code sink.collections}): the security objects and the edges,
+   * which not every tenant or permission set has.
    */
   private static final List<Collection<?>> OPT_IN =
       List.of(
@@ -181,26 +182,6 @@ public final class Collection<E extends SpecificRecord> {
   /** The names of every collection, comma-separated. */
   public static String allNames() {
     return ALL.stream().map(Collection::name).collect(Collectors.joining(","));
-  }
-
-  /**
-   * Validates a configuration value that lists collections of a stage that handles only {@link
-   * #defaults()} (the sinks), naming an unknown collection, or an opt-in one it cannot take yet.
-   */
-  public static ConfigDef.Validator defaultsValidator() {
-    return (name, value) -> {
-      listValidator().ensureValid(name, value);
-      for (Object c : (List<?>) value) {
-        if (!DEFAULTS.contains(of(String.valueOf(c)))) {
-          throw new ConfigException(
-              name,
-              value,
-              c
-                  + " is extracted and transformed, not delivered by the sinks yet; they take: "
-                  + defaultNames());
-        }
-      }
-    };
   }
 
   /** Validates a configuration value that lists collection names, naming an unknown one. */

@@ -56,6 +56,15 @@ public final class RunDigest {
     low = newLow;
   }
 
+  /**
+   * The id an edge's term is computed on: both ends, and the qualifier when it has one (two app
+   * roles of one principal on one resource are two terms).
+   */
+  public static String termId(io.dirpipe.schemas.entity.Edge e) {
+    String ends = e.getFromId() + "/" + e.getToId();
+    return e.getQualifier().isEmpty() ? ends : ends + "/" + e.getQualifier();
+  }
+
   /** The 128-bit term of one record: {high, low}. */
   public static long[] term(String objectId, byte[] contentHash) {
     MessageDigest sha = SHA256.get();

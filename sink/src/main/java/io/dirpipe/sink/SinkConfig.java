@@ -19,6 +19,7 @@ public final class SinkConfig extends AbstractConfig {
   public static final String LOGS_STREAM_CHANGES = "logs.stream.changes";
   public static final String LOGS_STREAM_MEMBERSHIPS = "logs.stream.memberships";
   public static final String LOGS_STREAM_RUNS = "logs.stream.runs";
+  public static final String LOGS_STREAM_EDGES = "logs.stream.edges";
   public static final String LOGS_SOURCES = "logs.sources";
   public static final String LOGS_CONCURRENCY = "logs.concurrency";
   public static final String LOGS_GROUP = "logs.group";
@@ -63,6 +64,13 @@ public final class SinkConfig extends AbstractConfig {
               Importance.LOW,
               "Stream of the rule that receives membership changes.")
           .define(
+              LOGS_STREAM_EDGES,
+              Type.STRING,
+              "Custom-DirpipeEdges_CL",
+              Importance.LOW,
+              "Stream of the rule that receives edge changes (owners, role members, app role"
+                  + " assignments, ...).")
+          .define(
               LOGS_STREAM_RUNS,
               Type.STRING,
               "Custom-DirpipeRuns_CL",
@@ -71,10 +79,11 @@ public final class SinkConfig extends AbstractConfig {
           .define(
               LOGS_SOURCES,
               Type.LIST,
-              "changes,memberships,runs",
-              ValidList.in("changes", "memberships", "runs"),
+              "changes,memberships,edges,runs",
+              ValidList.in("changes", "memberships", "edges", "runs"),
               Importance.MEDIUM,
-              "What the Log Analytics sink sends: changes (changes.<collection>), memberships, runs.")
+              "What the Log Analytics sink sends: changes (changes.<collection>), memberships, edges"
+                  + " (changes.edges, when an edge collection is configured), runs.")
           .define(
               LOGS_CONCURRENCY,
               Type.INT,
@@ -112,8 +121,8 @@ public final class SinkConfig extends AbstractConfig {
           .define(
               LAKE_DATASETS,
               Type.LIST,
-              "raw,changes,memberships,inventory",
-              ValidList.in("raw", "changes", "memberships", "inventory"),
+              "raw,changes,memberships,edges,inventory",
+              ValidList.in("raw", "changes", "memberships", "edges", "inventory"),
               Importance.MEDIUM,
               "Datasets the lake sink writes.")
           .define(
@@ -161,7 +170,7 @@ public final class SinkConfig extends AbstractConfig {
               SINK_COLLECTIONS,
               Type.LIST,
               Collection.defaultNames(),
-              Collection.defaultsValidator(),
+              Collection.listValidator(),
               Importance.MEDIUM,
               "Collections whose topics the sinks read.");
 

@@ -5,7 +5,6 @@ import io.dirpipe.core.kafka.KafkaClients;
 import io.dirpipe.core.kafka.TopicReader;
 import io.dirpipe.sandbox.Sandbox;
 import io.dirpipe.sandbox.kafka.LocalKafka;
-import io.dirpipe.sandbox.tenant.Kind;
 import io.dirpipe.sandbox.tenant.Mutator;
 import io.dirpipe.sandbox.tenant.Tenant;
 import io.dirpipe.schemas.Collection;
@@ -34,6 +33,17 @@ import java.util.stream.Stream;
 public final class Demo {
   static final String PREFIX = "demo.";
 
+  /**
+   * What the demo's managed identity holds: Directory.Read.All reads every collection but PIM's
+   * schedules and the conditional access policies, which have permissions of their own.
+   */
+  static final List<String> PERMISSIONS =
+      List.of(
+          "Directory.Read.All",
+          "RoleEligibilitySchedule.Read.Directory",
+          "RoleAssignmentSchedule.Read.Directory",
+          "Policy.Read.All");
+
   /** What the story does with the tenant: sizes and where it keeps its data. */
   public record Options(int users, int groups, Path dataDir, boolean live) {}
 
@@ -57,8 +67,7 @@ public final class Demo {
         new Tenant.Spec(
             spec.seed(), spec.users(), options.groups(), spec.devices(), spec.applications());
     try (LocalKafka kafka = LocalKafka.start(data.resolve("kafka"));
-        Sandbox sandbox =
-            Sandbox.start(new Sandbox.Options(0, 0, spec, List.of("Directory.Read.All"), null))) {
+        Sandbox sandbox = Sandbox.start(new Sandbox.Options(0, 0, spec, PERMISSIONS, null))) {
       step(
           "sandbox tenant %s: %d users, %d groups, %d devices, %d apps; broker %s",
           sandbox.tenant().tenantId(),
@@ -73,6 +82,10 @@ public final class Demo {
       env.put("DIRPIPE_TRANSFORM_STATE_DIR", data.resolve("state").toString());
       env.put("DIRPIPE_LAKE_ROOT", data.resolve("lake").toString());
       env.put("DIRPIPE_LAKE_INVENTORY_INTERVAL", "3600000");
+      // every collection, the security ones included, through every stage
+      env.put("DIRPIPE_EXTRACT_COLLECTIONS", Collection.allNames());
+      env.put("DIRPIPE_TRANSFORM_COLLECTIONS", Collection.allNames());
+      env.put("DIRPIPE_SINK_COLLECTIONS", Collection.allNames());
       ChildProcesses roles = new ChildProcesses(env, data.resolve("logs"));
       counter = options.live() ? new TopicCounter(kafka.clients(), PREFIX) : null;
       KafkaClients k = kafka.clients();
@@ -175,18 +188,36 @@ public final class Demo {
       Path lake)
       throws IOException {
     Map<String, Long> after = liveCounts(sandbox);
-    for (Collection<?> c : Collection.defaults()) {
+    for (Collection<?> c : Collection.all()) {
       if (!c.isObjectCollection()) {
         continue;
       }
       Map<Object, Boolean> live = new HashMap<>();
       TopicReader.readAll(kafka, topics.inventory(c), r -> live.put(r.key(), r.value() != null));
       summary.inventory.put(c.name(), live.values().stream().filter(v -> v).count());
+      Map<String, Long> ops =
+          Collection.defaults().contains(c) ? summary.changes : summary.securityChanges;
       TopicReader.readAll(
-          kafka,
-          topics.changes(c),
-          r -> summary.changes.merge(r.value().getOp().name(), 1L, Long::sum));
+          kafka, topics.changes(c), r -> ops.merge(r.value().getOp().name(), 1L, Long::sum));
     }
+    Map<io.dirpipe.schemas.EdgeKey, Boolean> liveEdges = new HashMap<>();
+    TopicReader.readAll(
+        kafka, topics.edgeInventory(), r -> liveEdges.put(r.key(), r.value() != null));
+    for (Collection<?> c : Collection.all()) {
+      if (c.isEdgeCollection()) {
+        summary.edgeInventory.put(c.name(), 0L);
+      }
+    }
+    liveEdges.forEach(
+        (k, live) -> {
+          if (live) {
+            summary.edgeInventory.merge(k.getKind(), 1L, Long::sum);
+          }
+        });
+    TopicReader.readAll(
+        kafka,
+        topics.edgeChanges(),
+        r -> summary.edges.merge(r.value().getOp().name(), 1L, Long::sum));
     TopicReader.readAll(
         kafka,
         topics.memberships(),
@@ -198,6 +229,7 @@ public final class Demo {
     summary.logAnalytics.put("changes", ingested.getOrDefault("Custom-DirpipeChanges_CL", 0L));
     summary.logAnalytics.put(
         "memberships", ingested.getOrDefault("Custom-DirpipeMemberships_CL", 0L));
+    summary.logAnalytics.put("edges", ingested.getOrDefault("Custom-DirpipeEdges_CL", 0L));
     summary.logAnalytics.put("runs", ingested.getOrDefault("Custom-DirpipeRuns_CL", 0L));
     summary.logAnalytics.put("retries", sinks[0].path("retries").asLong());
     summary.logAnalytics.put("deadLettered", sinks[0].path("deadLettered").asLong());
@@ -207,6 +239,7 @@ public final class Demo {
     summary.lake.put("rows", sinks[1].path("rows").asLong());
     summary.lake.put("changeRows", lakeRows.getOrDefault("changes", 0L));
     summary.lake.put("membershipRows", lakeRows.getOrDefault("memberships", 0L));
+    summary.lake.put("edgeRows", lakeRows.getOrDefault("edges", 0L));
     summary.lake.put("rawRows", lakeRows.getOrDefault("raw", 0L));
     summary.lake.put("inventoryRows", lakeRows.getOrDefault("inventory", 0L));
 
@@ -217,7 +250,10 @@ public final class Demo {
             summary.extracted,
             summary.inventory,
             summary.changes,
+            summary.securityChanges,
             summary.memberships,
+            summary.edges,
+            summary.edgeInventory,
             runEvents[0],
             mutations,
             summary.logAnalytics,
@@ -245,17 +281,23 @@ public final class Demo {
         String kind =
             dataset.equals("changes.memberships")
                 ? "memberships"
-                : dataset.substring(0, dataset.indexOf('.'));
+                : dataset.equals("changes.edges")
+                    ? "edges"
+                    : dataset.substring(0, dataset.indexOf('.'));
         rows.merge(kind, ParquetFiles.count(f), Long::sum);
       }
     }
     return rows;
   }
 
+  /** What the tenant holds of every collection: objects, or edges for edge collections. */
   private static Map<String, Long> liveCounts(Sandbox sandbox) {
     Map<String, Long> counts = new HashMap<>();
-    for (Kind kind : Kind.values()) {
-      counts.put(kind.segment(), (long) sandbox.tenant().store(kind).count());
+    for (Collection<?> c : Collection.all()) {
+      Long n = sandbox.tenant().count(c.name());
+      if (n != null) {
+        counts.put(c.name(), n);
+      }
     }
     return counts;
   }

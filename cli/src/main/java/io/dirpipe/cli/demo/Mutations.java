@@ -18,6 +18,10 @@ final class Mutations {
   long edgesAdded;
   long edgesRemoved;
 
+  /** The collections whose creates, updates and deletes the change-event rules count. */
+  private static final java.util.Set<String> DEFAULT_OBJECTS =
+      java.util.Set.of("users", "groups", "devices", "applications", "servicePrincipals");
+
   static Mutations apply(Mutator mutator, int users) {
     int u = Math.max(2, users / 200);
     Mutations m = new Mutations();
@@ -27,11 +31,20 @@ final class Mutations {
             mutator.apply(new Mutator.Request("groups", 2, Math.max(1, u / 5), 1, 0, 0, 2)),
             mutator.apply(new Mutator.Request("devices", 0, u / 2 + 1, 1, 0, 0, 3)),
             mutator.apply(new Mutator.Request("applications", 1, 1, 0, 0, 0, 4)),
-            mutator.apply(new Mutator.Request("groupMembers", 0, 0, 0, u / 2 + 1, u / 4 + 1, 5)));
+            mutator.apply(new Mutator.Request("groupMembers", 0, 0, 0, u / 2 + 1, u / 4 + 1, 5)),
+            // the security collections: checked against the tenant's counts, not these reports
+            mutator.apply(new Mutator.Request("administrativeUnits", 1, 1, 0, 0, 0, 6)),
+            mutator.apply(new Mutator.Request("oauth2PermissionGrants", 0, 1, 1, 0, 0, 7)),
+            mutator.apply(new Mutator.Request("groupOwners", 0, 0, 0, 2, 1, 8)),
+            mutator.apply(new Mutator.Request("appRoleAssignments", 0, 0, 0, 2, 1, 9)),
+            mutator.apply(new Mutator.Request("administrativeUnitMembers", 0, 0, 0, 1, 1, 10)));
     // in order: a deleted object leaves its groups (REMOVE edges), then edges are added and removed
     Map<String, List<String>> opsByEdge = new LinkedHashMap<>();
     for (Mutator.Report r : reports) {
       m.add(r);
+      if (!r.collection().equals("groupMembers") && !DEFAULT_OBJECTS.contains(r.collection())) {
+        continue;
+      }
       for (Map<String, Object> e : r.memberships()) {
         opsByEdge
             .computeIfAbsent(e.get("groupId") + "/" + e.get("memberId"), k -> new ArrayList<>())
@@ -53,7 +66,7 @@ final class Mutations {
   }
 
   private void add(Mutator.Report r) {
-    if (r.collection().equals("groupMembers")) {
+    if (!DEFAULT_OBJECTS.contains(r.collection())) {
       return;
     }
     creates += r.created().size();

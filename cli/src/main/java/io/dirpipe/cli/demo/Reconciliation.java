@@ -15,12 +15,16 @@ final class Reconciliation {
    * @param tenantAfter objects per collection after them
    * @param extracted records of each FULL run, by collection ({@code groupMembers}: edges)
    * @param inventory live objects per collection in the inventory topics
-   * @param changes change events by op (CREATE, UPDATE, DELETE)
+   * @param changes change events of the default collections by op (CREATE, UPDATE, DELETE)
+   * @param securityChanges change events of the other object collections (roles, PIM, units,
+   *     grants, policies) by op: derived from the tenant, so checked against its counts only
    * @param memberships membership events by op (ADD, REMOVE)
+   * @param edges edge events (changes.edges) by op (ADD, REMOVE)
+   * @param edgeInventory live edges per kind in inventory.edges
    * @param runEvents events in the runs topic
    * @param mutations what the demo changed in the tenant
-   * @param logAnalytics rows ingested per stream kind (changes, memberships, runs)
-   * @param lakeRows rows in the lake per dataset kind (changes, memberships)
+   * @param logAnalytics rows ingested per stream kind (changes, memberships, edges, runs)
+   * @param lakeRows rows in the lake per dataset kind (changes, memberships, edges)
    */
   record Counts(
       Map<String, Long> tenantBefore,
@@ -28,7 +32,10 @@ final class Reconciliation {
       Map<String, Long> extracted,
       Map<String, Long> inventory,
       Map<String, Long> changes,
+      Map<String, Long> securityChanges,
       Map<String, Long> memberships,
+      Map<String, Long> edges,
+      Map<String, Long> edgeInventory,
       long runEvents,
       Mutations mutations,
       Map<String, Long> logAnalytics,
@@ -45,9 +52,16 @@ final class Reconciliation {
       summary.check(
           name + ": inventory = tenant after changes", e.getValue(), c.tenantAfter().get(name));
     }
+    for (var e : c.edgeInventory().entrySet()) {
+      String kind = e.getKey();
+      summary.check(
+          kind + ": extracted = tenant", c.extracted().get(kind), c.tenantBefore().get(kind));
+      summary.check(
+          kind + ": inventory = tenant after changes", e.getValue(), c.tenantAfter().get(kind));
+    }
     long objects =
         c.extracted().entrySet().stream()
-            .filter(e -> !e.getKey().equals("groupMembers"))
+            .filter(e -> isDefaultObjects(e.getKey()))
             .mapToLong(Map.Entry::getValue)
             .sum();
     Mutations m = c.mutations();
@@ -61,14 +75,24 @@ final class Reconciliation {
         c.extracted().getOrDefault("groupMembers", 0L) + m.edgesAdded);
     summary.check("REMOVE = edges removed", op(c.memberships(), "REMOVE"), m.edgesRemoved);
 
-    long changeEvents = sum(c.changes());
+    summary.check(
+        "edges ADD - REMOVE = edges in inventory",
+        op(c.edges(), "ADD") - op(c.edges(), "REMOVE"),
+        sum(c.edgeInventory()));
+
+    long changeEvents = sum(c.changes()) + sum(c.securityChanges());
     long edgeEvents = sum(c.memberships());
+    long otherEdgeEvents = sum(c.edges());
     summary.check(
         "Log Analytics change rows = change events", c.logAnalytics().get("changes"), changeEvents);
     summary.check(
         "Log Analytics membership rows = membership events",
         c.logAnalytics().get("memberships"),
         edgeEvents);
+    summary.check(
+        "Log Analytics edge rows = edge events",
+        c.logAnalytics().getOrDefault("edges", 0L),
+        otherEdgeEvents);
     summary.check(
         "Log Analytics run rows = run events", c.logAnalytics().get("runs"), c.runEvents());
     summary.check(
@@ -77,6 +101,15 @@ final class Reconciliation {
         "lake membership rows = membership events",
         c.lakeRows().getOrDefault("memberships", 0L),
         edgeEvents);
+    summary.check(
+        "lake edge rows = edge events", c.lakeRows().getOrDefault("edges", 0L), otherEdgeEvents);
+  }
+
+  /** The default collections' directory objects: what the demo's mutations change directly. */
+  private static boolean isDefaultObjects(String collection) {
+    return io.dirpipe.schemas.Collection.find(collection)
+        .filter(c -> c.isObjectCollection() && io.dirpipe.schemas.Collection.defaults().contains(c))
+        .isPresent();
   }
 
   private static long op(Map<String, Long> events, String op) {

@@ -12,7 +12,10 @@ public final class Summary {
   final Map<String, Long> extracted = new TreeMap<>();
   final Map<String, Long> inventory = new TreeMap<>();
   final Map<String, Long> changes = new TreeMap<>();
+  final Map<String, Long> securityChanges = new TreeMap<>();
   final Map<String, Long> memberships = new TreeMap<>();
+  final Map<String, Long> edges = new TreeMap<>();
+  final Map<String, Long> edgeInventory = new TreeMap<>();
   final Map<String, Long> lake = new LinkedHashMap<>();
   final Map<String, Long> logAnalytics = new LinkedHashMap<>();
   final Map<String, Long> throttling = new LinkedHashMap<>();
@@ -25,11 +28,15 @@ public final class Summary {
   JsonNode transform;
   private boolean allAgree = true;
 
-  /** Records of FULL runs per collection; 429s of every run. */
+  /**
+   * Records of the first FULL run per collection (edge collections are read whole in delta runs
+   * too: the first is the extraction the tenant's counts before the changes describe); 429s of
+   * every run.
+   */
   void addRuns(JsonNode extractJson) {
     for (JsonNode r : extractJson.path("runs")) {
       if (r.path("mode").asText().equalsIgnoreCase("full")) {
-        extracted.put(r.path("collection").asText(), r.path("records").asLong());
+        extracted.putIfAbsent(r.path("collection").asText(), r.path("records").asLong());
       }
       throttled += r.path("throttled").asLong();
     }
@@ -53,7 +60,10 @@ public final class Summary {
     m.put("extracted", extracted);
     m.put("inventory", inventory);
     m.put("changes", changes);
+    m.put("securityChanges", securityChanges);
     m.put("memberships", memberships);
+    m.put("edges", edges);
+    m.put("edgeInventory", edgeInventory);
     m.put("lake", lake);
     m.put("logAnalytics", logAnalytics);
     m.put("throttling", throttling);
@@ -68,12 +78,18 @@ public final class Summary {
   /** The summary table of a terminal run. */
   public void print(PrintWriter out) {
     out.println();
-    out.printf("%-20s %12s %12s%n", "collection", "extracted", "inventory");
+    out.printf("%-26s %12s %12s%n", "collection", "extracted", "inventory");
     extracted.forEach(
         (c, n) ->
             out.printf(
-                "%-20s %12d %12s%n", c, n, inventory.containsKey(c) ? inventory.get(c) : "-"));
-    out.printf("change events       %s%nmembership edges    %s%n", changes, memberships);
+                "%-26s %12d %12s%n",
+                c,
+                n,
+                inventory.containsKey(c)
+                    ? inventory.get(c)
+                    : edgeInventory.containsKey(c) ? edgeInventory.get(c) : "-"));
+    out.printf("change events       %s, security objects %s%n", changes, securityChanges);
+    out.printf("membership edges    %s, other edges %s%n", memberships, edges);
     out.printf("lake                %s%nLog Analytics rows  %s%n", lake, logAnalytics);
     out.printf("throttling          %s%n", throttling);
     out.printf("runs verified       %d, %s%n", verifiedRuns, verified ? "all" : "NOT all");

@@ -22,15 +22,18 @@ class ReconciliationTest {
   /** 1,000 users and 50 groups extracted with 700 edges, then the mutations above. */
   static Reconciliation.Counts counts(Map<String, Long> changes, Map<String, Long> lakeRows) {
     return new Reconciliation.Counts(
-        Map.of("users", 1_000L, "groups", 50L),
-        Map.of("users", 1_000L, "groups", 50L),
-        Map.of("users", 1_000L, "groups", 50L, "groupMembers", 700L),
+        Map.of("users", 1_000L, "groups", 50L, "groupOwners", 30L),
+        Map.of("users", 1_000L, "groups", 50L, "groupOwners", 30L),
+        Map.of("users", 1_000L, "groups", 50L, "groupMembers", 700L, "groupOwners", 30L),
         Map.of("users", 1_000L, "groups", 50L),
         changes,
+        Map.of("CREATE", 8L, "DELETE", 1L),
         Map.of("ADD", 704L, "REMOVE", 2L),
+        Map.of("ADD", 31L, "REMOVE", 1L),
+        Map.of("groupOwners", 30L),
         12,
         mutations(),
-        Map.of("changes", 1_100L, "memberships", 706L, "runs", 12L),
+        Map.of("changes", 1_109L, "memberships", 706L, "edges", 32L, "runs", 12L),
         lakeRows);
   }
 
@@ -43,9 +46,10 @@ class ReconciliationTest {
   @Test
   void countsThatAgreePass() {
     Summary s = verified();
-    Reconciliation.check(counts(CHANGES, Map.of("changes", 1_100L, "memberships", 706L)), s);
+    Reconciliation.check(
+        counts(CHANGES, Map.of("changes", 1_109L, "memberships", 706L, "edges", 32L)), s);
     assertThat(s.checks.values()).allMatch(v -> v.startsWith("ok"));
-    assertThat(s.checks).hasSize(14);
+    assertThat(s.checks).hasSize(19);
     assertThat(s.ok()).isTrue();
   }
 
@@ -53,19 +57,21 @@ class ReconciliationTest {
   void anInventedDeletionIsAMismatchNamedByItsRule() {
     Summary s = verified();
     Map<String, Long> invented = Map.of("CREATE", 1_060L, "UPDATE", 30L, "DELETE", 16L);
-    Reconciliation.check(counts(invented, Map.of("changes", 1_106L, "memberships", 706L)), s);
+    Reconciliation.check(
+        counts(invented, Map.of("changes", 1_115L, "memberships", 706L, "edges", 32L)), s);
     assertThat(s.ok()).isFalse();
     assertThat(s.checks.get("DELETE = deleted")).isEqualTo("MISMATCH: 16, expected 10");
     assertThat(s.checks.get("CREATE = objects extracted + created")).startsWith("ok");
     assertThat(s.checks.get("Log Analytics change rows = change events"))
-        .isEqualTo("MISMATCH: 1100, expected 1106");
+        .isEqualTo("MISMATCH: 1109, expected 1115");
   }
 
   @Test
   void aLostLakeRowIsAMismatch() {
     Summary s = verified();
-    Reconciliation.check(counts(CHANGES, Map.of("changes", 1_099L, "memberships", 706L)), s);
+    Reconciliation.check(
+        counts(CHANGES, Map.of("changes", 1_108L, "memberships", 706L, "edges", 32L)), s);
     assertThat(s.checks.get("lake change rows = change events"))
-        .isEqualTo("MISMATCH: 1099, expected 1100");
+        .isEqualTo("MISMATCH: 1108, expected 1109");
   }
 }

@@ -92,12 +92,7 @@ final class Observations {
    * its digest term names both ends and the qualifier, so two roles of one principal are two terms.
    */
   void edge(int page, Instant at, Edge e) {
-    String term =
-        e.getFromId()
-            + "/"
-            + e.getToId()
-            + (e.getQualifier().isEmpty() ? "" : "/" + e.getQualifier());
-    add(e.getKind(), e.getFromId(), term, page, at, null, e);
+    add(e.getKind(), e.getFromId(), RunDigest.termId(e), page, at, null, e);
   }
 
   /**

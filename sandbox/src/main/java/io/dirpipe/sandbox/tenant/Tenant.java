@@ -203,6 +203,44 @@ public final class Tenant {
   }
 
   /** Conditional access policies. */
+  /**
+   * How many objects (or edges) of a dirpipe collection the tenant holds now: what a complete
+   * extraction must find. Null for group memberships (counted by {@link #memberships()}) and for an
+   * unknown name.
+   */
+  public Long count(String collection) {
+    return switch (collection) {
+      case "roleDefinitions" -> (long) roleManagement.definitions().size();
+      case "roleAssignments" -> (long) roleManagement.assignments().size();
+      case "roleEligibilitySchedules" -> (long) roleManagement.eligibilities().size();
+      case "roleAssignmentSchedules" -> (long) roleManagement.assignmentSchedules().size();
+      case "directoryRoleTemplates" -> (long) roleManagement.templates().size();
+      case "conditionalAccessPolicies" -> (long) conditionalAccess.policies().size();
+      case "groupOwners" -> edges(relations, Kind.GROUP);
+      case "applicationOwners" -> edges(relations, Kind.APPLICATION);
+      case "servicePrincipalOwners" -> edges(relations, Kind.SERVICE_PRINCIPAL);
+      case "directoryRoleMembers" -> edges(relations, Kind.DIRECTORY_ROLE);
+      case "administrativeUnitMembers" -> edges(relations, Kind.ADMINISTRATIVE_UNIT);
+      case "appRoleAssignments" ->
+          edges(appRoleAssignments, Kind.SERVICE_PRINCIPAL) + graphAssignments().size();
+      default -> {
+        Kind kind = Kind.ofSegment(collection);
+        yield kind == null ? null : (long) store(kind).count();
+      }
+    };
+  }
+
+  private long edges(Relations of, Kind parent) {
+    ObjectStore parents = store(parent);
+    long n = 0;
+    for (int p = 0; p < parents.positions(); p++) {
+      if (parents.at(p) != null) {
+        n += of.of(parent, parents.idAt(p)).size();
+      }
+    }
+    return n;
+  }
+
   public ConditionalAccess conditionalAccess() {
     return conditionalAccess;
   }

@@ -15,7 +15,9 @@ import org.apache.avro.specific.SpecificRecord;
 
 /**
  * The content hash of an observed object: SHA-256 of its Avro binary encoding (the payload alone,
- * no header), so the extractor and {@code verify} compute the same value from the same record.
+ * no header), so the extractor and {@code verify} compute the same value from the same record. Map
+ * entries are encoded in key order: Avro writes a map as it iterates, and a map read back from a
+ * topic need not iterate as the one that was written (an edge's attributes).
  */
 public final class ContentHash {
   private static final Map<Schema, SpecificDatumWriter<SpecificRecord>> WRITERS =
@@ -36,13 +38,28 @@ public final class ContentHash {
     BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
     try {
       WRITERS
-          .computeIfAbsent(payload.getSchema(), s -> new SpecificDatumWriter<>(s, AvroSerde.MODEL))
+          .computeIfAbsent(payload.getSchema(), s -> new CanonicalWriter(s))
           .write(payload, encoder);
       encoder.flush();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return out.toByteArray();
+  }
+
+  /** Avro's writer, with map entries in key order. */
+  private static final class CanonicalWriter extends SpecificDatumWriter<SpecificRecord> {
+    CanonicalWriter(Schema schema) {
+      super(schema, AvroSerde.MODEL);
+    }
+
+    @Override
+    protected void writeMap(Schema schema, Object datum, org.apache.avro.io.Encoder out)
+        throws IOException {
+      java.util.TreeMap<String, Object> sorted = new java.util.TreeMap<>();
+      ((Map<?, ?>) datum).forEach((k, v) -> sorted.put(k.toString(), v));
+      super.writeMap(schema, sorted, out);
+    }
   }
 
   /** The content hash of a removal: what was removed is the id, with why. */

@@ -105,6 +105,16 @@ public final class LakeSink implements SinkRunner.Delivery {
               io.dirpipe.schemas.MembershipChange.class,
               null));
     }
+    if (datasets.contains("edges")
+        && config.collections().stream().anyMatch(Collection::isEdgeCollection)) {
+      add(
+          new LakeRows<>(
+              topics.edgeChanges(),
+              dataset(topics.edgeChanges().name(), prefix),
+              io.dirpipe.schemas.EdgeKey.class,
+              io.dirpipe.schemas.EdgeChange.class,
+              null));
+    }
     this.snapshots =
         datasets.contains("inventory")
             ? new InventorySnapshots(

@@ -4,12 +4,15 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.dirpipe.schemas.Change;
 import io.dirpipe.schemas.Collection;
+import io.dirpipe.schemas.EdgeChange;
+import io.dirpipe.schemas.EdgeKey;
 import io.dirpipe.schemas.MembershipChange;
 import io.dirpipe.schemas.MembershipKey;
 import io.dirpipe.schemas.ObjectKey;
 import io.dirpipe.schemas.RunEvent;
 import io.dirpipe.schemas.Topic;
 import io.dirpipe.schemas.Topics;
+import io.dirpipe.schemas.entity.Edge;
 import io.dirpipe.schemas.serde.PlainJson;
 import io.dirpipe.sink.SinkConfig;
 import java.io.ByteArrayOutputStream;
@@ -76,6 +79,16 @@ final class LogRows {
               config.getString(SinkConfig.LOGS_STREAM_MEMBERSHIPS),
               (g, k, v, name) ->
                   membership(g, t.valueSerde().deserializer().deserialize(name, v))));
+    }
+    if (sources.contains("edges")
+        && config.collections().stream().anyMatch(Collection::isEdgeCollection)) {
+      Topic<EdgeKey, EdgeChange> t = topics.edgeChanges();
+      inputs.add(t);
+      routes.put(
+          t.name(),
+          new Route(
+              config.getString(SinkConfig.LOGS_STREAM_EDGES),
+              (g, k, v, name) -> edge(g, t.valueSerde().deserializer().deserialize(name, v))));
     }
     if (sources.contains("runs")) {
       Topic<String, RunEvent> t = topics.runs();
@@ -164,6 +177,25 @@ final class LogRows {
     g.writeStringField("Operation", m.getOp().name());
     g.writeStringField("RunId", m.getSource().getRunId());
     g.writeStringField("Mode", m.getSource().getMode().name());
+  }
+
+  private static void edge(JsonGenerator g, EdgeChange c) throws IOException {
+    Edge e = c.getEdge();
+    g.writeStringField("TimeGenerated", c.getTs().toString());
+    g.writeStringField("TenantId", c.getTenantId());
+    g.writeStringField("Kind", e.getKind());
+    g.writeStringField("FromId", e.getFromId());
+    g.writeStringField("ToId", e.getToId());
+    g.writeStringField("ToType", e.getToType());
+    g.writeStringField("Qualifier", e.getQualifier());
+    g.writeObjectFieldStart("Attributes");
+    for (Map.Entry<String, String> a : new java.util.TreeMap<>(e.getAttributes()).entrySet()) {
+      g.writeStringField(a.getKey(), a.getValue());
+    }
+    g.writeEndObject();
+    g.writeStringField("Operation", c.getOp().name());
+    g.writeStringField("RunId", c.getSource().getRunId());
+    g.writeStringField("Mode", c.getSource().getMode().name());
   }
 
   private static void run(JsonGenerator g, RunEvent e) throws IOException {

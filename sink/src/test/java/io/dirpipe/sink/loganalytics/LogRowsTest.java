@@ -37,7 +37,13 @@ import org.junit.jupiter.api.Test;
 class LogRowsTest {
   static final Instant T = Instant.parse("2026-11-24T08:00:00Z");
   final Topics topics = new Topics();
-  final LogRows rows = new LogRows(topics, new SinkConfig(Map.of()));
+  final LogRows rows =
+      new LogRows(
+          topics,
+          new SinkConfig(
+              Map.of(
+                  SinkConfig.SINK_COLLECTIONS,
+                  io.dirpipe.schemas.Collection.defaultNames() + ",appRoleAssignments")));
 
   @Test
   void aChangeRowHasTheChangesTableColumns() throws Exception {
@@ -77,6 +83,27 @@ class LogRowsTest {
                 new Source("t1", "groupMembers", "run-2", Mode.FULL, T),
                 T));
     assertThat(fields(membership)).containsExactlyElementsOf(columns("DirpipeMemberships_CL"));
+    JsonNode edge =
+        render(
+            topics.edgeChanges(),
+            new io.dirpipe.schemas.EdgeKey("t1", "appRoleAssignments", "sp1", "sp2", "r1"),
+            new io.dirpipe.schemas.EdgeChange(
+                MembershipOperation.REMOVE,
+                new io.dirpipe.schemas.entity.Edge(
+                    "appRoleAssignments",
+                    "sp1",
+                    "sp2",
+                    "servicePrincipal",
+                    java.util.Map.of("appRoleId", "r1", "principalType", "ServicePrincipal"),
+                    "r1"),
+                "t1",
+                new Source("t1", "appRoleAssignments", "run-4", Mode.FULL, T),
+                T));
+    assertThat(fields(edge)).containsExactlyElementsOf(columns("DirpipeEdges_CL"));
+    assertThat(edge.path("Qualifier").asText()).isEqualTo("r1");
+    assertThat(edge.path("Attributes").path("principalType").asText())
+        .isEqualTo("ServicePrincipal");
+    assertThat(edge.path("Operation").asText()).isEqualTo("REMOVE");
     JsonNode run =
         render(
             topics.runs(),

@@ -39,7 +39,8 @@ public final class Replay {
       Comparator.comparing(EdgeKey::getTenantId)
           .thenComparing(EdgeKey::getKind)
           .thenComparing(EdgeKey::getFromId)
-          .thenComparing(EdgeKey::getToId);
+          .thenComparing(EdgeKey::getToId)
+          .thenComparing(EdgeKey::getQualifier);
 
   /** The objects that existed at {@code at}, by key (tenant, then object id). */
   public static <E extends SpecificRecord> NavigableMap<ObjectKey, E> at(

@@ -189,7 +189,7 @@ public final class RunVerifier {
     if (o.getPayload() instanceof Member m) {
       return m.getGroupId() + "/" + m.getMemberId();
     }
-    return o.getPayload() instanceof Edge e ? e.getFromId() + "/" + e.getToId() : o.getObjectId();
+    return o.getPayload() instanceof Edge e ? RunDigest.termId(e) : o.getObjectId();
   }
 
   /** The FULL run of the same tenant and collection completed last before this one, or null. */
