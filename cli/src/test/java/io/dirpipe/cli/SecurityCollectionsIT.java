@@ -82,13 +82,19 @@ class SecurityCollectionsIT {
                   "--principal-id",
                   app,
                   "--permissions",
-                  "RoleAssignmentSchedule.Read.Directory,Policy.Read.All"))
+                  "RoleAssignmentSchedule.Read.Directory,Policy.Read.All,AuditLog.Read.All"))
           .as(granted.toString())
           .isZero();
       StringWriter healthy = new StringWriter();
       assertThat(dirpipe(env, healthy, "diagnose", "--collections", ALL, "--json"))
           .as(healthy.toString())
           .isZero();
+      // sign-ins need a license no grant gives: diagnose tells the two apart
+      tenant.auditLog().premium(false);
+      StringWriter unlicensed = new StringWriter();
+      assertThat(dirpipe(env, unlicensed, "diagnose", "--collections", "signIns", "--json"))
+          .isNotZero();
+      assertThat(unlicensed.toString()).contains("LICENSE_REQUIRED").contains("P1 or P2");
 
       // FULL, then the first delta round (administrative units and grants by delta query)
       InProcess.extractAndTransform(env, ALL, "full");
@@ -113,12 +119,12 @@ class SecurityCollectionsIT {
           .containsExactlyInAnyOrderElementsOf(related(tenant, Kind.GROUP));
       Set<String> assignments = edges(firstEdges, "appRoleAssignments");
       assertThat(assignments).containsAll(assignedTo(tenant));
-      // the app holds four app roles of Microsoft Graph: four edges between the same two objects
+      // the app holds five app roles of Microsoft Graph: five edges between the same two objects
       String graph = tenant.graphServicePrincipalId();
       String assigner = Tenant.appRoleId("AppRoleAssignment.ReadWrite.All");
       assertThat(assignments)
           .filteredOn(e -> e.startsWith(app + ">" + graph + "#"))
-          .hasSize(4)
+          .hasSize(5)
           .contains(app + ">" + graph + "#" + assigner);
       assertThat(assignments).hasSize(assignedTo(tenant).size() + tenant.graphAssignments().size());
 

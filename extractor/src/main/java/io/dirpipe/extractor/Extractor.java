@@ -11,6 +11,7 @@ import io.dirpipe.extractor.publish.Checkpoints;
 import io.dirpipe.extractor.publish.Publisher;
 import io.dirpipe.extractor.ratelimit.ResourceUnitLimiter;
 import io.dirpipe.extractor.run.CollectionRun;
+import io.dirpipe.extractor.run.EventRun;
 import io.dirpipe.extractor.run.PageFetcher;
 import io.dirpipe.extractor.run.Progress;
 import io.dirpipe.extractor.run.ProgressBoard;
@@ -171,6 +172,9 @@ public final class Extractor {
               config.failOnInvalidObject(),
               config.maxCursors(c),
               config.objectsPerCursor());
+      if (c.isEventStream()) {
+        return new EventRun(ctx, c, config.eventWindow()).run(checkpoint);
+      }
       Optional<Relation> relation = Relation.of(c);
       return relation.isPresent()
           ? new RelationRun(ctx, relation.get()).run(checkpoint)

@@ -29,6 +29,8 @@ public final class ExtractorConfig extends AbstractConfig {
   public static final String CURSORS_PREFIX = "extract.cursors.";
   public static final String OBJECTS_PER_CURSOR = "extract.objects-per-cursor";
   public static final String BATCH = "extract.batch";
+  public static final String EVENTS_OVERLAP = "extract.events.overlap";
+  public static final String EVENTS_LOOKBACK = "extract.events.lookback";
 
   public static final ConfigDef DEF = define();
 
@@ -112,7 +114,27 @@ public final class ExtractorConfig extends AbstractConfig {
         Importance.LOW,
         "Send the member listings of a FULL groupMembers run in JSON batches of up to 20"
             + " (POST /$batch); false: one HTTP request each.");
+    def.define(
+        EVENTS_OVERLAP,
+        Type.LONG,
+        Duration.ofMinutes(15).toMillis(),
+        Range.atLeast(0),
+        Importance.LOW,
+        "Event streams (directoryAudits, signIns): how far before the newest event published each"
+            + " run reads again, for events Graph shows late; what an earlier run published is"
+            + " skipped by id (milliseconds).");
+    def.define(
+        EVENTS_LOOKBACK,
+        Type.LONG,
+        Duration.ofDays(7).toMillis(),
+        Range.atLeast(1),
+        Importance.LOW,
+        "Event streams: how far back the first run of a stream reads (Entra keeps 7 days without"
+            + " P1/P2, 30 with; milliseconds).");
     for (Collection<?> c : Collection.all()) {
+      if (c.isEventStream()) {
+        continue; // read by time: no $select, no ranges
+      }
       if (CollectionSpec.of(c, null).rangeProperty() != null) {
         def.define(
             CURSORS_PREFIX + c.name(),
@@ -190,8 +212,14 @@ public final class ExtractorConfig extends AbstractConfig {
     return getInt(OBJECTS_PER_CURSOR);
   }
 
+  /** How event streams are read: their overlap and the first run's lookback. */
+  public io.dirpipe.extractor.run.EventRun.Window eventWindow() {
+    return new io.dirpipe.extractor.run.EventRun.Window(
+        Duration.ofMillis(getLong(EVENTS_OVERLAP)), Duration.ofMillis(getLong(EVENTS_LOOKBACK)));
+  }
+
   /** The configured $select of a collection, or null for the default. */
   public List<String> select(Collection<?> c) {
-    return getList(SELECT_PREFIX + c.name());
+    return c.isEventStream() ? null : getList(SELECT_PREFIX + c.name());
   }
 }

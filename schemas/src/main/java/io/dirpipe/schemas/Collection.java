@@ -4,6 +4,7 @@ import io.dirpipe.schemas.entity.AdministrativeUnit;
 import io.dirpipe.schemas.entity.Application;
 import io.dirpipe.schemas.entity.ConditionalAccessPolicy;
 import io.dirpipe.schemas.entity.Device;
+import io.dirpipe.schemas.entity.DirectoryAudit;
 import io.dirpipe.schemas.entity.DirectoryRole;
 import io.dirpipe.schemas.entity.DirectoryRoleTemplate;
 import io.dirpipe.schemas.entity.Edge;
@@ -15,6 +16,7 @@ import io.dirpipe.schemas.entity.RoleAssignmentSchedule;
 import io.dirpipe.schemas.entity.RoleDefinition;
 import io.dirpipe.schemas.entity.RoleEligibilitySchedule;
 import io.dirpipe.schemas.entity.ServicePrincipal;
+import io.dirpipe.schemas.entity.SignIn;
 import io.dirpipe.schemas.entity.User;
 import java.util.List;
 import java.util.Optional;
@@ -98,6 +100,13 @@ public final class Collection<E extends SpecificRecord> {
   public static final Collection<OAuth2PermissionGrant> OAUTH2_PERMISSION_GRANTS =
       new Collection<>("oauth2PermissionGrants", OAuth2PermissionGrant.class);
 
+  /** The directory's audit log: an event stream into {@code events.directoryAudits}. */
+  public static final Collection<DirectoryAudit> DIRECTORY_AUDITS =
+      new Collection<>("directoryAudits", DirectoryAudit.class);
+
+  /** Sign-ins (Entra ID P1 or P2): an event stream into {@code events.signIns}. */
+  public static final Collection<SignIn> SIGN_INS = new Collection<>("signIns", SignIn.class);
+
   /** Conditional access policies, with whom and what each includes and excludes. */
   public static final Collection<ConditionalAccessPolicy> CONDITIONAL_ACCESS_POLICIES =
       new Collection<>("conditionalAccessPolicies", ConditionalAccessPolicy.class);
@@ -130,7 +139,9 @@ public final class Collection<E extends SpecificRecord> {
           ADMINISTRATIVE_UNIT_MEMBERS,
           APP_ROLE_ASSIGNMENTS,
           OAUTH2_PERMISSION_GRANTS,
-          CONDITIONAL_ACCESS_POLICIES);
+          CONDITIONAL_ACCESS_POLICIES,
+          DIRECTORY_AUDITS,
+          SIGN_INS);
 
   private static final List<Collection<?>> ALL =
       java.util.stream.Stream.concat(DEFAULTS.stream(), OPT_IN.stream()).toList();
@@ -210,7 +221,20 @@ public final class Collection<E extends SpecificRecord> {
 
   /** True for collections of directory objects (which have change and inventory topics). */
   public boolean isObjectCollection() {
-    return entityClass != Member.class && entityClass != Edge.class;
+    return entityClass != Member.class && entityClass != Edge.class && !isEventStream();
+  }
+
+  /**
+   * True for the event streams (audit log, sign-ins): immutable events read by time, published once
+   * into {@code events.<stream>}; nothing to transform.
+   */
+  public boolean isEventStream() {
+    return entityClass == DirectoryAudit.class || entityClass == SignIn.class;
+  }
+
+  /** The collections the transformer takes: all but the event streams. */
+  public static List<Collection<?>> transformable() {
+    return ALL.stream().filter(c -> !c.isEventStream()).toList();
   }
 
   /** True for collections of {@link Edge}s: relations read from one object's relationship. */

@@ -44,10 +44,14 @@ public final class Topics {
     return prefix;
   }
 
-  /** {@code raw.<collection>}: every observation, the audit log. */
+  /**
+   * {@code raw.<collection>}: every observation, the audit log; {@code events.<stream>} for an
+   * event stream (its events, keyed by event id).
+   */
   public Topic<ObjectKey, Observation> raw(Collection<?> collection) {
+    String kind = collection.isEventStream() ? "events." : "raw.";
     return new Topic<>(
-        prefix + "raw." + collection.name(), objectKeys, AvroSerde.of(Observation.class), false);
+        prefix + kind + collection.name(), objectKeys, AvroSerde.of(Observation.class), false);
   }
 
   /** {@code checkpoints}: where each (tenant, collection) run stands. Compacted. */

@@ -117,7 +117,10 @@ public final class Samples {
             0L,
             "00ff",
             T,
-            T),
+            T,
+            T,
+            List.of(new EventMark("Directory_1", T)),
+            List.of(new EventMark("Directory_2", T))),
         new RunEvent(
             RunEventType.COMPLETED,
             "run-1",
@@ -208,6 +211,36 @@ public final class Samples {
             .setConsentType("AllPrincipals")
             .setResourceId("sp2")
             .setScope("User.Read Mail.Read")
+            .build(),
+        io.dirpipe.schemas.entity.DirectoryAudit.newBuilder()
+            .setId("Directory_1")
+            .setActivityDateTime(T)
+            .setActivityDisplayName("Add member to group")
+            .setOutcome("success")
+            .setInitiatedBy(
+                new io.dirpipe.schemas.entity.AuditActor(
+                    new io.dirpipe.schemas.entity.AuditUser("u1", "Ada", "ada@x", "10.0.0.1"),
+                    null))
+            .setTargetResources(
+                List.of(
+                    io.dirpipe.schemas.entity.TargetResource.newBuilder()
+                        .setId("g1")
+                        .setType("Group")
+                        .setModifiedProperties(
+                            List.of(
+                                new io.dirpipe.schemas.entity.ModifiedProperty(
+                                    "Group.DisplayName", null, "\"Ops\"")))
+                        .build()))
+            .build(),
+        io.dirpipe.schemas.entity.SignIn.newBuilder()
+            .setId("s1")
+            .setCreatedDateTime(T)
+            .setUserId("u1")
+            .setStatus(new io.dirpipe.schemas.entity.SignInStatus(50126, "Invalid password", null))
+            .setAppliedConditionalAccessPolicies(
+                List.of(
+                    new io.dirpipe.schemas.entity.AppliedConditionalAccessPolicy(
+                        "ca1", "Require MFA", "success", List.of("Mfa"))))
             .build(),
         Device.newBuilder().setId("d1").setDisplayName("laptop-1").setIsCompliant(true).build(),
         Application.newBuilder()

@@ -48,9 +48,11 @@ public final class TransformerConfig extends AbstractConfig {
                 COLLECTIONS,
                 Type.LIST,
                 Collection.defaultNames(),
-                Collection.listValidator(),
+                transformable(),
                 Importance.MEDIUM,
-                "Collections whose raw topics are turned into change events (groupMembers: membership edges).")
+                "Collections whose raw topics are turned into change events (groupMembers: membership"
+                    + " edges; edge collections: changes.edges). Not the event streams: their"
+                    + " events.<stream> topics are the events already.")
             .define(
                 STATE_DIR,
                 Type.STRING,
@@ -87,6 +89,25 @@ public final class TransformerConfig extends AbstractConfig {
               + " left out of the content hash and changedFields: a change to them alone is no change.");
     }
     return def;
+  }
+
+  /** Collection names, none of them an event stream. */
+  private static ConfigDef.Validator transformable() {
+    return (name, value) -> {
+      Collection.listValidator().ensureValid(name, value);
+      for (Object c : (List<?>) value) {
+        if (Collection.of(String.valueOf(c)).isEventStream()) {
+          throw new org.apache.kafka.common.config.ConfigException(
+              name,
+              value,
+              c
+                  + " is an event stream: its events are published once into events."
+                  + c
+                  + ", with nothing to transform; take it out of "
+                  + name);
+        }
+      }
+    };
   }
 
   private static ConfigDef.Validator volatileValidator(Collection<?> c) {

@@ -42,7 +42,8 @@ public final class Demo {
           "Directory.Read.All",
           "RoleEligibilitySchedule.Read.Directory",
           "RoleAssignmentSchedule.Read.Directory",
-          "Policy.Read.All");
+          "Policy.Read.All",
+          "AuditLog.Read.All");
 
   /** What the story does with the tenant: sizes and where it keeps its data. */
   public record Options(int users, int groups, Path dataDir, boolean live) {}
@@ -84,7 +85,9 @@ public final class Demo {
       env.put("DIRPIPE_LAKE_INVENTORY_INTERVAL", "3600000");
       // every collection, the security ones included, through every stage
       env.put("DIRPIPE_EXTRACT_COLLECTIONS", Collection.allNames());
-      env.put("DIRPIPE_TRANSFORM_COLLECTIONS", Collection.allNames());
+      env.put(
+          "DIRPIPE_TRANSFORM_COLLECTIONS",
+          String.join(",", Collection.transformable().stream().map(Collection::name).toList()));
       env.put("DIRPIPE_SINK_COLLECTIONS", Collection.allNames());
       ChildProcesses roles = new ChildProcesses(env, data.resolve("logs"));
       counter = options.live() ? new TopicCounter(kafka.clients(), PREFIX) : null;
@@ -218,6 +221,21 @@ public final class Demo {
         kafka,
         topics.edgeChanges(),
         r -> summary.edges.merge(r.value().getOp().name(), 1L, Long::sum));
+    for (Collection<?> c : List.of(Collection.DIRECTORY_AUDITS, Collection.SIGN_INS)) {
+      java.util.Set<String> ids = new java.util.HashSet<>();
+      long[] published = {0};
+      TopicReader.readAll(
+          kafka,
+          topics.raw(c),
+          r -> {
+            if (r.value().getKind() == io.dirpipe.schemas.ObservationKind.OBSERVED) {
+              published[0]++;
+              ids.add(r.value().getObjectId());
+            }
+          });
+      summary.events.put(c.name(), published[0]);
+      summary.distinctEvents.put(c.name(), (long) ids.size());
+    }
     TopicReader.readAll(
         kafka,
         topics.memberships(),
@@ -254,6 +272,8 @@ public final class Demo {
             summary.memberships,
             summary.edges,
             summary.edgeInventory,
+            summary.events,
+            summary.distinctEvents,
             runEvents[0],
             mutations,
             summary.logAnalytics,

@@ -21,6 +21,8 @@ final class Reconciliation {
    * @param memberships membership events by op (ADD, REMOVE)
    * @param edges edge events (changes.edges) by op (ADD, REMOVE)
    * @param edgeInventory live edges per kind in inventory.edges
+   * @param events events published per stream (events.directoryAudits, events.signIns)
+   * @param distinctEvents distinct event ids published per stream
    * @param runEvents events in the runs topic
    * @param mutations what the demo changed in the tenant
    * @param logAnalytics rows ingested per stream kind (changes, memberships, edges, runs)
@@ -36,6 +38,8 @@ final class Reconciliation {
       Map<String, Long> memberships,
       Map<String, Long> edges,
       Map<String, Long> edgeInventory,
+      Map<String, Long> events,
+      Map<String, Long> distinctEvents,
       long runEvents,
       Mutations mutations,
       Map<String, Long> logAnalytics,
@@ -75,6 +79,12 @@ final class Reconciliation {
         c.extracted().getOrDefault("groupMembers", 0L) + m.edgesAdded);
     summary.check("REMOVE = edges removed", op(c.memberships(), "REMOVE"), m.edgesRemoved);
 
+    for (var e : c.events().entrySet()) {
+      String stream = e.getKey();
+      summary.check(
+          stream + ": events published = tenant's", e.getValue(), c.tenantAfter().get(stream));
+      summary.check(stream + ": each published once", c.distinctEvents().get(stream), e.getValue());
+    }
     summary.check(
         "edges ADD - REMOVE = edges in inventory",
         op(c.edges(), "ADD") - op(c.edges(), "REMOVE"),

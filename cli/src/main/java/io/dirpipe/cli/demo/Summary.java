@@ -16,6 +16,8 @@ public final class Summary {
   final Map<String, Long> memberships = new TreeMap<>();
   final Map<String, Long> edges = new TreeMap<>();
   final Map<String, Long> edgeInventory = new TreeMap<>();
+  final Map<String, Long> events = new TreeMap<>();
+  final Map<String, Long> distinctEvents = new TreeMap<>();
   final Map<String, Long> lake = new LinkedHashMap<>();
   final Map<String, Long> logAnalytics = new LinkedHashMap<>();
   final Map<String, Long> throttling = new LinkedHashMap<>();
@@ -64,6 +66,7 @@ public final class Summary {
     m.put("memberships", memberships);
     m.put("edges", edges);
     m.put("edgeInventory", edgeInventory);
+    m.put("events", events);
     m.put("lake", lake);
     m.put("logAnalytics", logAnalytics);
     m.put("throttling", throttling);
@@ -90,6 +93,7 @@ public final class Summary {
                     : edgeInventory.containsKey(c) ? edgeInventory.get(c) : "-"));
     out.printf("change events       %s, security objects %s%n", changes, securityChanges);
     out.printf("membership edges    %s, other edges %s%n", memberships, edges);
+    out.printf("events published    %s%n", events);
     out.printf("lake                %s%nLog Analytics rows  %s%n", lake, logAnalytics);
     out.printf("throttling          %s%n", throttling);
     out.printf("runs verified       %d, %s%n", verifiedRuns, verified ? "all" : "NOT all");

@@ -23,7 +23,7 @@ class ReconciliationTest {
   static Reconciliation.Counts counts(Map<String, Long> changes, Map<String, Long> lakeRows) {
     return new Reconciliation.Counts(
         Map.of("users", 1_000L, "groups", 50L, "groupOwners", 30L),
-        Map.of("users", 1_000L, "groups", 50L, "groupOwners", 30L),
+        Map.of("users", 1_000L, "groups", 50L, "groupOwners", 30L, "directoryAudits", 120L),
         Map.of("users", 1_000L, "groups", 50L, "groupMembers", 700L, "groupOwners", 30L),
         Map.of("users", 1_000L, "groups", 50L),
         changes,
@@ -31,6 +31,8 @@ class ReconciliationTest {
         Map.of("ADD", 704L, "REMOVE", 2L),
         Map.of("ADD", 31L, "REMOVE", 1L),
         Map.of("groupOwners", 30L),
+        Map.of("directoryAudits", 120L),
+        Map.of("directoryAudits", 120L),
         12,
         mutations(),
         Map.of("changes", 1_109L, "memberships", 706L, "edges", 32L, "runs", 12L),
@@ -49,7 +51,7 @@ class ReconciliationTest {
     Reconciliation.check(
         counts(CHANGES, Map.of("changes", 1_109L, "memberships", 706L, "edges", 32L)), s);
     assertThat(s.checks.values()).allMatch(v -> v.startsWith("ok"));
-    assertThat(s.checks).hasSize(19);
+    assertThat(s.checks).hasSize(21);
     assertThat(s.ok()).isTrue();
   }
 

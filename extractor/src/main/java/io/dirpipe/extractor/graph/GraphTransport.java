@@ -310,6 +310,9 @@ public final class GraphTransport implements BatchTransport {
     return String.valueOf(root.getMessage());
   }
 
+  /** Graph's code for a call that needs an Entra ID P1/P2 tenant (sign-ins). */
+  static final String NON_PREMIUM = "Authentication_RequestFromNonPremiumTenantOrB2CTenant";
+
   /**
    * The one classification of a Graph answer: 429 throttled; 401 unauthorized (a fresh token is
    * asked once); 410 and an expired sync state resync; 408, 5xx retriable; anything else permanent.
@@ -324,7 +327,11 @@ public final class GraphTransport implements BatchTransport {
             + (code == null ? "" : " " + code)
             + " for "
             + path(url)
-            + (message == null || message.isBlank() ? "" : ": " + message);
+            + (message == null || message.isBlank() ? "" : ": " + message)
+            + (NON_PREMIUM.equals(code)
+                ? ". The tenant has no Entra ID P1 or P2 license, which sign-in logs need: license"
+                    + " it, or take signIns out of extract.collections"
+                : "");
     GraphFailure.Kind kind;
     if (status == 429) {
       kind = GraphFailure.Kind.THROTTLED;

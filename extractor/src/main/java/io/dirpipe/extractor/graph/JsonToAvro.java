@@ -16,7 +16,8 @@ import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Reads one JSON object from a streaming parser straight into an Avro record of the given schema:
- * no intermediate tree. Properties the schema does not know are skipped; JSON nulls stay null.
+ * no intermediate tree. Properties the schema does not know are skipped; JSON nulls stay null. A
+ * field's aliases are the other names it is read from.
  */
 final class JsonToAvro {
   private final Schema schema;
@@ -25,7 +26,11 @@ final class JsonToAvro {
 
   JsonToAvro(Schema schema) {
     this.schema = schema;
-    schema.getFields().forEach(f -> fields.put(f.name(), f));
+    for (Schema.Field f : schema.getFields()) {
+      fields.put(f.name(), f);
+      // a field whose Graph name the contract cannot use (result) or that Graph spells two ways
+      f.aliases().forEach(a -> fields.putIfAbsent(a, f));
+    }
   }
 
   /**

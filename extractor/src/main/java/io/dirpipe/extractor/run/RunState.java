@@ -112,7 +112,10 @@ final class RunState {
         removed,
         digest.hex(),
         startedAt,
-        time.now());
+        time.now(),
+        null,
+        List.of(),
+        List.of());
   }
 
   RunEvent event(RunEventType type, String error) {

@@ -45,6 +45,9 @@ public final class Diagnosis {
     // delegated grants: no narrower application permission reads them (v1.0 reference)
     COLLECTIONS.put("oauth2PermissionGrants", "Directory.Read.All");
     COLLECTIONS.put("conditionalAccessPolicies", "Policy.Read.All");
+    COLLECTIONS.put("directoryAudits", "AuditLog.Read.All");
+    // sign-ins also need Directory.Read.All (a known issue in the v1.0 reference) and P1/P2
+    COLLECTIONS.put("signIns", "AuditLog.Read.All");
   }
 
   /**
@@ -61,6 +64,9 @@ public final class Diagnosis {
           "administrativeUnitMembers", new String[] {"directory/administrativeUnits", "members"},
           "appRoleAssignments", new String[] {"servicePrincipals", "appRoleAssignedTo"});
 
+  /** Graph's error code for a call the tenant's license does not cover (sign-ins). */
+  static final String NON_PREMIUM = "Authentication_RequestFromNonPremiumTenantOrB2CTenant";
+
   /**
    * The request that probes an object collection, with the query parameters its v1.0 reference
    * documents (no {@code $top} for the role management collections, administrative units and
@@ -73,6 +79,7 @@ public final class Diagnosis {
       case "administrativeUnits" -> "/v1.0/directory/administrativeUnits?$select=id";
       case "directoryRoleTemplates" -> "/v1.0/directoryRoleTemplates";
       case "oauth2PermissionGrants" -> "/v1.0/oauth2PermissionGrants?$select=id";
+      case "directoryAudits", "signIns" -> "/v1.0/auditLogs/" + collection + "?$top=1";
       default ->
           collection.startsWith("role")
               ? "/v1.0/roleManagement/directory/" + collection + "?$select=id"
@@ -174,7 +181,10 @@ public final class Diagnosis {
       String collection, String request, ApiClient.Response r, TokenClaims claims) {
     String permission = COLLECTIONS.getOrDefault(collection, "Directory.Read.All");
     Verdict v =
-        Explain.verdict(r.status(), claims, Audience.GRAPH.scope(), clock.instant(), permission);
+        r.status() == 403 && NON_PREMIUM.equals(r.errorCode())
+            ? Verdict.LICENSE_REQUIRED
+            : Explain.verdict(
+                r.status(), claims, Audience.GRAPH.scope(), clock.instant(), permission);
     String error = r.errorCode() == null ? "" : " " + r.errorCode() + ": " + r.errorMessage();
     return switch (v) {
       case OK -> new Probe(collection, request, r.status(), v, "readable", null);
@@ -224,6 +234,19 @@ public final class Diagnosis {
                   + " --permissions "
                   + permission
                   + "   (or Directory.Read.All for every collection)");
+      case LICENSE_REQUIRED ->
+          new Probe(
+              collection,
+              request,
+              r.status(),
+              v,
+              "The tenant has no Entra ID P1 or P2 license, which "
+                  + collection
+                  + " needs."
+                  + error,
+              "License the tenant (P1 or P2), or take "
+                  + collection
+                  + " out of extract.collections; no permission grant changes this.");
       case FORBIDDEN_DESPITE_ROLE ->
           new Probe(
               collection,

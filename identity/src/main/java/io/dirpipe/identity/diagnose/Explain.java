@@ -15,7 +15,8 @@ final class Explain {
       java.util.Set.of(
           "RoleEligibilitySchedule.Read.Directory",
           "RoleAssignmentSchedule.Read.Directory",
-          "Policy.Read.All");
+          "Policy.Read.All",
+          "AuditLog.Read.All");
 
   static Verdict verdict(int status, TokenClaims claims, String expectedScope, Instant now) {
     return verdict(status, claims, expectedScope, now, null);

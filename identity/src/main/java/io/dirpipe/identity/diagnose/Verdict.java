@@ -11,6 +11,8 @@ public enum Verdict {
   DELEGATED_TOKEN,
   /** The token's roles (or RBAC, for ARM) lack the permission the call needs. */
   MISSING_PERMISSION,
+  /** 403 because the tenant lacks a license the call needs (sign-ins: Entra ID P1 or P2). */
+  LICENSE_REQUIRED,
   /** 403 though the token holds a role that grants the call: not a missing grant. */
   FORBIDDEN_DESPITE_ROLE,
   /** 401 for another reason (signature, issuer, tenant). */

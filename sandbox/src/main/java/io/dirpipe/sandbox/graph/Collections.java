@@ -376,6 +376,11 @@ final class Collections {
 
   /** The request's own URL with the skip token replaced: Graph's next links keep the query. */
   static String nextLink(Call call, int position) {
+    return nextLink(call, Map.of("p", Integer.toString(position)));
+  }
+
+  /** The request's own URL with a skip token holding {@code cursor}. */
+  static String nextLink(Call call, Map<String, String> cursor) {
     StringBuilder url = new StringBuilder(call.ex.baseUrl()).append(call.ex.path()).append('?');
     String raw = call.ex.rawQuery();
     if (raw != null) {
@@ -387,7 +392,7 @@ final class Collections {
         }
       }
     }
-    String token = Cursor.encode(Map.of("p", Integer.toString(position)));
+    String token = Cursor.encode(cursor);
     return url.append("$skiptoken=")
         .append(URLEncoder.encode(token, StandardCharsets.UTF_8))
         .toString();

@@ -61,6 +61,7 @@ public final class GraphSurface implements Surface {
     Collections reads = new Collections(tenant);
     Delta delta = new Delta(tenant, faults);
     Writes writes = new Writes(tenant);
+    AuditLogs auditLogs = new AuditLogs(tenant);
     this.routes =
         List.of(
             route("GET", "/" + COLLECTION, "GET /{collection}", (c, m) -> reads.list(c, kind(m))),
@@ -91,6 +92,11 @@ public final class GraphSurface implements Surface {
                     + "|roleAssignmentSchedules)",
                 "GET /roleManagement/directory/{collection}",
                 (c, m) -> reads.roleManagement(c, m.group(1))),
+            route(
+                "GET",
+                "/auditLogs/(directoryAudits|signIns)",
+                "GET /auditLogs/{stream}",
+                (c, m) -> auditLogs.list(c, m.group(1))),
             route(
                 "GET",
                 "/directoryRoleTemplates",

@@ -1,5 +1,6 @@
 package io.dirpipe.sandbox.tenant;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -87,6 +88,7 @@ public final class Mutator {
         List<String> fields = store.mutate(id, random.nextLong());
         if (!fields.isEmpty()) {
           updated.add(Map.of("id", id, "changedFields", fields));
+          audit("Update", kind, id);
         }
       }
     }
@@ -97,6 +99,7 @@ public final class Mutator {
       List<Memberships.Edge> gone = id == null ? null : tenant.delete(kind, id);
       if (gone != null) {
         deleted.add(id);
+        audit("Delete", kind, id);
         for (Memberships.Edge e : gone) {
           leftGroups.add(
               Map.of(
@@ -120,7 +123,9 @@ public final class Mutator {
             "createdDateTime",
             tenant.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
       }
-      created.add(store.create(object));
+      String id = store.create(object);
+      created.add(id);
+      audit("Add", kind, id);
     }
     return new Report(r.collection(), created, updated, deleted, leftGroups);
   }
@@ -135,6 +140,9 @@ public final class Mutator {
       String user = pickLive(users, random, new HashSet<>());
       if (group != null && user != null && m.add(tenant.ids().indexOf(group), user, "user")) {
         changes.add(Map.of("op", "ADD", "groupId", group, "memberId", user, "memberType", "user"));
+        tenant
+            .auditLog()
+            .audit("Add member to group", "GroupManagement", "Group", group, Duration.ZERO);
         i++;
       }
     }
@@ -178,6 +186,7 @@ public final class Mutator {
       }
       if (from != null && user != null && relations.add(parent, from, user)) {
         changes.add(edgeChange("ADD", r.collection(), from, user));
+        audit("Add", r.collection(), parent, from);
         i++;
       }
     }
@@ -188,6 +197,7 @@ public final class Mutator {
         String user = now.get(random.nextInt(now.size())).id();
         if (relations.remove(parent, from, user)) {
           changes.add(edgeChange("REMOVE", r.collection(), from, user));
+          audit("Remove", r.collection(), parent, from);
           i++;
         }
       }
@@ -217,6 +227,41 @@ public final class Mutator {
     }
     return Map.of("op", op, "kind", kind, "fromId", from, "toId", to, "toType", "user");
   }
+
+  /** The audit entry of a change to an object: "Add user", "Update group", "Delete device". */
+  private void audit(String op, Kind kind, String id) {
+    tenant
+        .auditLog()
+        .audit(
+            op + " " + kind.odataType().substring("microsoft.graph.".length()),
+            CATEGORIES.getOrDefault(kind, "Other"),
+            kind.resource(),
+            id,
+            Duration.ZERO);
+  }
+
+  /** The audit entry of an edge added or removed, on its parent: "Add groupOwners". */
+  private void audit(String op, String collection, Kind parent, String parentId) {
+    tenant
+        .auditLog()
+        .audit(
+            op + " " + collection,
+            CATEGORIES.getOrDefault(parent, "Other"),
+            parent.resource(),
+            parentId,
+            Duration.ZERO);
+  }
+
+  private static final Map<Kind, String> CATEGORIES =
+      Map.of(
+          Kind.USER, "UserManagement",
+          Kind.GROUP, "GroupManagement",
+          Kind.DEVICE, "Device",
+          Kind.APPLICATION, "ApplicationManagement",
+          Kind.SERVICE_PRINCIPAL, "ApplicationManagement",
+          Kind.DIRECTORY_ROLE, "RoleManagement",
+          Kind.ADMINISTRATIVE_UNIT, "AdministrativeUnit",
+          Kind.OAUTH2_PERMISSION_GRANT, "ApplicationManagement");
 
   private static String pickLive(ObjectStore store, SplittableRandom random, Set<String> touched) {
     int positions = store.positions();

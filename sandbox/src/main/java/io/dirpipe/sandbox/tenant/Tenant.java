@@ -48,6 +48,7 @@ public final class Tenant {
 
   private final RoleManagement roleManagement = new RoleManagement(this);
   private final ConditionalAccess conditionalAccess;
+  private final AuditLog auditLog = new AuditLog(this);
   private final Map<String, Identity> identitiesByClientId = new ConcurrentHashMap<>();
   private final Map<String, Map<String, Assignment>> assignments = new ConcurrentHashMap<>();
   private final Set<String> armReaders = ConcurrentHashMap.newKeySet();
@@ -216,6 +217,8 @@ public final class Tenant {
       case "roleAssignmentSchedules" -> (long) roleManagement.assignmentSchedules().size();
       case "directoryRoleTemplates" -> (long) roleManagement.templates().size();
       case "conditionalAccessPolicies" -> (long) conditionalAccess.policies().size();
+      case "directoryAudits" -> (long) auditLog.events(AuditLog.Stream.DIRECTORY_AUDITS).size();
+      case "signIns" -> (long) auditLog.events(AuditLog.Stream.SIGN_INS).size();
       case "groupOwners" -> edges(relations, Kind.GROUP);
       case "applicationOwners" -> edges(relations, Kind.APPLICATION);
       case "servicePrincipalOwners" -> edges(relations, Kind.SERVICE_PRINCIPAL);
@@ -239,6 +242,11 @@ public final class Tenant {
       }
     }
     return n;
+  }
+
+  /** The directory's audit log and sign-ins. */
+  public AuditLog auditLog() {
+    return auditLog;
   }
 
   public ConditionalAccess conditionalAccess() {
