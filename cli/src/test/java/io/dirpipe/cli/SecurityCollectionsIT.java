@@ -47,7 +47,8 @@ class SecurityCollectionsIT {
   private static final String OBJECTS =
       "roleAssignmentSchedules,directoryRoleTemplates,administrativeUnits,oauth2PermissionGrants,"
           + "conditionalAccessPolicies";
-  private static final String EDGES = "administrativeUnitMembers,appRoleAssignments,groupOwners";
+  private static final String EDGES =
+      "administrativeUnitMembers,appRoleAssignments,groupOwners,userManagers";
   private static final String ALL = OBJECTS + "," + EDGES;
   private static final String GLOBAL_ADMINISTRATOR = "62e90394-69f5-4237-9190-012177145e10";
 
@@ -117,6 +118,9 @@ class SecurityCollectionsIT {
           .containsExactlyInAnyOrderElementsOf(related(tenant, Kind.ADMINISTRATIVE_UNIT));
       assertThat(edges(firstEdges, "groupOwners"))
           .containsExactlyInAnyOrderElementsOf(related(tenant, Kind.GROUP));
+      assertThat(edges(firstEdges, "userManagers"))
+          .isNotEmpty()
+          .containsExactlyInAnyOrderElementsOf(managers(tenant));
       Set<String> assignments = edges(firstEdges, "appRoleAssignments");
       assertThat(assignments).containsAll(assignedTo(tenant));
       // the app holds five app roles of Microsoft Graph: five edges between the same two objects
@@ -138,6 +142,13 @@ class SecurityCollectionsIT {
       String member = tenant.relations().of(Kind.ADMINISTRATIVE_UNIT, unit).get(0).id();
       assertThat(tenant.relations().remove(Kind.ADMINISTRATIVE_UNIT, unit, member)).isTrue();
       tenant.revoke(app, assigner); // its work is done
+      String managed = tenant.ids().of(Kind.USER, 1);
+      String manager = tenant.manager(managed);
+      if (manager == null) {
+        managed = tenant.ids().of(Kind.USER, 2);
+        manager = tenant.manager(managed);
+      }
+      assertThat(tenant.managers().remove(Kind.USER, managed, manager)).isTrue();
       ObjectStore grants = tenant.store(Kind.OAUTH2_PERMISSION_GRANT);
       String revoked = grants.idAt(0);
       assertThat(grants.delete(revoked, "deleted")).isTrue();
@@ -170,7 +181,8 @@ class SecurityCollectionsIT {
           .containsExactlyInAnyOrder(
               "REMOVE groupOwners " + group + ">" + owner,
               "REMOVE administrativeUnitMembers " + unit + ">" + member,
-              "REMOVE appRoleAssignments " + app + ">" + graph + "#" + assigner);
+              "REMOVE appRoleAssignments " + app + ">" + graph + "#" + assigner,
+              "REMOVE userManagers " + managed + ">" + manager);
     }
   }
 
@@ -202,6 +214,18 @@ class SecurityCollectionsIT {
     for (String id : live(tenant.store(parent))) {
       for (Memberships.Member m : tenant.relations().of(parent, id)) {
         edges.add(id + ">" + m.id());
+      }
+    }
+    return edges;
+  }
+
+  /** Every user with a manager, as user>manager. */
+  private static Set<String> managers(Tenant tenant) {
+    Set<String> edges = new HashSet<>();
+    for (String user : live(tenant.store(Kind.USER))) {
+      String manager = tenant.manager(user);
+      if (manager != null) {
+        edges.add(user + ">" + manager);
       }
     }
     return edges;

@@ -96,6 +96,9 @@ public final class Collection<E extends SpecificRecord> {
   public static final Collection<Edge> APP_ROLE_ASSIGNMENTS =
       new Collection<>("appRoleAssignments", Edge.class);
 
+  /** Users' managers: an edge from each user to its manager (users without one have none). */
+  public static final Collection<Edge> USER_MANAGERS = new Collection<>("userManagers", Edge.class);
+
   /** Delegated permission grants (consents): client, resource, scopes, for whom. */
   public static final Collection<OAuth2PermissionGrant> OAUTH2_PERMISSION_GRANTS =
       new Collection<>("oauth2PermissionGrants", OAuth2PermissionGrant.class);
@@ -138,6 +141,7 @@ public final class Collection<E extends SpecificRecord> {
           ADMINISTRATIVE_UNITS,
           ADMINISTRATIVE_UNIT_MEMBERS,
           APP_ROLE_ASSIGNMENTS,
+          USER_MANAGERS,
           OAUTH2_PERMISSION_GRANTS,
           CONDITIONAL_ACCESS_POLICIES,
           DIRECTORY_AUDITS,

@@ -15,7 +15,7 @@ public record CollectionSpec(
     List<String> select =
         configuredSelect != null
             ? configuredSelect
-            : c == Collection.GROUP_MEMBERS
+            : c == Collection.GROUP_MEMBERS || c == Collection.USER_MANAGERS
                 ? List.of("id")
                 : c.entitySchema().getFields().stream().map(Schema.Field::name).toList();
     int cost =
@@ -25,13 +25,15 @@ public record CollectionSpec(
     String segment =
         c == Collection.GROUP_MEMBERS
             ? "groups"
-            : isRoleManagement(c)
-                ? "roleManagement/directory/" + c.name()
-                : c == Collection.CONDITIONAL_ACCESS_POLICIES
-                    ? "identity/conditionalAccess/policies"
-                    : c == Collection.ADMINISTRATIVE_UNITS
-                        ? "directory/administrativeUnits"
-                        : c.name();
+            : c == Collection.USER_MANAGERS
+                ? "users"
+                : isRoleManagement(c)
+                    ? "roleManagement/directory/" + c.name()
+                    : c == Collection.CONDITIONAL_ACCESS_POLICIES
+                        ? "identity/conditionalAccess/policies"
+                        : c == Collection.ADMINISTRATIVE_UNITS
+                            ? "directory/administrativeUnits"
+                            : c.name();
     return new CollectionSpec(c, segment, select, cost);
   }
 
@@ -73,13 +75,20 @@ public record CollectionSpec(
         !isRoleManagement(collection)
             && collection != Collection.ADMINISTRATIVE_UNITS
             && collection != Collection.OAUTH2_PERMISSION_GRANTS;
-    return base
-        + "/"
-        + segment
-        + "?"
-        + (paged ? "$top=" + top + "&" : "")
-        + "$select="
-        + join(select);
+    String url =
+        base + "/" + segment + "?" + (paged ? "$top=" + top + "&" : "") + "$select=" + join(select);
+    // each user with its manager's id: one listing of the users instead of a request per user
+    return collection == Collection.USER_MANAGERS ? url + "&$expand=manager($select=id)" : url;
+  }
+
+  /**
+   * The record a page's items are read into: the entity's, but a user with its manager for {@code
+   * userManagers} (published as edges).
+   */
+  public org.apache.avro.Schema itemSchema() {
+    return collection == Collection.USER_MANAGERS
+        ? io.dirpipe.schemas.entity.UserManager.getClassSchema()
+        : collection.entitySchema();
   }
 
   /**

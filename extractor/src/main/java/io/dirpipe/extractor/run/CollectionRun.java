@@ -81,7 +81,7 @@ public final class CollectionRun {
   public CollectionRun(CollectionSpec spec, Context ctx) {
     this.spec = spec;
     this.ctx = ctx;
-    this.reader = new PageReader(spec.collection().entitySchema());
+    this.reader = new PageReader(spec.itemSchema());
   }
 
   /** Where one cursor of the run stands. */

@@ -13,11 +13,13 @@ import io.dirpipe.schemas.Topic;
 import io.dirpipe.schemas.Topics;
 import io.dirpipe.schemas.entity.Edge;
 import io.dirpipe.schemas.entity.Member;
+import io.dirpipe.schemas.entity.UserManager;
 import io.dirpipe.schemas.serde.ContentHash;
 import io.dirpipe.schemas.serde.ObservationEncoder;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -55,6 +57,17 @@ final class Observations {
   void object(String collection, int page, Instant at, Page.Item item) {
     if (item.id() == null) {
       skipped++; // an object without id cannot be keyed; Graph always sends one
+      return;
+    }
+    if (item.entity() instanceof UserManager u) {
+      // a user with its manager is an edge; a user without one is none
+      if (u.getManager() != null && u.getManager().getId() != null) {
+        edge(
+            page,
+            at,
+            new Edge(
+                collection, u.getId(), u.getManager().getId(), "directoryObject", Map.of(), ""));
+      }
       return;
     }
     RemovedReason reason =

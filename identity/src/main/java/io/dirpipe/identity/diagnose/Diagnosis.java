@@ -42,6 +42,7 @@ public final class Diagnosis {
     COLLECTIONS.put("administrativeUnits", "AdministrativeUnit.Read.All");
     COLLECTIONS.put("administrativeUnitMembers", "AdministrativeUnit.Read.All");
     COLLECTIONS.put("appRoleAssignments", "Application.Read.All");
+    COLLECTIONS.put("userManagers", "User.Read.All");
     // delegated grants: no narrower application permission reads them (v1.0 reference)
     COLLECTIONS.put("oauth2PermissionGrants", "Directory.Read.All");
     COLLECTIONS.put("conditionalAccessPolicies", "Policy.Read.All");
@@ -80,6 +81,7 @@ public final class Diagnosis {
       case "directoryRoleTemplates" -> "/v1.0/directoryRoleTemplates";
       case "oauth2PermissionGrants" -> "/v1.0/oauth2PermissionGrants?$select=id";
       case "directoryAudits", "signIns" -> "/v1.0/auditLogs/" + collection + "?$top=1";
+      case "userManagers" -> "/v1.0/users?$top=1&$select=id&$expand=manager($select=id)";
       default ->
           collection.startsWith("role")
               ? "/v1.0/roleManagement/directory/" + collection + "?$select=id"

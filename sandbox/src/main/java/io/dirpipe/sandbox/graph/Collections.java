@@ -55,12 +55,24 @@ final class Collections {
     for (int end = store.positions(); p < end && written < q.top; p++) {
       Map<String, Object> o = store.at(p);
       if (o != null && (q.filter == null || q.filter.test(o))) {
-        page.object(null, o, select, null);
+        page.object(null, o, select, q.expandManager ? manager(String.valueOf(o.get("id"))) : null);
         written++;
       }
     }
     String next = hasMore(store, q, p) ? nextLink(call, p) : null;
     return Reply.json(200, page.finish(next, null));
+  }
+
+  /** A user's {@code manager} as {@code $expand} shows it, or nothing when it has none. */
+  private Map<String, Object> manager(String userId) {
+    String manager = tenant.manager(userId);
+    if (manager == null) {
+      return null;
+    }
+    Map<String, Object> ref = new java.util.LinkedHashMap<>();
+    ref.put("@odata.type", "#microsoft.graph.user");
+    ref.put("id", manager);
+    return Map.of("manager", ref);
   }
 
   private static boolean hasMore(ObjectStore store, Query q, int from) {

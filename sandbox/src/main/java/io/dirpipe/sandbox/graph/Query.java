@@ -19,12 +19,20 @@ final class Query {
   final Predicate<Map<String, Object>> filter;
   final boolean count;
 
+  /** {@code $expand=manager} (users only): each user with its manager's id. */
+  final boolean expandManager;
+
   private Query(
-      List<String> select, int top, Predicate<Map<String, Object>> filter, boolean count) {
+      List<String> select,
+      int top,
+      Predicate<Map<String, Object>> filter,
+      boolean count,
+      boolean expandManager) {
     this.select = select;
     this.top = top;
     this.filter = filter;
     this.count = count;
+    this.expandManager = expandManager;
   }
 
   /**
@@ -34,7 +42,16 @@ final class Query {
    */
   static Query parse(
       Exchange ex, Collection<String> known, String typeName, Kind filterKind, boolean delta) {
+    String expand = ex.query("$expand");
+    boolean manager =
+        expand != null
+            && filterKind == Kind.USER
+            && !delta
+            && (expand.equals("manager") || expand.equals("manager($select=id)"));
     for (String name : ex.queryParameters().keySet()) {
+      if (manager && name.equals("$expand")) {
+        continue; // the one expansion the sandbox serves
+      }
       if (UNSUPPORTED.contains(name.toLowerCase()) || (delta && name.equals("$top"))) {
         throw GraphError.unsupportedQuery(
             "The query option '"
@@ -50,7 +67,8 @@ final class Query {
         select(ex.query("$select"), known, typeName),
         top(ex.query("$top")),
         filter(ex.query("$filter"), filterKind, delta),
-        count(ex));
+        count(ex),
+        manager);
   }
 
   private static List<String> select(String value, Collection<String> known, String typeName) {

@@ -49,7 +49,9 @@ public final class Mutator {
           "administrativeUnitMembers",
           Kind.ADMINISTRATIVE_UNIT,
           APP_ROLE_ASSIGNMENTS,
-          Kind.SERVICE_PRINCIPAL);
+          Kind.SERVICE_PRINCIPAL,
+          "userManagers",
+          Kind.USER);
 
   private final Tenant tenant;
 
@@ -175,7 +177,9 @@ public final class Mutator {
   private List<Map<String, Object>> edges(Request r, Kind parent, SplittableRandom random) {
     List<Map<String, Object>> changes = new ArrayList<>();
     boolean appRoles = r.collection().equals(APP_ROLE_ASSIGNMENTS);
-    Relations relations = appRoles ? tenant.appRoleAssignments() : tenant.relations();
+    boolean managers = r.collection().equals("userManagers");
+    Relations relations =
+        appRoles ? tenant.appRoleAssignments() : managers ? tenant.managers() : tenant.relations();
     ObjectStore parents = tenant.store(parent);
     ObjectStore users = tenant.store(Kind.USER);
     for (int i = 0, tries = 0; i < r.adds() && tries < r.adds() * 20; tries++) {
@@ -184,7 +188,15 @@ public final class Mutator {
       if (appRoles && tenant.graphServicePrincipalId().equals(from)) {
         continue; // Microsoft Graph's app roles are granted by dirpipe grant, not assigned to users
       }
-      if (from != null && user != null && relations.add(parent, from, user)) {
+      if (managers && from != null) {
+        // a user has one manager: a new one replaces it
+        for (Memberships.Member old : relations.of(parent, from)) {
+          if (relations.remove(parent, from, old.id())) {
+            changes.add(edgeChange("REMOVE", r.collection(), from, old.id()));
+          }
+        }
+      }
+      if (from != null && user != null && !user.equals(from) && relations.add(parent, from, user)) {
         changes.add(edgeChange("ADD", r.collection(), from, user));
         audit("Add", r.collection(), parent, from);
         i++;

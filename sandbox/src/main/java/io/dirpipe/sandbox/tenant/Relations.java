@@ -41,6 +41,11 @@ public final class Relations {
     };
   }
 
+  /** A user's manager: nine users in ten have one. */
+  static int managers(Kind parent, long h) {
+    return parent == Kind.USER && Math.floorMod(h, 10L) != 0 ? 1 : 0;
+  }
+
   /** Users assigned to an app (its service principal): none for two in three, else one to four. */
   static int appRoles(Kind parent, long h) {
     return parent == Kind.SERVICE_PRINCIPAL && Math.floorMod(h, 3L) == 0

@@ -43,6 +43,9 @@ public final class Tenant {
   private final Memberships memberships;
   private final Relations relations;
 
+  /** Users' managers: a relation of one (or none) per user. */
+  private final Relations managers;
+
   /** Users assigned an app's default role (the app role assignments of generated apps). */
   private final Relations appRoleAssignments;
 
@@ -91,6 +94,14 @@ public final class Tenant {
     this.relations =
         new Relations(
             spec.seed(), ids, this::store, spec.users(), bases, Relations::ownersAndMembers);
+    this.managers =
+        new Relations(
+            Mix.hash(spec.seed(), 0x3a9),
+            ids,
+            this::store,
+            spec.users(),
+            bases,
+            Relations::managers);
     this.appRoleAssignments =
         new Relations(
             Mix.hash(spec.seed(), 0xa55),
@@ -224,6 +235,16 @@ public final class Tenant {
       case "servicePrincipalOwners" -> edges(relations, Kind.SERVICE_PRINCIPAL);
       case "directoryRoleMembers" -> edges(relations, Kind.DIRECTORY_ROLE);
       case "administrativeUnitMembers" -> edges(relations, Kind.ADMINISTRATIVE_UNIT);
+      case "userManagers" -> {
+        ObjectStore users = store(Kind.USER);
+        long n = 0;
+        for (int p = 0; p < users.positions(); p++) {
+          if (users.at(p) != null && manager(users.idAt(p)) != null) {
+            n++;
+          }
+        }
+        yield n;
+      }
       case "appRoleAssignments" ->
           edges(appRoleAssignments, Kind.SERVICE_PRINCIPAL) + graphAssignments().size();
       default -> {
@@ -261,6 +282,21 @@ public final class Tenant {
   /** Owners of groups, applications and service principals; members of directory roles. */
   public Relations relations() {
     return relations;
+  }
+
+  /** The users' managers (a user is never its own: such a pick is no manager). */
+  public Relations managers() {
+    return managers;
+  }
+
+  /** A user's manager's id, or null. */
+  public String manager(String userId) {
+    for (Memberships.Member m : managers.of(Kind.USER, userId)) {
+      if (!m.id().equals(userId)) {
+        return m.id();
+      }
+    }
+    return null;
   }
 
   /** The app role assignments of generated service principals (default access, to users). */
