@@ -46,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SecurityCollectionsIT {
   private static final String OBJECTS =
       "roleAssignmentSchedules,directoryRoleTemplates,administrativeUnits,oauth2PermissionGrants,"
-          + "conditionalAccessPolicies";
+          + "conditionalAccessPolicies,userRegistrationDetails";
   private static final String EDGES =
       "administrativeUnitMembers,appRoleAssignments,groupOwners,userManagers";
   private static final String ALL = OBJECTS + "," + EDGES;
@@ -96,6 +96,7 @@ class SecurityCollectionsIT {
       assertThat(dirpipe(env, unlicensed, "diagnose", "--collections", "signIns", "--json"))
           .isNotZero();
       assertThat(unlicensed.toString()).contains("LICENSE_REQUIRED").contains("P1 or P2");
+      tenant.auditLog().premium(true);
 
       // FULL, then the first delta round (administrative units and grants by delta query)
       InProcess.extractAndTransform(env, ALL, "full");
@@ -109,6 +110,9 @@ class SecurityCollectionsIT {
           .containsExactlyInAnyOrderElementsOf(live(tenant.store(Kind.ADMINISTRATIVE_UNIT)));
       assertThat(created(first, "oauth2PermissionGrants"))
           .containsExactlyInAnyOrderElementsOf(live(tenant.store(Kind.OAUTH2_PERMISSION_GRANT)));
+      assertThat(created(first, "userRegistrationDetails"))
+          .as("one per user; lastUpdatedDateTime, new at every read, is volatile")
+          .containsExactlyInAnyOrderElementsOf(live(tenant.store(Kind.USER)));
       assertThat(first)
           .as("two runs of an unchanged tenant: creations only")
           .allMatch(e -> e.change().getOp() == Operation.CREATE);
@@ -154,6 +158,18 @@ class SecurityCollectionsIT {
       assertThat(grants.delete(revoked, "deleted")).isTrue();
       String widened = grants.idAt(1);
       assertThat(grants.mutate(widened, 7)).containsExactly("scope");
+      String registering =
+          tenant.registrations().all().stream()
+              .filter(
+                  r -> {
+                    List<?> methods = (List<?>) r.get("methodsRegistered");
+                    return methods.contains("microsoftAuthenticatorPush")
+                        && !methods.contains("fido2");
+                  })
+              .map(r -> String.valueOf(r.get("id")))
+              .findFirst()
+              .orElseThrow();
+      tenant.registrations().register(registering, "fido2");
       String policy = String.valueOf(tenant.conditionalAccess().policies().get(0).get("id"));
       assertThat(tenant.conditionalAccess().excludeGroup(policy, group)).isTrue();
       InProcess.extractAndTransform(env, ALL, "delta");
@@ -165,6 +181,9 @@ class SecurityCollectionsIT {
               "CREATE roleAssignmentSchedules " + activated(tenant, user),
               "DELETE oauth2PermissionGrants " + revoked,
               "UPDATE oauth2PermissionGrants " + widened + " [scope]",
+              "UPDATE userRegistrationDetails "
+                  + registering
+                  + " [isPasswordlessCapable, methodsRegistered]",
               "UPDATE conditionalAccessPolicies " + policy + " [modifiedDateTime, conditions]");
       Event activation =
           second.stream()

@@ -103,6 +103,12 @@ public final class Collection<E extends SpecificRecord> {
   public static final Collection<OAuth2PermissionGrant> OAUTH2_PERMISSION_GRANTS =
       new Collection<>("oauth2PermissionGrants", OAuth2PermissionGrant.class);
 
+  /** Who has registered which authentication methods (MFA, passwordless, SSPR), per user. */
+  public static final Collection<io.dirpipe.schemas.entity.UserRegistrationDetails>
+      USER_REGISTRATION_DETAILS =
+          new Collection<>(
+              "userRegistrationDetails", io.dirpipe.schemas.entity.UserRegistrationDetails.class);
+
   /** The directory's audit log: an event stream into {@code events.directoryAudits}. */
   public static final Collection<DirectoryAudit> DIRECTORY_AUDITS =
       new Collection<>("directoryAudits", DirectoryAudit.class);
@@ -143,6 +149,7 @@ public final class Collection<E extends SpecificRecord> {
           APP_ROLE_ASSIGNMENTS,
           USER_MANAGERS,
           OAUTH2_PERMISSION_GRANTS,
+          USER_REGISTRATION_DETAILS,
           CONDITIONAL_ACCESS_POLICIES,
           DIRECTORY_AUDITS,
           SIGN_INS);

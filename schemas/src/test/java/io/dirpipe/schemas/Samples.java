@@ -212,6 +212,12 @@ public final class Samples {
             .setResourceId("sp2")
             .setScope("User.Read Mail.Read")
             .build(),
+        io.dirpipe.schemas.entity.UserRegistrationDetails.newBuilder()
+            .setId("u1")
+            .setIsMfaRegistered(true)
+            .setMethodsRegistered(List.of("microsoftAuthenticatorPush", "fido2"))
+            .setLastUpdatedDateTime(T)
+            .build(),
         io.dirpipe.schemas.entity.DirectoryAudit.newBuilder()
             .setId("Directory_1")
             .setActivityDateTime(T)

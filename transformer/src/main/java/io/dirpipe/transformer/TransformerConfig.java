@@ -30,7 +30,8 @@ public final class TransformerConfig extends AbstractConfig {
       Map.of(
           Collection.USERS, "onPremisesLastSyncDateTime",
           Collection.GROUPS, "onPremisesLastSyncDateTime",
-          Collection.DEVICES, "approximateLastSignInDateTime,onPremisesLastSyncDateTime");
+          Collection.DEVICES, "approximateLastSignInDateTime,onPremisesLastSyncDateTime",
+          Collection.USER_REGISTRATION_DETAILS, "lastUpdatedDateTime");
 
   public static final ConfigDef DEF = define();
 

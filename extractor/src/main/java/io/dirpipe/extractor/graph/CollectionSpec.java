@@ -23,17 +23,14 @@ public record CollectionSpec(
             ? 2
             : c == Collection.GROUP_MEMBERS ? 3 : 1;
     String segment =
-        c == Collection.GROUP_MEMBERS
-            ? "groups"
-            : c == Collection.USER_MANAGERS
-                ? "users"
-                : isRoleManagement(c)
-                    ? "roleManagement/directory/" + c.name()
-                    : c == Collection.CONDITIONAL_ACCESS_POLICIES
-                        ? "identity/conditionalAccess/policies"
-                        : c == Collection.ADMINISTRATIVE_UNITS
-                            ? "directory/administrativeUnits"
-                            : c.name();
+        switch (c.name()) {
+          case "groupMembers" -> "groups";
+          case "userManagers" -> "users";
+          case "conditionalAccessPolicies" -> "identity/conditionalAccess/policies";
+          case "administrativeUnits" -> "directory/administrativeUnits";
+          case "userRegistrationDetails" -> "reports/authenticationMethods/userRegistrationDetails";
+          default -> isRoleManagement(c) ? "roleManagement/directory/" + c.name() : c.name();
+        };
     return new CollectionSpec(c, segment, select, cost);
   }
 
@@ -65,10 +62,12 @@ public record CollectionSpec(
    * The first page of a FULL run. Where the v1.0 reference documents no {@code $top} (the role
    * management collections: "$select, $filter, and $expand"; administrative units: "$count,
    * $select, $search, $filter (eq), and $expand"; delegated grants) a collection pages at Graph's
-   * size; directory role templates take no query parameter at all.
+   * size; directory role templates take no query parameter at all, registration details only {@code
+   * $filter} and {@code $orderBy}.
    */
   public String fullUrl(String base, int top) {
-    if (collection == Collection.DIRECTORY_ROLE_TEMPLATES) {
+    if (collection == Collection.DIRECTORY_ROLE_TEMPLATES
+        || collection == Collection.USER_REGISTRATION_DETAILS) {
       return base + "/" + segment;
     }
     boolean paged =

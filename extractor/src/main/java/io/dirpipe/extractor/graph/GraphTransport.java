@@ -310,6 +310,12 @@ public final class GraphTransport implements BatchTransport {
     return String.valueOf(root.getMessage());
   }
 
+  /** The resource a URL lists: signIns of .../auditLogs/signIns?$top=... */
+  private static String lastSegment(String url) {
+    String path = url.replaceFirst("[?#].*", "");
+    return path.substring(path.lastIndexOf('/') + 1);
+  }
+
   /** Graph's code for a call that needs an Entra ID P1/P2 tenant (sign-ins). */
   static final String NON_PREMIUM = "Authentication_RequestFromNonPremiumTenantOrB2CTenant";
 
@@ -329,8 +335,10 @@ public final class GraphTransport implements BatchTransport {
             + path(url)
             + (message == null || message.isBlank() ? "" : ": " + message)
             + (NON_PREMIUM.equals(code)
-                ? ". The tenant has no Entra ID P1 or P2 license, which sign-in logs need: license"
-                    + " it, or take signIns out of extract.collections"
+                ? ". The tenant has no Entra ID P1 or P2 license, which this report needs: license"
+                    + " it, or take "
+                    + lastSegment(url)
+                    + " out of extract.collections"
                 : "");
     GraphFailure.Kind kind;
     if (status == 429) {

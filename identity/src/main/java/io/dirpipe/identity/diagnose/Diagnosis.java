@@ -43,6 +43,7 @@ public final class Diagnosis {
     COLLECTIONS.put("administrativeUnitMembers", "AdministrativeUnit.Read.All");
     COLLECTIONS.put("appRoleAssignments", "Application.Read.All");
     COLLECTIONS.put("userManagers", "User.Read.All");
+    COLLECTIONS.put("userRegistrationDetails", "AuditLog.Read.All");
     // delegated grants: no narrower application permission reads them (v1.0 reference)
     COLLECTIONS.put("oauth2PermissionGrants", "Directory.Read.All");
     COLLECTIONS.put("conditionalAccessPolicies", "Policy.Read.All");
@@ -81,6 +82,8 @@ public final class Diagnosis {
       case "directoryRoleTemplates" -> "/v1.0/directoryRoleTemplates";
       case "oauth2PermissionGrants" -> "/v1.0/oauth2PermissionGrants?$select=id";
       case "directoryAudits", "signIns" -> "/v1.0/auditLogs/" + collection + "?$top=1";
+      case "userRegistrationDetails" ->
+          "/v1.0/reports/authenticationMethods/userRegistrationDetails";
       case "userManagers" -> "/v1.0/users?$top=1&$select=id&$expand=manager($select=id)";
       default ->
           collection.startsWith("role")

@@ -99,6 +99,11 @@ public final class GraphSurface implements Surface {
                 (c, m) -> auditLogs.list(c, m.group(1))),
             route(
                 "GET",
+                "/reports/authenticationMethods/userRegistrationDetails",
+                "GET /reports/authenticationMethods/userRegistrationDetails",
+                (c, m) -> auditLogs.registrations(c)),
+            route(
+                "GET",
                 "/directoryRoleTemplates",
                 "GET /directoryRoleTemplates",
                 (c, m) -> reads.directoryRoleTemplates(c)),

@@ -69,6 +69,9 @@ public final class Mutator {
     if (r.collection().equals("groupMembers")) {
       return new Report(r.collection(), List.of(), List.of(), List.of(), members(r, random));
     }
+    if (r.collection().equals("userRegistrationDetails")) {
+      return registrations(r, random);
+    }
     Kind parent = EDGES.get(r.collection());
     if (parent != null) {
       return new Report(r.collection(), List.of(), List.of(), List.of(), edges(r, parent, random));
@@ -238,6 +241,28 @@ public final class Mutator {
           "00000000-0000-0000-0000-000000000000");
     }
     return Map.of("op", op, "kind", kind, "fromId", from, "toId", to, "toType", "user");
+  }
+
+  /** Users who register a FIDO2 key (updates of their registration details). */
+  private Report registrations(Request r, SplittableRandom random) {
+    List<Map<String, Object>> updated = new ArrayList<>();
+    Set<String> touched = new HashSet<>();
+    for (int i = 0; i < r.updates(); i++) {
+      String user = pickLive(tenant.store(Kind.USER), random, touched);
+      if (user != null) {
+        boolean had =
+            tenant.registrations().all().stream()
+                .anyMatch(
+                    x ->
+                        x.get("id").equals(user)
+                            && ((List<?>) x.get("methodsRegistered")).contains("fido2"));
+        tenant.registrations().register(user, "fido2");
+        if (!had) {
+          updated.add(Map.of("id", user, "changedFields", List.of("methodsRegistered")));
+        }
+      }
+    }
+    return new Report(r.collection(), List.of(), updated, List.of(), List.of());
   }
 
   /** The audit entry of a change to an object: "Add user", "Update group", "Delete device". */

@@ -52,6 +52,7 @@ public final class Tenant {
   private final RoleManagement roleManagement = new RoleManagement(this);
   private final ConditionalAccess conditionalAccess;
   private final AuditLog auditLog = new AuditLog(this);
+  private final Registrations registrations = new Registrations(this);
   private final Map<String, Identity> identitiesByClientId = new ConcurrentHashMap<>();
   private final Map<String, Map<String, Assignment>> assignments = new ConcurrentHashMap<>();
   private final Set<String> armReaders = ConcurrentHashMap.newKeySet();
@@ -228,6 +229,7 @@ public final class Tenant {
       case "roleAssignmentSchedules" -> (long) roleManagement.assignmentSchedules().size();
       case "directoryRoleTemplates" -> (long) roleManagement.templates().size();
       case "conditionalAccessPolicies" -> (long) conditionalAccess.policies().size();
+      case "userRegistrationDetails" -> (long) store(Kind.USER).count();
       case "directoryAudits" -> (long) auditLog.events(AuditLog.Stream.DIRECTORY_AUDITS).size();
       case "signIns" -> (long) auditLog.events(AuditLog.Stream.SIGN_INS).size();
       case "groupOwners" -> edges(relations, Kind.GROUP);
@@ -263,6 +265,11 @@ public final class Tenant {
       }
     }
     return n;
+  }
+
+  /** Who has registered which authentication methods. */
+  public Registrations registrations() {
+    return registrations;
   }
 
   /** The directory's audit log and sign-ins. */

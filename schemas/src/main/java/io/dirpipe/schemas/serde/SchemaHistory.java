@@ -69,6 +69,7 @@ public final class SchemaHistory {
           io.dirpipe.schemas.entity.DirectoryRoleTemplate.class,
           io.dirpipe.schemas.entity.AdministrativeUnit.class,
           io.dirpipe.schemas.entity.OAuth2PermissionGrant.class,
+          io.dirpipe.schemas.entity.UserRegistrationDetails.class,
           io.dirpipe.schemas.entity.DirectoryAudit.class,
           io.dirpipe.schemas.entity.SignIn.class,
           Device.class,
