@@ -178,7 +178,8 @@ public final class Extractor {
       Optional<Relation> relation = Relation.of(c);
       return relation.isPresent()
           ? new RelationRun(ctx, relation.get()).run(checkpoint)
-          : new CollectionRun(CollectionSpec.of(c, config.select(c)), ctx).run(checkpoint);
+          : new CollectionRun(CollectionSpec.of(c, config.select(c), config.selectAdded(c)), ctx)
+              .run(checkpoint);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return failed(c, delta, "interrupted");

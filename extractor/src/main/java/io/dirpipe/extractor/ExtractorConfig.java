@@ -26,6 +26,7 @@ public final class ExtractorConfig extends AbstractConfig {
   public static final String ON_INVALID_OBJECT = "extract.on-invalid-object";
   public static final String TRANSACTIONAL_ID_PREFIX = "extract.transactional-id-prefix";
   public static final String SELECT_PREFIX = "extract.select.";
+  public static final String SELECT_ADD_PREFIX = "extract.select-add.";
   public static final String CURSORS_PREFIX = "extract.cursors.";
   public static final String OBJECTS_PER_CURSOR = "extract.objects-per-cursor";
   public static final String BATCH = "extract.batch";
@@ -154,6 +155,16 @@ public final class ExtractorConfig extends AbstractConfig {
           null,
           Importance.LOW,
           "$select of " + c.name() + " (default: the fields of its Avro record).");
+      if (c == Collection.USERS) {
+        def.define(
+            SELECT_ADD_PREFIX + c.name(),
+            Type.LIST,
+            "",
+            Importance.LOW,
+            "Properties added to the default $select of users: onPremisesExtensionAttributes (the"
+                + " 15 custom attributes), directory schema extensions extension_<appId>_<name>"
+                + " (kept in the record's extensions map).");
+      }
     }
     return def;
   }
@@ -221,5 +232,12 @@ public final class ExtractorConfig extends AbstractConfig {
   /** The configured $select of a collection, or null for the default. */
   public List<String> select(Collection<?> c) {
     return c.isEventStream() ? null : getList(SELECT_PREFIX + c.name());
+  }
+
+  /** Properties added to the default $select of a collection (users: extensions). */
+  public List<String> selectAdded(Collection<?> c) {
+    return values().containsKey(SELECT_ADD_PREFIX + c.name())
+        ? getList(SELECT_ADD_PREFIX + c.name())
+        : List.of();
   }
 }

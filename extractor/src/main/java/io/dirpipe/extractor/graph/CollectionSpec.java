@@ -10,14 +10,37 @@ import org.apache.avro.Schema;
 public record CollectionSpec(
     Collection<?> collection, String segment, List<String> select, int baseCost) {
 
+  /**
+   * Fields of an entity record left out of the default {@code $select}: named in {@code
+   * extract.select-add.<collection>} when wanted ({@code extensions} is where extension_*
+   * properties land, not a Graph property).
+   */
+  static final java.util.Set<String> NOT_SELECTED_BY_DEFAULT =
+      java.util.Set.of("onPremisesExtensionAttributes", "extensions");
+
   /** The spec of a collection, with the configured $select or the fields of its Avro record. */
   public static CollectionSpec of(Collection<?> c, List<String> configuredSelect) {
+    return of(c, configuredSelect, List.of());
+  }
+
+  /**
+   * The spec of a collection: the configured $select, or the fields of its Avro record and {@code
+   * added} (extract.select-add: onPremisesExtensionAttributes,
+   * extension_&lt;appId&gt;_&lt;name&gt;).
+   */
+  public static CollectionSpec of(
+      Collection<?> c, List<String> configuredSelect, List<String> added) {
     List<String> select =
         configuredSelect != null
             ? configuredSelect
             : c == Collection.GROUP_MEMBERS || c == Collection.USER_MANAGERS
                 ? List.of("id")
-                : c.entitySchema().getFields().stream().map(Schema.Field::name).toList();
+                : java.util.stream.Stream.concat(
+                        c.entitySchema().getFields().stream()
+                            .map(Schema.Field::name)
+                            .filter(f -> !NOT_SELECTED_BY_DEFAULT.contains(f)),
+                        added.stream())
+                    .toList();
     int cost =
         c == Collection.USERS || c == Collection.APPLICATIONS
             ? 2

@@ -17,12 +17,19 @@ import org.apache.avro.specific.SpecificRecord;
 /**
  * Reads one JSON object from a streaming parser straight into an Avro record of the given schema:
  * no intermediate tree. Properties the schema does not know are skipped; JSON nulls stay null. A
- * field's aliases are the other names it is read from.
+ * field's aliases are the other names it is read from. A record with an {@code extensions} map
+ * keeps the {@code extension_*} properties (directory schema extensions) there.
  */
 final class JsonToAvro {
   private final Schema schema;
   private final Map<String, Schema.Field> fields = new HashMap<>();
   private final Map<Schema, JsonToAvro> nested = new HashMap<>();
+
+  /**
+   * The record's map of directory schema extensions ({@code extension_<appId>_<name>} properties),
+   * or null when it has none.
+   */
+  private final Schema.Field extensions;
 
   JsonToAvro(Schema schema) {
     this.schema = schema;
@@ -31,6 +38,7 @@ final class JsonToAvro {
       // a field whose Graph name the contract cannot use (result) or that Graph spells two ways
       f.aliases().forEach(a -> fields.putIfAbsent(a, f));
     }
+    this.extensions = schema.getField("extensions");
   }
 
   /**
@@ -46,6 +54,8 @@ final class JsonToAvro {
       Schema.Field f = fields.get(name);
       if (f != null) {
         record.put(f.pos(), value(p, value, f.schema()));
+      } else if (extensions != null && name.startsWith("extension_") && value.isScalarValue()) {
+        extension(record, name, value == JsonToken.VALUE_NULL ? null : p.getValueAsString());
       } else if (special != null && (name.startsWith("@") || name.endsWith("@delta"))) {
         special.field(name, p);
       } else {
@@ -53,6 +63,17 @@ final class JsonToAvro {
       }
     }
     return record;
+  }
+
+  /** A directory schema extension, into the record's {@code extensions} map. */
+  @SuppressWarnings("unchecked")
+  private void extension(SpecificRecord record, String name, String value) {
+    Map<String, String> map = (Map<String, String>) record.get(extensions.pos());
+    if (map == null) {
+      map = new java.util.TreeMap<>();
+      record.put(extensions.pos(), map);
+    }
+    map.put(name, value == null ? "" : value);
   }
 
   /** Receives the annotation fields of an object. */

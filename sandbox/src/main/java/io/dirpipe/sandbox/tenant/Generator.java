@@ -183,6 +183,13 @@ final class Generator {
     u.put("onPremisesLastSyncDateTime", synced ? time(k, i, 12, 2800) : null);
     u.put("assignedLicenses", guest ? List.of() : licenses(i));
     u.put("proxyAddresses", guest ? List.of() : List.of("SMTP:" + nick + "@" + DOMAIN));
+    Map<String, Object> custom = new LinkedHashMap<>(24);
+    for (int a = 1; a <= 15; a++) {
+      custom.put("extensionAttribute" + a, null);
+    }
+    custom.put("extensionAttribute1", synced ? "OU=" + pick(DEPARTMENTS, k, i, 9) : null);
+    u.put("onPremisesExtensionAttributes", custom);
+    u.put(Tenant.COST_CENTER, guest ? null : "CC-" + (100 + i % 50));
     return u;
   }
 

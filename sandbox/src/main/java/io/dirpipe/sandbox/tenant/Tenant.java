@@ -19,6 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** The emulated Entra tenant: directory objects, memberships, identities and their permissions. */
 public final class Tenant {
+  /** A directory schema extension of users (an app's extension property), as Graph names it. */
+  public static final String COST_CENTER = "extension_3f1a9c7e2b4d4e6f8a0b1c2d3e4f5a6b_costCenter";
+
   /** What to generate. Same spec, same tenant. */
   public record Spec(long seed, int users, int groups, int devices, int applications) {
     /**
