@@ -1,5 +1,5 @@
-// The Log Analytics side of dirpipe's loganalytics sink: four custom tables, a data collection
-// rule (kind Direct: it has its own Logs Ingestion endpoint) declaring the four streams the sink
+// The Log Analytics side of dirpipe's loganalytics sink: five custom tables, a data collection
+// rule (kind Direct: it has its own Logs Ingestion endpoint) declaring the five streams the sink
 // sends, and the role that lets dirpipe's managed identity send to it.
 //
 //   az deployment group create -g <rg> -f deploy/loganalytics.bicep \
@@ -89,6 +89,25 @@ resource dirpipeedges 'Microsoft.OperationalInsights/workspaces/tables@2022-10-0
   }
 }
 
+resource dirpipeevents 'Microsoft.OperationalInsights/workspaces/tables@2022-10-01' = {
+  parent: workspace
+  name: 'DirpipeEvents_CL'
+  properties: {
+    schema: {
+      name: 'DirpipeEvents_CL'
+      columns: [
+        { name: 'TimeGenerated', type: 'datetime' }
+        { name: 'TenantId', type: 'string' }
+        { name: 'Stream', type: 'string' }
+        { name: 'Id', type: 'string' }
+        { name: 'RunId', type: 'string' }
+        { name: 'Event', type: 'dynamic' }
+        { name: 'EventId', type: 'string' }
+      ]
+    }
+  }
+}
+
 resource dirpiperuns 'Microsoft.OperationalInsights/workspaces/tables@2022-10-01' = {
   parent: workspace
   name: 'DirpipeRuns_CL'
@@ -169,6 +188,17 @@ resource dcr 'Microsoft.Insights/dataCollectionRules@2023-03-11' = {
           { name: 'EventId', type: 'string' }
         ]
       }
+      'Custom-DirpipeEvents_CL': {
+        columns: [
+          { name: 'TimeGenerated', type: 'datetime' }
+          { name: 'TenantId', type: 'string' }
+          { name: 'Stream', type: 'string' }
+          { name: 'Id', type: 'string' }
+          { name: 'RunId', type: 'string' }
+          { name: 'Event', type: 'dynamic' }
+          { name: 'EventId', type: 'string' }
+        ]
+      }
       'Custom-DirpipeRuns_CL': {
         columns: [
           { name: 'TimeGenerated', type: 'datetime' }
@@ -215,6 +245,12 @@ resource dcr 'Microsoft.Insights/dataCollectionRules@2023-03-11' = {
         outputStream: 'Custom-DirpipeEdges_CL'
       }
       {
+        streams: [ 'Custom-DirpipeEvents_CL' ]
+        destinations: [ 'workspace' ]
+        transformKql: 'source'
+        outputStream: 'Custom-DirpipeEvents_CL'
+      }
+      {
         streams: [ 'Custom-DirpipeRuns_CL' ]
         destinations: [ 'workspace' ]
         transformKql: 'source'
@@ -222,7 +258,7 @@ resource dcr 'Microsoft.Insights/dataCollectionRules@2023-03-11' = {
       }
     ]
   }
-  dependsOn: [ dirpipechanges, dirpipememberships, dirpipeedges, dirpiperuns ]
+  dependsOn: [ dirpipechanges, dirpipememberships, dirpipeedges, dirpipeevents, dirpiperuns ]
 }
 
 // Monitoring Metrics Publisher on the rule: what the Logs Ingestion API checks.

@@ -48,6 +48,7 @@ public final class Sandbox implements AutoCloseable {
           "Custom-DirpipeChanges_CL",
           "Custom-DirpipeMemberships_CL",
           "Custom-DirpipeEdges_CL",
+          "Custom-DirpipeEvents_CL",
           "Custom-DirpipeRuns_CL");
 
   /**

@@ -20,6 +20,7 @@ public final class SinkConfig extends AbstractConfig {
   public static final String LOGS_STREAM_MEMBERSHIPS = "logs.stream.memberships";
   public static final String LOGS_STREAM_RUNS = "logs.stream.runs";
   public static final String LOGS_STREAM_EDGES = "logs.stream.edges";
+  public static final String LOGS_STREAM_EVENTS = "logs.stream.events";
   public static final String LOGS_SOURCES = "logs.sources";
   public static final String LOGS_CONCURRENCY = "logs.concurrency";
   public static final String LOGS_GROUP = "logs.group";
@@ -71,6 +72,12 @@ public final class SinkConfig extends AbstractConfig {
               "Stream of the rule that receives edge changes (owners, role members, app role"
                   + " assignments, ...).")
           .define(
+              LOGS_STREAM_EVENTS,
+              Type.STRING,
+              "Custom-DirpipeEvents_CL",
+              Importance.LOW,
+              "Stream of the rule that receives the events of the event streams (audit log, sign-ins).")
+          .define(
               LOGS_STREAM_RUNS,
               Type.STRING,
               "Custom-DirpipeRuns_CL",
@@ -79,11 +86,12 @@ public final class SinkConfig extends AbstractConfig {
           .define(
               LOGS_SOURCES,
               Type.LIST,
-              "changes,memberships,edges,runs",
-              ValidList.in("changes", "memberships", "edges", "runs"),
+              "changes,memberships,edges,events,runs",
+              ValidList.in("changes", "memberships", "edges", "events", "runs"),
               Importance.MEDIUM,
               "What the Log Analytics sink sends: changes (changes.<collection>), memberships, edges"
-                  + " (changes.edges, when an edge collection is configured), runs.")
+                  + " (changes.edges, when an edge collection is configured), events (events.<stream>,"
+                  + " when an event stream is), runs.")
           .define(
               LOGS_CONCURRENCY,
               Type.INT,

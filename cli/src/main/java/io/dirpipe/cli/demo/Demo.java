@@ -248,6 +248,7 @@ public final class Demo {
     summary.logAnalytics.put(
         "memberships", ingested.getOrDefault("Custom-DirpipeMemberships_CL", 0L));
     summary.logAnalytics.put("edges", ingested.getOrDefault("Custom-DirpipeEdges_CL", 0L));
+    summary.logAnalytics.put("events", ingested.getOrDefault("Custom-DirpipeEvents_CL", 0L));
     summary.logAnalytics.put("runs", ingested.getOrDefault("Custom-DirpipeRuns_CL", 0L));
     summary.logAnalytics.put("retries", sinks[0].path("retries").asLong());
     summary.logAnalytics.put("deadLettered", sinks[0].path("deadLettered").asLong());

@@ -25,7 +25,7 @@ final class Reconciliation {
    * @param distinctEvents distinct event ids published per stream
    * @param runEvents events in the runs topic
    * @param mutations what the demo changed in the tenant
-   * @param logAnalytics rows ingested per stream kind (changes, memberships, edges, runs)
+   * @param logAnalytics rows ingested per stream kind (changes, memberships, edges, events, runs)
    * @param lakeRows rows in the lake per dataset kind (changes, memberships, edges)
    */
   record Counts(
@@ -103,6 +103,10 @@ final class Reconciliation {
         "Log Analytics edge rows = edge events",
         c.logAnalytics().getOrDefault("edges", 0L),
         otherEdgeEvents);
+    summary.check(
+        "Log Analytics event rows = events published",
+        c.logAnalytics().getOrDefault("events", 0L),
+        sum(c.events()));
     summary.check(
         "Log Analytics run rows = run events", c.logAnalytics().get("runs"), c.runEvents());
     summary.check(

@@ -35,7 +35,7 @@ class ReconciliationTest {
         Map.of("directoryAudits", 120L),
         12,
         mutations(),
-        Map.of("changes", 1_109L, "memberships", 706L, "edges", 32L, "runs", 12L),
+        Map.of("changes", 1_109L, "memberships", 706L, "edges", 32L, "events", 120L, "runs", 12L),
         lakeRows);
   }
 
@@ -51,7 +51,7 @@ class ReconciliationTest {
     Reconciliation.check(
         counts(CHANGES, Map.of("changes", 1_109L, "memberships", 706L, "edges", 32L)), s);
     assertThat(s.checks.values()).allMatch(v -> v.startsWith("ok"));
-    assertThat(s.checks).hasSize(21);
+    assertThat(s.checks).hasSize(22);
     assertThat(s.ok()).isTrue();
   }
 

@@ -9,10 +9,13 @@ import io.dirpipe.schemas.EdgeKey;
 import io.dirpipe.schemas.MembershipChange;
 import io.dirpipe.schemas.MembershipKey;
 import io.dirpipe.schemas.ObjectKey;
+import io.dirpipe.schemas.Observation;
+import io.dirpipe.schemas.ObservationKind;
 import io.dirpipe.schemas.RunEvent;
 import io.dirpipe.schemas.Topic;
 import io.dirpipe.schemas.Topics;
 import io.dirpipe.schemas.entity.Edge;
+import io.dirpipe.schemas.serde.AvroSerde;
 import io.dirpipe.schemas.serde.PlainJson;
 import io.dirpipe.sink.SinkConfig;
 import java.io.ByteArrayOutputStream;
@@ -51,8 +54,11 @@ final class LogRows {
   private final Map<String, Route> routes = new HashMap<>();
   private final List<Topic<?, ?>> inputs = new java.util.ArrayList<>();
 
+  private final String eventsStream;
+
   LogRows(Topics topics, SinkConfig config) {
     List<String> sources = config.getList(SinkConfig.LOGS_SOURCES);
+    this.eventsStream = config.getString(SinkConfig.LOGS_STREAM_EVENTS);
     if (sources.contains("changes")) {
       for (Collection<?> c : config.collections()) {
         if (c.isObjectCollection()) {
@@ -90,6 +96,19 @@ final class LogRows {
               config.getString(SinkConfig.LOGS_STREAM_EDGES),
               (g, k, v, name) -> edge(g, t.valueSerde().deserializer().deserialize(name, v))));
     }
+    if (sources.contains("events")) {
+      for (Collection<?> c : config.collections()) {
+        if (c.isEventStream()) {
+          Topic<ObjectKey, Observation> t = topics.raw(c);
+          inputs.add(t);
+          routes.put(
+              t.name(),
+              new Route(
+                  config.getString(SinkConfig.LOGS_STREAM_EVENTS),
+                  (g, k, v, name) -> event(g, t.valueSerde().deserializer().deserialize(name, v))));
+        }
+      }
+    }
     if (sources.contains("runs")) {
       Topic<String, RunEvent> t = topics.runs();
       inputs.add(t);
@@ -107,7 +126,7 @@ final class LogRows {
   }
 
   /**
-   * The row of a record, or null for a tombstone (nothing to send).
+   * The row of a record, or null for a tombstone or a run's end marker (nothing to send).
    *
    * @throws Undeliverable when the record cannot be decoded
    */
@@ -116,6 +135,9 @@ final class LogRows {
       return null;
     }
     Route route = routes.get(r.topic());
+    if (route.stream().equals(eventsStream) && isRunEnd(r)) {
+      return null;
+    }
     ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
     try (JsonGenerator g = JSON.createGenerator(out)) {
       g.writeStartObject();
@@ -177,6 +199,25 @@ final class LogRows {
     g.writeStringField("Operation", m.getOp().name());
     g.writeStringField("RunId", m.getSource().getRunId());
     g.writeStringField("Mode", m.getSource().getMode().name());
+  }
+
+  /** An event of a stream: when, which, and the whole event as Graph described it. */
+  private static void event(JsonGenerator g, Observation o) throws IOException {
+    SpecificRecord e = (SpecificRecord) o.getPayload();
+    String field =
+        e instanceof io.dirpipe.schemas.entity.SignIn ? "createdDateTime" : "activityDateTime";
+    Object at = e.get(e.getSchema().getField(field).pos());
+    g.writeStringField("TimeGenerated", at == null ? o.getObservedAt().toString() : at.toString());
+    g.writeStringField("TenantId", o.getTenantId());
+    g.writeStringField("Stream", o.getCollection());
+    g.writeStringField("Id", o.getObjectId());
+    g.writeStringField("RunId", o.getRunId());
+    object(g, "Event", e);
+  }
+
+  private boolean isRunEnd(ConsumerRecord<byte[], byte[]> r) {
+    Observation o = AvroSerde.of(Observation.class).deserialize(r.topic(), r.value());
+    return o.getKind() == ObservationKind.RUN_END;
   }
 
   private static void edge(JsonGenerator g, EdgeChange c) throws IOException {

@@ -43,7 +43,8 @@ class LogRowsTest {
           new SinkConfig(
               Map.of(
                   SinkConfig.SINK_COLLECTIONS,
-                  io.dirpipe.schemas.Collection.defaultNames() + ",appRoleAssignments")));
+                  io.dirpipe.schemas.Collection.defaultNames()
+                      + ",appRoleAssignments,directoryAudits")));
 
   @Test
   void aChangeRowHasTheChangesTableColumns() throws Exception {
@@ -104,6 +105,31 @@ class LogRowsTest {
     assertThat(edge.path("Attributes").path("principalType").asText())
         .isEqualTo("ServicePrincipal");
     assertThat(edge.path("Operation").asText()).isEqualTo("REMOVE");
+    io.dirpipe.schemas.entity.DirectoryAudit audit =
+        io.dirpipe.schemas.entity.DirectoryAudit.newBuilder()
+            .setId("Directory_1")
+            .setActivityDateTime(T)
+            .setActivityDisplayName("Add member to group")
+            .build();
+    JsonNode event =
+        render(
+            topics.raw(io.dirpipe.schemas.Collection.DIRECTORY_AUDITS),
+            new ObjectKey("t1", "Directory_1"),
+            io.dirpipe.schemas.Observation.newBuilder()
+                .setTenantId("t1")
+                .setCollection("directoryAudits")
+                .setObjectId("Directory_1")
+                .setRunId("run-5")
+                .setMode(Mode.DELTA)
+                .setPage(1)
+                .setObservedAt(T)
+                .setKind(io.dirpipe.schemas.ObservationKind.OBSERVED)
+                .setPayload(audit)
+                .build());
+    assertThat(fields(event)).containsExactlyElementsOf(columns("DirpipeEvents_CL"));
+    assertThat(event.path("Event").path("activityDisplayName").asText())
+        .isEqualTo("Add member to group");
+    assertThat(event.path("TimeGenerated").asText()).isEqualTo(T.toString());
     JsonNode run =
         render(
             topics.runs(),
