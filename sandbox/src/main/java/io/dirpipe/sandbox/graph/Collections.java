@@ -216,23 +216,13 @@ final class Collections {
         all = rbac.assignments();
       }
       case "roleAssignmentSchedules" -> {
-        // PIM schedules: Directory.Read.All is not enough (v1.0 reference)
-        call.require(
-            List.of(
-                "RoleAssignmentSchedule.Read.Directory",
-                "RoleManagement.Read.Directory",
-                "RoleManagement.Read.All"));
+        call.require(toReadSchedules("RoleAssignmentSchedule.Read.Directory"));
         known = io.dirpipe.sandbox.tenant.RoleManagement.ASSIGNMENT_SCHEDULE_PROPERTIES;
         type = "microsoft.graph.unifiedRoleAssignmentSchedule";
         all = rbac.assignmentSchedules();
       }
       default -> {
-        // PIM schedules: Directory.Read.All is not enough (v1.0 reference)
-        call.require(
-            List.of(
-                "RoleEligibilitySchedule.Read.Directory",
-                "RoleManagement.Read.Directory",
-                "RoleManagement.Read.All"));
+        call.require(toReadSchedules("RoleEligibilitySchedule.Read.Directory"));
         known = io.dirpipe.sandbox.tenant.RoleManagement.ELIGIBILITY_PROPERTIES;
         type = "microsoft.graph.unifiedRoleEligibilitySchedule";
         all = rbac.eligibilities();
@@ -248,6 +238,13 @@ final class Collections {
       page.object(null, o, q.select, null);
     }
     return Reply.json(200, page.finish(null, null));
+  }
+
+  /**
+   * What reads PIM's schedules: their own permission or role management's; not Directory.Read.All.
+   */
+  private static List<String> toReadSchedules(String own) {
+    return List.of(own, "RoleManagement.Read.Directory", "RoleManagement.Read.All");
   }
 
   /**

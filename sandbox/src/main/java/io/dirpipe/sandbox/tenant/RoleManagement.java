@@ -110,14 +110,7 @@ public final class RoleManagement {
             .toString();
     String now =
         tenant.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString();
-    Map<String, Object> expiration = new LinkedHashMap<>();
-    expiration.put("type", "noExpiration");
-    expiration.put("endDateTime", null);
-    expiration.put("duration", null);
-    Map<String, Object> info = new LinkedHashMap<>();
-    info.put("startDateTime", now);
-    info.put("recurrence", null);
-    info.put("expiration", expiration);
+    Map<String, Object> info = scheduleInfo(now, null);
     Map<String, Object> e = new LinkedHashMap<>();
     e.put("id", id);
     e.put("principalId", principalId);
@@ -175,14 +168,7 @@ public final class RoleManagement {
     for (Map<String, Object> a : assignments()) {
       String id = String.valueOf(a.get("id"));
       java.time.Instant end = activations.get(id);
-      Map<String, Object> expiration = new LinkedHashMap<>();
-      expiration.put("type", end == null ? "noExpiration" : "afterDateTime");
-      expiration.put("endDateTime", end == null ? null : end.toString());
-      expiration.put("duration", null);
-      Map<String, Object> info = new LinkedHashMap<>();
-      info.put("startDateTime", started.computeIfAbsent(id, k -> now));
-      info.put("recurrence", null);
-      info.put("expiration", expiration);
+      Map<String, Object> info = scheduleInfo(started.computeIfAbsent(id, k -> now), end);
       Map<String, Object> s = new LinkedHashMap<>();
       s.put("id", id);
       s.put("principalId", a.get("principalId"));
@@ -199,6 +185,21 @@ public final class RoleManagement {
       out.add(s);
     }
     return out;
+  }
+
+  /**
+   * A schedule's period as Graph shows it: from {@code start}, with no end or until {@code end}.
+   */
+  private static Map<String, Object> scheduleInfo(String start, java.time.Instant end) {
+    Map<String, Object> expiration = new LinkedHashMap<>();
+    expiration.put("type", end == null ? "noExpiration" : "afterDateTime");
+    expiration.put("endDateTime", end == null ? null : end.toString());
+    expiration.put("duration", null);
+    Map<String, Object> info = new LinkedHashMap<>();
+    info.put("startDateTime", start);
+    info.put("recurrence", null);
+    info.put("expiration", expiration);
+    return info;
   }
 
   /** Every built-in role's template: the activated ones and some not activated. */
