@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * permission and grant grants it; a FULL run and a delta run publish exactly the tenant's objects
  * and edges; a mutation that activates a role, removes an owner and a unit's member, revokes an app
  * role and a grant, widens a consent and edits a conditional access policy shows up as exactly
- * those change events.
+ * those change events, and replay answers which groups the policy excluded before and after.
  */
 @ExtendWith(KafkaExtension.class)
 class SecurityCollectionsIT {
@@ -137,6 +137,7 @@ class SecurityCollectionsIT {
       assertThat(assignments).hasSize(assignedTo(tenant).size() + tenant.graphAssignments().size());
 
       // one of each change, then a delta run
+      java.time.Instant before = InProcess.tick();
       String user = tenant.ids().of(Kind.USER, 11);
       tenant.roleManagement().activate(GLOBAL_ADMINISTRATOR, user, Duration.ofHours(8));
       String group = tenant.ids().of(Kind.GROUP, 1);
@@ -173,6 +174,11 @@ class SecurityCollectionsIT {
       String policy = String.valueOf(tenant.conditionalAccess().policies().get(0).get("id"));
       assertThat(tenant.conditionalAccess().excludeGroup(policy, group)).isTrue();
       InProcess.extractAndTransform(env, ALL, "delta");
+      java.time.Instant after = InProcess.tick();
+
+      // replay answers which groups the policy excluded then
+      assertThat(excludedGroups(env, policy, before)).doesNotContain(group);
+      assertThat(excludedGroups(env, policy, after)).contains(group);
 
       List<Event> second = new ArrayList<>(changes(broker, topics));
       first.forEach(second::remove);
@@ -203,6 +209,39 @@ class SecurityCollectionsIT {
               "REMOVE appRoleAssignments " + app + ">" + graph + "#" + assigner,
               "REMOVE userManagers " + managed + ">" + manager);
     }
+  }
+
+  /** The groups a policy excluded as replayed at {@code at}. */
+  private List<String> excludedGroups(Map<String, String> env, String policy, java.time.Instant at)
+      throws Exception {
+    Path out = dir.resolve("policies-" + at.toEpochMilli() + ".jsonl");
+    StringWriter replayed = new StringWriter();
+    assertThat(
+            dirpipe(
+                env,
+                replayed,
+                "replay",
+                "--collection",
+                "conditionalAccessPolicies",
+                "--at",
+                at.toString(),
+                "--out",
+                out.toString()))
+        .as(replayed.toString())
+        .isZero();
+    for (String line : java.nio.file.Files.readAllLines(out)) {
+      com.fasterxml.jackson.databind.JsonNode p =
+          new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+      if (p.path("id").asText().equals(policy)) {
+        List<String> groups = new ArrayList<>();
+        p.path("conditions")
+            .path("users")
+            .path("excludeGroups")
+            .forEach(g -> groups.add(g.asText()));
+        return groups;
+      }
+    }
+    throw new AssertionError("policy " + policy + " was not in the replay at " + at);
   }
 
   private static String activated(Tenant tenant, String user) {

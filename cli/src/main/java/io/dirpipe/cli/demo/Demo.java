@@ -116,7 +116,7 @@ public final class Demo {
       JsonNode transform =
           stage(
               "transform until idle",
-              () -> roles.run("transform", "transform", "--until-idle", "3s", "--json"));
+              () -> roles.run("transform", "transform", "--until-idle", "1s", "--json"));
       JsonNode[] sinks =
           stage(
               "sinks until idle: Log Analytics and the lake, side by side",
@@ -127,10 +127,10 @@ public final class Demo {
                         "sink",
                         "loganalytics",
                         "--until-idle",
-                        "3s",
+                        "1s",
                         "--json");
                 Process lake =
-                    roles.start("sink-lake", "sink", "lake", "--until-idle", "3s", "--json");
+                    roles.start("sink-lake", "sink", "lake", "--until-idle", "1s", "--json");
                 return new JsonNode[] {
                   roles.await("sink-loganalytics", la), roles.await("sink-lake", lake)
                 };

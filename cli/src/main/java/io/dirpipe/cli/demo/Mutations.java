@@ -39,7 +39,10 @@ final class Mutations {
             mutator.apply(new Mutator.Request("appRoleAssignments", 0, 0, 0, 2, 1, 9)),
             mutator.apply(new Mutator.Request("administrativeUnitMembers", 0, 0, 0, 1, 1, 10)),
             mutator.apply(new Mutator.Request("userManagers", 0, 0, 0, 2, 1, 11)),
-            mutator.apply(new Mutator.Request("userRegistrationDetails", 0, 2, 0, 0, 0, 12)));
+            mutator.apply(new Mutator.Request("userRegistrationDetails", 0, 2, 0, 0, 0, 12)),
+            mutator.apply(new Mutator.Request("roleEligibilitySchedules", 2, 0, 0, 0, 0, 13)),
+            mutator.apply(new Mutator.Request("roleAssignmentSchedules", 1, 0, 0, 0, 0, 14)),
+            mutator.apply(new Mutator.Request("conditionalAccessPolicies", 0, 1, 0, 0, 0, 15)));
     // in order: a deleted object leaves its groups (REMOVE edges), then edges are added and removed
     Map<String, List<String>> opsByEdge = new LinkedHashMap<>();
     for (Mutator.Report r : reports) {

@@ -72,6 +72,13 @@ public final class Mutator {
     if (r.collection().equals("userRegistrationDetails")) {
       return registrations(r, random);
     }
+    if (r.collection().equals("roleEligibilitySchedules")
+        || r.collection().equals("roleAssignmentSchedules")) {
+      return pim(r, random);
+    }
+    if (r.collection().equals("conditionalAccessPolicies")) {
+      return policies(r, random);
+    }
     Kind parent = EDGES.get(r.collection());
     if (parent != null) {
       return new Report(r.collection(), List.of(), List.of(), List.of(), edges(r, parent, random));
@@ -81,7 +88,9 @@ public final class Mutator {
       throw new IllegalArgumentException(
           "Cannot mutate collection '"
               + r.collection()
-              + "': use users, groups, devices, applications, servicePrincipals, groupMembers or "
+              + "': use users, groups, devices, applications, servicePrincipals, administrativeUnits,"
+              + " oauth2PermissionGrants, userRegistrationDetails, roleEligibilitySchedules,"
+              + " roleAssignmentSchedules, conditionalAccessPolicies, groupMembers or "
               + String.join(", ", EDGES.keySet()));
     }
     ObjectStore store = tenant.store(kind);
@@ -241,6 +250,80 @@ public final class Mutator {
           "00000000-0000-0000-0000-000000000000");
     }
     return Map.of("op", op, "kind", kind, "fromId", from, "toId", to, "toType", "user");
+  }
+
+  /**
+   * PIM, as an administrator and users use it: {@code creates} makes users eligible for a random
+   * role (roleEligibilitySchedules) or activates a role for 8 hours (roleAssignmentSchedules);
+   * {@code deletes} ends as many eligibilities or activations made so.
+   */
+  private Report pim(Request r, SplittableRandom random) {
+    RoleManagement rbac = tenant.roleManagement();
+    boolean eligibility = r.collection().equals("roleEligibilitySchedules");
+    List<String> created = new ArrayList<>();
+    List<String> deleted = new ArrayList<>();
+    for (int i = 0; i < r.creates(); i++) {
+      String user = pickLive(tenant.store(Kind.USER), random, new HashSet<>());
+      String role = Generator.ROLES[random.nextInt(Generator.ROLES.length)][0];
+      if (user == null) {
+        continue;
+      }
+      if (eligibility) {
+        created.add(rbac.makeEligible(role, user));
+      } else {
+        rbac.activate(role, user, Duration.ofHours(8));
+        created.add(RoleManagement.assignmentId(role, user));
+        pimActivations.add(new String[] {role, user});
+      }
+      tenant
+          .auditLog()
+          .audit(
+              eligibility
+                  ? "Add eligible member to role"
+                  : "Add member to role completed (PIM activation)",
+              "RoleManagement",
+              "Role",
+              role,
+              Duration.ZERO);
+    }
+    for (int i = 0; i < r.deletes(); i++) {
+      if (eligibility) {
+        List<Map<String, Object>> all = rbac.eligibilities();
+        if (!all.isEmpty()) {
+          String id = String.valueOf(all.get(random.nextInt(all.size())).get("id"));
+          if (rbac.removeEligibility(id)) {
+            deleted.add(id);
+          }
+        }
+      } else if (!pimActivations.isEmpty()) {
+        String[] a = pimActivations.remove(random.nextInt(pimActivations.size()));
+        if (rbac.deactivate(a[0], a[1])) {
+          deleted.add(RoleManagement.assignmentId(a[0], a[1]));
+        }
+      }
+    }
+    return new Report(r.collection(), created, List.of(), deleted, List.of());
+  }
+
+  /** Activations made by mutations: what their deletes end. */
+  private final List<String[]> pimActivations = new ArrayList<>();
+
+  /** Conditional access edited: {@code updates} excludes a random group from a random policy. */
+  private Report policies(Request r, SplittableRandom random) {
+    List<Map<String, Object>> updated = new ArrayList<>();
+    List<Map<String, Object>> all = tenant.conditionalAccess().policies();
+    for (int i = 0; i < r.updates() && !all.isEmpty(); i++) {
+      String policy = String.valueOf(all.get(random.nextInt(all.size())).get("id"));
+      String group = pickLive(tenant.store(Kind.GROUP), random, new HashSet<>());
+      if (group != null && tenant.conditionalAccess().excludeGroup(policy, group)) {
+        updated.add(
+            Map.of("id", policy, "changedFields", List.of("modifiedDateTime", "conditions")));
+        tenant
+            .auditLog()
+            .audit("Update conditional access policy", "Policy", "Policy", policy, Duration.ZERO);
+      }
+    }
+    return new Report(r.collection(), List.of(), updated, List.of(), List.of());
   }
 
   /** Users who register a FIDO2 key (updates of their registration details). */

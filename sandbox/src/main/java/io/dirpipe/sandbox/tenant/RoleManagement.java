@@ -277,7 +277,7 @@ public final class RoleManagement {
   }
 
   /** Graph's shape of an assignment id: the two GUIDs' bytes, base64url, and "-1". */
-  static String assignmentId(String definition, String principal) {
+  public static String assignmentId(String definition, String principal) {
     return pairId(definition, principal) + "-1";
   }
 
