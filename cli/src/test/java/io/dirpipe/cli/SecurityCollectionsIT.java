@@ -48,7 +48,7 @@ class SecurityCollectionsIT {
       "roleAssignmentSchedules,directoryRoleTemplates,administrativeUnits,oauth2PermissionGrants,"
           + "conditionalAccessPolicies,userRegistrationDetails";
   private static final String EDGES =
-      "administrativeUnitMembers,appRoleAssignments,groupOwners,userManagers";
+      "administrativeUnitMembers,appRoleAssignments,groupOwners,userManagers,delegatedPermissions";
   private static final String ALL = OBJECTS + "," + EDGES;
   private static final String GLOBAL_ADMINISTRATOR = "62e90394-69f5-4237-9190-012177145e10";
 
@@ -122,6 +122,9 @@ class SecurityCollectionsIT {
           .containsExactlyInAnyOrderElementsOf(related(tenant, Kind.ADMINISTRATIVE_UNIT));
       assertThat(edges(firstEdges, "groupOwners"))
           .containsExactlyInAnyOrderElementsOf(related(tenant, Kind.GROUP));
+      assertThat(edges(firstEdges, "delegatedPermissions"))
+          .containsExactlyInAnyOrderElementsOf(
+              delegated(tenant.store(Kind.OAUTH2_PERMISSION_GRANT)));
       assertThat(edges(firstEdges, "userManagers"))
           .isNotEmpty()
           .containsExactlyInAnyOrderElementsOf(managers(tenant));
@@ -156,9 +159,13 @@ class SecurityCollectionsIT {
       assertThat(tenant.managers().remove(Kind.USER, managed, manager)).isTrue();
       ObjectStore grants = tenant.store(Kind.OAUTH2_PERMISSION_GRANT);
       String revoked = grants.idAt(0);
+      Set<String> revokedScopes = delegated(grants.at(0));
       assertThat(grants.delete(revoked, "deleted")).isTrue();
       String widened = grants.idAt(1);
+      Set<String> before1 = delegated(grants.at(1));
       assertThat(grants.mutate(widened, 7)).containsExactly("scope");
+      Set<String> added = delegated(grants.at(1));
+      added.removeAll(before1);
       String registering =
           tenant.registrations().all().stream()
               .filter(
@@ -202,7 +209,15 @@ class SecurityCollectionsIT {
 
       List<EdgeChange> secondEdges = new ArrayList<>(edgeChanges(broker, topics));
       firstEdges.forEach(secondEdges::remove);
+      List<String> expectedEdges = new ArrayList<>();
+      revokedScopes.forEach(e -> expectedEdges.add("REMOVE delegatedPermissions " + e));
+      added.forEach(e -> expectedEdges.add("ADD delegatedPermissions " + e));
+      assertThat(added).as("the consent widened by one scope").hasSize(1);
       assertThat(describedEdges(secondEdges))
+          .filteredOn(e -> e.contains(" delegatedPermissions "))
+          .containsExactlyInAnyOrderElementsOf(expectedEdges);
+      assertThat(describedEdges(secondEdges))
+          .filteredOn(e -> !e.contains(" delegatedPermissions "))
           .containsExactlyInAnyOrder(
               "REMOVE groupOwners " + group + ">" + owner,
               "REMOVE administrativeUnitMembers " + unit + ">" + member,
@@ -273,6 +288,33 @@ class SecurityCollectionsIT {
       for (Memberships.Member m : tenant.relations().of(parent, id)) {
         edges.add(id + ">" + m.id());
       }
+    }
+    return edges;
+  }
+
+  /** The delegated permissions of the live grants, as client>resource#forWhom/scope. */
+  private static Set<String> delegated(ObjectStore grants) {
+    Set<String> edges = new HashSet<>();
+    for (int p = 0; p < grants.positions(); p++) {
+      if (grants.at(p) != null) {
+        edges.addAll(delegated(grants.at(p)));
+      }
+    }
+    return edges;
+  }
+
+  private static Set<String> delegated(Map<String, Object> g) {
+    Set<String> edges = new HashSet<>();
+    Object principal = g.get("principalId");
+    for (String scope : String.valueOf(g.get("scope")).trim().split("\\s+")) {
+      edges.add(
+          g.get("clientId")
+              + ">"
+              + g.get("resourceId")
+              + "#"
+              + (principal == null ? "AllPrincipals" : principal)
+              + "/"
+              + scope);
     }
     return edges;
   }

@@ -99,6 +99,14 @@ public final class Collection<E extends SpecificRecord> {
   /** Users' managers: an edge from each user to its manager (users without one have none). */
   public static final Collection<Edge> USER_MANAGERS = new Collection<>("userManagers", Edge.class);
 
+  /**
+   * Delegated permissions as edges: one per scope a client may use on a resource, from the client
+   * to the resource service principal, qualified by whom it was granted for (a user's id or
+   * AllPrincipals) and the scope. Read from the same grants as {@link #OAUTH2_PERMISSION_GRANTS}.
+   */
+  public static final Collection<Edge> DELEGATED_PERMISSIONS =
+      new Collection<>("delegatedPermissions", Edge.class);
+
   /** Delegated permission grants (consents): client, resource, scopes, for whom. */
   public static final Collection<OAuth2PermissionGrant> OAUTH2_PERMISSION_GRANTS =
       new Collection<>("oauth2PermissionGrants", OAuth2PermissionGrant.class);
@@ -149,6 +157,7 @@ public final class Collection<E extends SpecificRecord> {
           APP_ROLE_ASSIGNMENTS,
           USER_MANAGERS,
           OAUTH2_PERMISSION_GRANTS,
+          DELEGATED_PERMISSIONS,
           USER_REGISTRATION_DETAILS,
           CONDITIONAL_ACCESS_POLICIES,
           DIRECTORY_AUDITS,

@@ -35,12 +35,14 @@ public record CollectionSpec(
             ? configuredSelect
             : c == Collection.GROUP_MEMBERS || c == Collection.USER_MANAGERS
                 ? List.of("id")
-                : java.util.stream.Stream.concat(
-                        c.entitySchema().getFields().stream()
-                            .map(Schema.Field::name)
-                            .filter(f -> !NOT_SELECTED_BY_DEFAULT.contains(f)),
-                        added.stream())
-                    .toList();
+                : c == Collection.DELEGATED_PERMISSIONS
+                    ? List.of("id", "clientId", "consentType", "principalId", "resourceId", "scope")
+                    : java.util.stream.Stream.concat(
+                            c.entitySchema().getFields().stream()
+                                .map(Schema.Field::name)
+                                .filter(f -> !NOT_SELECTED_BY_DEFAULT.contains(f)),
+                            added.stream())
+                        .toList();
     int cost =
         c == Collection.USERS || c == Collection.APPLICATIONS
             ? 2
@@ -49,6 +51,7 @@ public record CollectionSpec(
         switch (c.name()) {
           case "groupMembers" -> "groups";
           case "userManagers" -> "users";
+          case "delegatedPermissions" -> "oauth2PermissionGrants";
           case "conditionalAccessPolicies" -> "identity/conditionalAccess/policies";
           case "administrativeUnits" -> "directory/administrativeUnits";
           case "userRegistrationDetails" -> "reports/authenticationMethods/userRegistrationDetails";
@@ -96,7 +99,8 @@ public record CollectionSpec(
     boolean paged =
         !isRoleManagement(collection)
             && collection != Collection.ADMINISTRATIVE_UNITS
-            && collection != Collection.OAUTH2_PERMISSION_GRANTS;
+            && collection != Collection.OAUTH2_PERMISSION_GRANTS
+            && collection != Collection.DELEGATED_PERMISSIONS;
     String url =
         base + "/" + segment + "?" + (paged ? "$top=" + top + "&" : "") + "$select=" + join(select);
     // each user with its manager's id: one listing of the users instead of a request per user
@@ -110,7 +114,9 @@ public record CollectionSpec(
   public org.apache.avro.Schema itemSchema() {
     return collection == Collection.USER_MANAGERS
         ? io.dirpipe.schemas.entity.UserManager.getClassSchema()
-        : collection.entitySchema();
+        : collection == Collection.DELEGATED_PERMISSIONS
+            ? io.dirpipe.schemas.entity.OAuth2PermissionGrant.getClassSchema()
+            : collection.entitySchema();
   }
 
   /**

@@ -13,6 +13,7 @@ import io.dirpipe.schemas.Topic;
 import io.dirpipe.schemas.Topics;
 import io.dirpipe.schemas.entity.Edge;
 import io.dirpipe.schemas.entity.Member;
+import io.dirpipe.schemas.entity.OAuth2PermissionGrant;
 import io.dirpipe.schemas.entity.UserManager;
 import io.dirpipe.schemas.serde.ContentHash;
 import io.dirpipe.schemas.serde.ObservationEncoder;
@@ -59,6 +60,14 @@ final class Observations {
       skipped++; // an object without id cannot be keyed; Graph always sends one
       return;
     }
+    if (item.entity() instanceof OAuth2PermissionGrant g
+        && collection.equals(Collection.DELEGATED_PERMISSIONS.name())) {
+      // a grant read for delegatedPermissions: an edge per scope
+      for (Edge e : delegatedPermissions(collection, g)) {
+        edge(page, at, e);
+      }
+      return;
+    }
     if (item.entity() instanceof UserManager u) {
       // a user with its manager is an edge; a user without one is none
       if (u.getManager() != null && u.getManager().getId() != null) {
@@ -77,6 +86,39 @@ final class Observations {
                 ? RemovedReason.DELETED
                 : RemovedReason.CHANGED;
     add(collection, item.id(), item.id(), page, at, reason, reason == null ? item.entity() : null);
+  }
+
+  /**
+   * The delegated permissions of a grant: from the client to the resource, one per scope, qualified
+   * by {@code <principalId or AllPrincipals>/<scope>}.
+   */
+  static List<Edge> delegatedPermissions(String collection, OAuth2PermissionGrant g) {
+    List<Edge> edges = new ArrayList<>();
+    if (g.getClientId() == null || g.getResourceId() == null || g.getScope() == null) {
+      return edges;
+    }
+    String forWhom = g.getPrincipalId() != null ? g.getPrincipalId() : "AllPrincipals";
+    for (String scope : g.getScope().trim().split("\\s+")) {
+      if (!scope.isEmpty()) {
+        edges.add(
+            new Edge(
+                collection,
+                g.getClientId(),
+                g.getResourceId(),
+                "servicePrincipal",
+                Map.of(
+                    "scope",
+                    scope,
+                    "consentType",
+                    String.valueOf(g.getConsentType()),
+                    "principalId",
+                    g.getPrincipalId() == null ? "" : g.getPrincipalId(),
+                    "grantId",
+                    g.getId()),
+                forWhom + "/" + scope));
+      }
+    }
+    return edges;
   }
 
   /** The member id of a membership observation that stands for every edge of its group. */

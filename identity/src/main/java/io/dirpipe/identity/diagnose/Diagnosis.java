@@ -46,6 +46,7 @@ public final class Diagnosis {
     COLLECTIONS.put("userRegistrationDetails", "AuditLog.Read.All");
     // delegated grants: no narrower application permission reads them (v1.0 reference)
     COLLECTIONS.put("oauth2PermissionGrants", "Directory.Read.All");
+    COLLECTIONS.put("delegatedPermissions", "Directory.Read.All");
     COLLECTIONS.put("conditionalAccessPolicies", "Policy.Read.All");
     COLLECTIONS.put("directoryAudits", "AuditLog.Read.All");
     // sign-ins also need Directory.Read.All (a known issue in the v1.0 reference) and P1/P2
@@ -80,7 +81,8 @@ public final class Diagnosis {
           "/v1.0/identity/conditionalAccess/policies?$top=1&$select=id";
       case "administrativeUnits" -> "/v1.0/directory/administrativeUnits?$select=id";
       case "directoryRoleTemplates" -> "/v1.0/directoryRoleTemplates";
-      case "oauth2PermissionGrants" -> "/v1.0/oauth2PermissionGrants?$select=id";
+      case "oauth2PermissionGrants", "delegatedPermissions" ->
+          "/v1.0/oauth2PermissionGrants?$select=id";
       case "directoryAudits", "signIns" -> "/v1.0/auditLogs/" + collection + "?$top=1";
       case "userRegistrationDetails" ->
           "/v1.0/reports/authenticationMethods/userRegistrationDetails";

@@ -240,6 +240,17 @@ public final class Tenant {
       case "servicePrincipalOwners" -> edges(relations, Kind.SERVICE_PRINCIPAL);
       case "directoryRoleMembers" -> edges(relations, Kind.DIRECTORY_ROLE);
       case "administrativeUnitMembers" -> edges(relations, Kind.ADMINISTRATIVE_UNIT);
+      case "delegatedPermissions" -> {
+        ObjectStore grants = store(Kind.OAUTH2_PERMISSION_GRANT);
+        long n = 0;
+        for (int p = 0; p < grants.positions(); p++) {
+          Map<String, Object> g = grants.at(p);
+          if (g != null) {
+            n += String.valueOf(g.get("scope")).trim().split("\\s+").length;
+          }
+        }
+        yield n;
+      }
       case "userManagers" -> {
         ObjectStore users = store(Kind.USER);
         long n = 0;
