@@ -53,10 +53,9 @@ final class ReplayCommand implements Callable<Integer> {
       required = true,
       paramLabel = "C",
       description =
-          "users, groups, devices, applications, servicePrincipals, directoryRoles, roleDefinitions,"
-              + " roleAssignments; or edges, or an"
-              + " edge collection (groupOwners, applicationOwners, servicePrincipalOwners,"
-              + " directoryRoleMembers).")
+          "An object collection (users, groups, roleAssignments, conditionalAccessPolicies, ...:"
+              + " extract.collections in the README lists them); or edges, or one edge collection (groupOwners,"
+              + " appRoleAssignments, delegatedPermissions, userManagers, ...).")
   String collection;
 
   @Option(

@@ -51,20 +51,11 @@ public final class RoleManagement {
           "memberType",
           "scheduleInfo");
 
+  /** An active schedule has what an eligibility has, and whether it was assigned or activated. */
   public static final List<String> ASSIGNMENT_SCHEDULE_PROPERTIES =
-      List.of(
-          "id",
-          "principalId",
-          "roleDefinitionId",
-          "directoryScopeId",
-          "appScopeId",
-          "createdUsing",
-          "createdDateTime",
-          "modifiedDateTime",
-          "status",
-          "assignmentType",
-          "memberType",
-          "scheduleInfo");
+      java.util.stream.Stream.concat(
+              ELIGIBILITY_PROPERTIES.stream(), java.util.stream.Stream.of("assignmentType"))
+          .toList();
 
   /** Built-in roles no member holds yet in a new tenant: templates, not activated roles. */
   private static final String[][] INACTIVE_TEMPLATES = {

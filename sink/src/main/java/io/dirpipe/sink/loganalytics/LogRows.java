@@ -15,7 +15,6 @@ import io.dirpipe.schemas.RunEvent;
 import io.dirpipe.schemas.Topic;
 import io.dirpipe.schemas.Topics;
 import io.dirpipe.schemas.entity.Edge;
-import io.dirpipe.schemas.serde.AvroSerde;
 import io.dirpipe.schemas.serde.PlainJson;
 import io.dirpipe.sink.SinkConfig;
 import java.io.ByteArrayOutputStream;
@@ -44,8 +43,21 @@ final class LogRows {
     }
   }
 
+  /** Writes a record's columns; false when the record is no row (a run's end marker). */
   private interface Renderer {
+    boolean render(JsonGenerator g, byte[] key, byte[] value, String topic) throws Exception;
+  }
+
+  /** A renderer of records that are all rows. */
+  private interface AllRows {
     void render(JsonGenerator g, byte[] key, byte[] value, String topic) throws Exception;
+  }
+
+  private static Renderer rows(AllRows r) {
+    return (g, k, v, topic) -> {
+      r.render(g, k, v, topic);
+      return true;
+    };
   }
 
   private record Route(String stream, Renderer renderer) {}
@@ -54,11 +66,8 @@ final class LogRows {
   private final Map<String, Route> routes = new HashMap<>();
   private final List<Topic<?, ?>> inputs = new java.util.ArrayList<>();
 
-  private final String eventsStream;
-
   LogRows(Topics topics, SinkConfig config) {
     List<String> sources = config.getList(SinkConfig.LOGS_SOURCES);
-    this.eventsStream = config.getString(SinkConfig.LOGS_STREAM_EVENTS);
     if (sources.contains("changes")) {
       for (Collection<?> c : config.collections()) {
         if (c.isObjectCollection()) {
@@ -68,11 +77,12 @@ final class LogRows {
               t.name(),
               new Route(
                   config.getString(SinkConfig.LOGS_STREAM_CHANGES),
-                  (g, k, v, name) ->
-                      change(
-                          g,
-                          t.keySerde().deserializer().deserialize(name, k),
-                          t.valueSerde().deserializer().deserialize(name, v))));
+                  rows(
+                      (g, k, v, name) ->
+                          change(
+                              g,
+                              t.keySerde().deserializer().deserialize(name, k),
+                              t.valueSerde().deserializer().deserialize(name, v)))));
         }
       }
     }
@@ -83,8 +93,9 @@ final class LogRows {
           t.name(),
           new Route(
               config.getString(SinkConfig.LOGS_STREAM_MEMBERSHIPS),
-              (g, k, v, name) ->
-                  membership(g, t.valueSerde().deserializer().deserialize(name, v))));
+              rows(
+                  (g, k, v, name) ->
+                      membership(g, t.valueSerde().deserializer().deserialize(name, v)))));
     }
     if (sources.contains("edges")
         && config.collections().stream().anyMatch(Collection::isEdgeCollection)) {
@@ -94,7 +105,8 @@ final class LogRows {
           t.name(),
           new Route(
               config.getString(SinkConfig.LOGS_STREAM_EDGES),
-              (g, k, v, name) -> edge(g, t.valueSerde().deserializer().deserialize(name, v))));
+              rows(
+                  (g, k, v, name) -> edge(g, t.valueSerde().deserializer().deserialize(name, v)))));
     }
     if (sources.contains("events")) {
       for (Collection<?> c : config.collections()) {
@@ -116,7 +128,7 @@ final class LogRows {
           t.name(),
           new Route(
               config.getString(SinkConfig.LOGS_STREAM_RUNS),
-              (g, k, v, name) -> run(g, t.valueSerde().deserializer().deserialize(name, v))));
+              rows((g, k, v, name) -> run(g, t.valueSerde().deserializer().deserialize(name, v)))));
     }
   }
 
@@ -135,13 +147,12 @@ final class LogRows {
       return null;
     }
     Route route = routes.get(r.topic());
-    if (route.stream().equals(eventsStream) && isRunEnd(r)) {
-      return null;
-    }
     ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
     try (JsonGenerator g = JSON.createGenerator(out)) {
       g.writeStartObject();
-      route.renderer().render(g, r.key(), r.value(), r.topic());
+      if (!route.renderer().render(g, r.key(), r.value(), r.topic())) {
+        return null;
+      }
       g.writeStringField("EventId", r.topic() + "/" + r.partition() + "/" + r.offset());
       g.writeEndObject();
     } catch (IOException e) {
@@ -201,8 +212,14 @@ final class LogRows {
     g.writeStringField("Mode", m.getSource().getMode().name());
   }
 
-  /** An event of a stream: when, which, and the whole event as Graph described it. */
-  private static void event(JsonGenerator g, Observation o) throws IOException {
+  /**
+   * An event of a stream: when, which, and the whole event as Graph described it; a run's end
+   * marker is no row.
+   */
+  private static boolean event(JsonGenerator g, Observation o) throws IOException {
+    if (o.getKind() == ObservationKind.RUN_END) {
+      return false;
+    }
     SpecificRecord e = (SpecificRecord) o.getPayload();
     String field =
         e instanceof io.dirpipe.schemas.entity.SignIn ? "createdDateTime" : "activityDateTime";
@@ -213,11 +230,7 @@ final class LogRows {
     g.writeStringField("Id", o.getObjectId());
     g.writeStringField("RunId", o.getRunId());
     object(g, "Event", e);
-  }
-
-  private boolean isRunEnd(ConsumerRecord<byte[], byte[]> r) {
-    Observation o = AvroSerde.of(Observation.class).deserialize(r.topic(), r.value());
-    return o.getKind() == ObservationKind.RUN_END;
+    return true;
   }
 
   private static void edge(JsonGenerator g, EdgeChange c) throws IOException {
