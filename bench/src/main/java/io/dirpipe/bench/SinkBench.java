@@ -13,10 +13,10 @@ import io.dirpipe.sandbox.Sandbox;
 import io.dirpipe.sandbox.kafka.LocalKafka;
 import io.dirpipe.schemas.Change;
 import io.dirpipe.schemas.Collection;
+import io.dirpipe.schemas.Envelope;
 import io.dirpipe.schemas.Mode;
 import io.dirpipe.schemas.ObjectKey;
 import io.dirpipe.schemas.Operation;
-import io.dirpipe.schemas.Source;
 import io.dirpipe.schemas.Topic;
 import io.dirpipe.schemas.Topics;
 import io.dirpipe.schemas.entity.User;
@@ -165,10 +165,10 @@ public final class SinkBench implements AutoCloseable {
         topics.changes(Collection.USERS),
         r -> {
           Map<String, Object> row = new LinkedHashMap<>();
-          row.put("TimeGenerated", r.value().getTs().toString());
+          row.put("TimeGenerated", io.dirpipe.schemas.Envelope.ts(r.value()).toString());
           row.put("TenantId", r.key().getTenantId());
           row.put("ObjectId", r.key().getObjectId());
-          row.put("Operation", r.value().getOp().name());
+          row.put("Operation", io.dirpipe.schemas.Envelope.op(r.value()).name());
           row.put("ChangedFields", r.value().getChangedFields());
           row.put("RunId", r.value().getSource().getRunId());
           row.put("EventId", r.topic() + "/" + r.partition() + "/" + r.offset());
@@ -266,13 +266,13 @@ public final class SinkBench implements AutoCloseable {
             new ProducerRecord<>(
                 t.name(),
                 new ObjectKey(tenant, id),
-                new Change(
+                Envelope.change(
                     Operation.UPDATE,
                     before,
                     after,
                     List.of("department"),
                     null,
-                    new Source(tenant, "users", "bench", Mode.DELTA, now),
+                    Envelope.source(tenant, "users", "bench", Mode.DELTA, now),
                     now)));
       }
     }

@@ -3,6 +3,7 @@ package io.dirpipe.cli;
 import io.dirpipe.sandbox.Sandbox;
 import io.dirpipe.sandbox.graph.Throttle;
 import io.dirpipe.sandbox.kafka.LocalKafka;
+import io.dirpipe.sandbox.registry.SchemaRegistry;
 import io.dirpipe.sandbox.tenant.Tenant;
 import java.io.PrintWriter;
 import java.util.List;
@@ -168,6 +169,11 @@ final class SandboxCommand implements Callable<Integer> {
     Shutdown shutdown = Shutdown.onSignals();
     PrintWriter out = spec.commandLine().getOut();
     LocalKafka broker = kafka ? LocalKafka.start(null, listen, advertise) : null;
+    SchemaRegistry registry =
+        broker == null
+            ? null
+            : SchemaRegistry.start(
+                broker.clients(), listen, advertise == null ? "127.0.0.1" : advertise, 0);
     try (Sandbox sandbox =
         Sandbox.start(
             new Sandbox.Options(port, httpsPort, tenant, miRoles, quota())
@@ -181,11 +187,15 @@ final class SandboxCommand implements Callable<Integer> {
       sandbox.environment().forEach((k, v) -> out.println("export " + k + "=" + quote(v)));
       if (broker != null) {
         out.println("export DIRPIPE_KAFKA_BOOTSTRAP_SERVERS=" + broker.bootstrapServers());
+        out.println("export DIRPIPE_SCHEMA_REGISTRY_URL=" + registry.url());
       }
       out.println("sandbox ready");
       out.flush();
       shutdown.await();
     } finally {
+      if (registry != null) {
+        registry.close();
+      }
       if (broker != null) {
         broker.close();
       }

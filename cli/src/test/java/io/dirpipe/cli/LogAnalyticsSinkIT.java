@@ -14,10 +14,10 @@ import io.dirpipe.sandbox.kafka.KafkaExtension;
 import io.dirpipe.sandbox.kafka.TestKafka;
 import io.dirpipe.schemas.Change;
 import io.dirpipe.schemas.Collection;
+import io.dirpipe.schemas.Envelope;
 import io.dirpipe.schemas.Mode;
 import io.dirpipe.schemas.ObjectKey;
 import io.dirpipe.schemas.Operation;
-import io.dirpipe.schemas.Source;
 import io.dirpipe.schemas.Topic;
 import io.dirpipe.schemas.Topics;
 import io.dirpipe.schemas.entity.User;
@@ -199,13 +199,13 @@ class LogAnalyticsSinkIT {
                 new ProducerRecord<>(
                     t.name(),
                     new ObjectKey(tenant, id),
-                    new Change(
+                    Envelope.change(
                         Operation.CREATE,
                         null,
                         u,
                         List.of("id", "displayName", "jobTitle", "department"),
                         null,
-                        new Source(tenant, "users", "run-1", Mode.FULL, now),
+                        Envelope.source(tenant, "users", "run-1", Mode.FULL, now),
                         now))));
       }
     }

@@ -115,7 +115,7 @@ class SecurityCollectionsIT {
           .containsExactlyInAnyOrderElementsOf(live(tenant.store(Kind.USER)));
       assertThat(first)
           .as("two runs of an unchanged tenant: creations only")
-          .allMatch(e -> e.change().getOp() == Operation.CREATE);
+          .allMatch(e -> io.dirpipe.schemas.Envelope.op(e.change()) == Operation.CREATE);
       List<EdgeChange> firstEdges = edgeChanges(broker, topics);
       assertThat(firstEdges).allMatch(c -> c.getOp() == MembershipOperation.ADD);
       assertThat(edges(firstEdges, "administrativeUnitMembers"))
@@ -200,7 +200,7 @@ class SecurityCollectionsIT {
               "UPDATE conditionalAccessPolicies " + policy + " [modifiedDateTime, conditions]");
       Event activation =
           second.stream()
-              .filter(e -> e.change().getOp() == Operation.CREATE)
+              .filter(e -> io.dirpipe.schemas.Envelope.op(e.change()) == Operation.CREATE)
               .findFirst()
               .orElseThrow();
       RoleAssignmentSchedule s = (RoleAssignmentSchedule) activation.change().getAfter();
@@ -347,7 +347,10 @@ class SecurityCollectionsIT {
 
   private static List<String> created(List<Event> changes, String collection) {
     return changes.stream()
-        .filter(e -> e.change().getOp() == Operation.CREATE && e.collection().equals(collection))
+        .filter(
+            e ->
+                io.dirpipe.schemas.Envelope.op(e.change()) == Operation.CREATE
+                    && e.collection().equals(collection))
         .map(Event::objectId)
         .toList();
   }
@@ -356,12 +359,12 @@ class SecurityCollectionsIT {
     return changes.stream()
         .map(
             e ->
-                e.change().getOp()
+                io.dirpipe.schemas.Envelope.op(e.change())
                     + " "
                     + e.collection()
                     + " "
                     + e.objectId()
-                    + (e.change().getOp() == Operation.UPDATE
+                    + (io.dirpipe.schemas.Envelope.op(e.change()) == Operation.UPDATE
                         ? " " + e.change().getChangedFields()
                         : ""))
         .toList();

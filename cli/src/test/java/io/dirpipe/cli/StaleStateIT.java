@@ -89,7 +89,7 @@ class StaleStateIT {
         KafkaClients.of(Map.of("bootstrap.servers", bootstrap)),
         new Topics(prefix).changes(Collection.USERS),
         r -> {
-          if (r.value().getOp() == Operation.CREATE) {
+          if (io.dirpipe.schemas.Envelope.op(r.value()) == Operation.CREATE) {
             all.add(r.value());
           }
         });

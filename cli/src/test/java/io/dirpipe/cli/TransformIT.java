@@ -79,7 +79,9 @@ class TransformIT {
       transform();
       List<Change> creates = changes();
       assertThat(creates).hasSize(USERS);
-      assertThat(creates).extracting(Change::getOp).containsOnly(Operation.CREATE);
+      assertThat(creates)
+          .extracting(io.dirpipe.schemas.Envelope::op)
+          .containsOnly(Operation.CREATE);
       assertThat(keysOf(changesWithKeys())).hasSize(USERS);
       long edges = memberships().size();
       assertThat(edges).isEqualTo(run(full1, "groupMembers").path("records").asLong()).isPositive();
@@ -107,18 +109,19 @@ class TransformIT {
       delta.forEach(c -> byId.put(idOf(c), c));
       for (JsonNode u : report.path("updated")) {
         Change c = byId.get(u.path("id").asText());
-        assertThat(c.getOp()).isEqualTo(Operation.UPDATE);
+        assertThat(io.dirpipe.schemas.Envelope.op(c)).isEqualTo(Operation.UPDATE);
         Set<String> expected = new HashSet<>();
         u.path("changedFields").forEach(f -> expected.add(f.asText()));
         assertThat(c.getChangedFields()).containsExactlyInAnyOrderElementsOf(expected);
       }
       for (JsonNode id : report.path("deleted")) {
         Change c = byId.get(id.asText());
-        assertThat(c.getOp()).isEqualTo(Operation.DELETE);
+        assertThat(io.dirpipe.schemas.Envelope.op(c)).isEqualTo(Operation.DELETE);
         assertThat(c.getDeleteReason()).isEqualTo(RemovedReason.CHANGED);
       }
       for (JsonNode id : report.path("created")) {
-        assertThat(byId.get(id.asText()).getOp()).isEqualTo(Operation.CREATE);
+        assertThat(io.dirpipe.schemas.Envelope.op(byId.get(id.asText())))
+            .isEqualTo(Operation.CREATE);
       }
       List<MembershipChange> edgeChanges = memberships();
       assertThat(
@@ -135,7 +138,7 @@ class TransformIT {
       String run2 = run(full2, "users").path("runId").asText();
       transform();
       List<Change> swept = changes().subList(USERS + 500, changes().size());
-      assertThat(swept).extracting(Change::getOp).containsOnly(Operation.DELETE);
+      assertThat(swept).extracting(io.dirpipe.schemas.Envelope::op).containsOnly(Operation.DELETE);
       assertThat(swept).extracting(Change::getDeleteReason).containsOnly(RemovedReason.MISSING);
       assertThat(swept.stream().map(TransformIT::idOf).collect(Collectors.toSet()))
           .isEqualTo(toSet(deletes.path("deleted"), JsonNode::asText));
@@ -246,7 +249,7 @@ class TransformIT {
   private List<Change> changes() {
     List<Change> all = new ArrayList<>();
     changesWithKeys().forEach(kv -> all.add(kv.getValue()));
-    all.sort(java.util.Comparator.comparing(Change::getTs));
+    all.sort(java.util.Comparator.comparing(Change::getTsMs));
     return all;
   }
 

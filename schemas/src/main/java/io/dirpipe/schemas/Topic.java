@@ -18,6 +18,23 @@ public record Topic<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde, b
     Objects.requireNonNull(valueSerde, "valueSerde");
   }
 
+  /**
+   * Registers the key and value schemas when the topic is written in the registry format, checking
+   * them against the subjects' versions first; nothing for other formats. Roles call it at start
+   * (through the topic setup) so that an incompatible schema stops them before any write.
+   *
+   * @throws io.dirpipe.schemas.wire.TopicSerde.IncompatibleSchemaException naming the subject and
+   *     the field
+   */
+  public void registerSchemas() {
+    if (keySerde instanceof io.dirpipe.schemas.wire.TopicSerde<?> k) {
+      k.register();
+    }
+    if (valueSerde instanceof io.dirpipe.schemas.wire.TopicSerde<?> v) {
+      v.register();
+    }
+  }
+
   @Override
   public String toString() {
     return name;

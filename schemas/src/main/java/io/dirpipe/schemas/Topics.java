@@ -2,6 +2,12 @@ package io.dirpipe.schemas;
 
 import io.dirpipe.schemas.entity.Edge;
 import io.dirpipe.schemas.serde.AvroSerde;
+import io.dirpipe.schemas.wire.Formats;
+import io.dirpipe.schemas.wire.Formats.TopicClass;
+import io.dirpipe.schemas.wire.TopicSerde;
+import io.dirpipe.schemas.wire.WireSchema;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
@@ -11,7 +17,9 @@ import org.apache.kafka.common.serialization.Serdes;
  * The topic catalogue (DESIGN.md, Topics): every topic dirpipe reads or writes, named from one
  * prefix.
  *
- * <p>Serdes are created once per catalogue and shared; they are thread-safe.
+ * <p>Serdes are created once per catalogue and topic and shared; they are thread-safe. The public
+ * topics (raw, events, changes, inventory, runs) are written in the {@link Formats} configured for
+ * their class; internal ones (checkpoints, tasks) always in single-object Avro.
  */
 public final class Topics {
   public static final String DEFAULT_PREFIX = "dirpipe.";
@@ -19,10 +27,16 @@ public final class Topics {
   private static final Pattern LEGAL = Pattern.compile("[a-zA-Z0-9._-]*");
 
   private final String prefix;
-  private final Serde<ObjectKey> objectKeys = AvroSerde.of(ObjectKey.class);
+  private final Formats formats;
+  private final Map<String, Serde<?>> serdes = new ConcurrentHashMap<>();
 
   public Topics() {
     this(DEFAULT_PREFIX);
+  }
+
+  /** Single-object Avro on every topic. */
+  public Topics(String prefix) {
+    this(prefix, Formats.EMBEDDED);
   }
 
   /**
@@ -30,7 +44,7 @@ public final class Topics {
    * @throws IllegalArgumentException when the prefix has characters Kafka does not allow in topic
    *     names
    */
-  public Topics(String prefix) {
+  public Topics(String prefix, Formats formats) {
     if (prefix == null || !LEGAL.matcher(prefix).matches() || prefix.length() > 200) {
       throw new IllegalArgumentException(
           "Invalid topic prefix '"
@@ -38,6 +52,52 @@ public final class Topics {
               + "': use only letters, digits, '.', '_' and '-' (at most 200 characters)");
     }
     this.prefix = prefix;
+    this.formats = formats;
+  }
+
+  public Formats formats() {
+    return formats;
+  }
+
+  /**
+   * The serde of a public topic's keys or values in its class's format.
+   *
+   * @param collection the topic's collection, whose entity narrows the written schema; null for
+   *     topics of no one collection
+   */
+  @SuppressWarnings("unchecked")
+  private <T extends SpecificRecord> Serde<T> serde(
+      String topic, boolean key, Class<T> type, Collection<?> collection, TopicClass topicClass) {
+    if (formats == Formats.EMBEDDED) {
+      return AvroSerde.of(type);
+    }
+    String subject = topic + (key ? "-key" : "-value");
+    return (Serde<T>)
+        serdes.computeIfAbsent(
+            subject,
+            s ->
+                new TopicSerde<>(
+                    type,
+                    s,
+                    WireSchema.of(
+                        AvroSerde.MODEL.getSchema(type),
+                        key || collection == null ? null : collection.entitySchema()),
+                    formats.of(topicClass),
+                    formats.registry()));
+  }
+
+  private <K extends SpecificRecord, V extends SpecificRecord> Topic<K, V> publicTopic(
+      String name,
+      Class<K> key,
+      Class<V> value,
+      Collection<?> collection,
+      TopicClass topicClass,
+      boolean compacted) {
+    return new Topic<>(
+        name,
+        serde(name, true, key, collection, topicClass),
+        serde(name, false, value, collection, topicClass),
+        compacted);
   }
 
   public String prefix() {
@@ -50,8 +110,13 @@ public final class Topics {
    */
   public Topic<ObjectKey, Observation> raw(Collection<?> collection) {
     String kind = collection.isEventStream() ? "events." : "raw.";
-    return new Topic<>(
-        prefix + kind + collection.name(), objectKeys, AvroSerde.of(Observation.class), false);
+    return publicTopic(
+        prefix + kind + collection.name(),
+        ObjectKey.class,
+        Observation.class,
+        collection,
+        TopicClass.RAW,
+        false);
   }
 
   /** {@code checkpoints}: where each (tenant, collection) run stands. Compacted. */
@@ -65,22 +130,31 @@ public final class Topics {
 
   /** {@code runs}: run started / completed / failed, keyed by run id. */
   public Topic<String, RunEvent> runs() {
-    return new Topic<>(prefix + "runs", Serdes.String(), AvroSerde.of(RunEvent.class), false);
+    String name = prefix + "runs";
+    return new Topic<>(
+        name, Serdes.String(), serde(name, false, RunEvent.class, null, TopicClass.RUNS), false);
   }
 
   /** {@code changes.<collection>}: create / update / delete events of directory objects. */
   public Topic<ObjectKey, Change> changes(Collection<?> collection) {
     requireObjectCollection(collection);
-    return new Topic<>(
-        prefix + "changes." + collection.name(), objectKeys, AvroSerde.of(Change.class), false);
+    return publicTopic(
+        prefix + "changes." + collection.name(),
+        ObjectKey.class,
+        Change.class,
+        collection,
+        TopicClass.CHANGES,
+        false);
   }
 
   /** {@code changes.memberships}: membership ADD / REMOVE edges. */
   public Topic<MembershipKey, MembershipChange> memberships() {
-    return new Topic<>(
+    return publicTopic(
         prefix + "changes.memberships",
-        AvroSerde.of(MembershipKey.class),
-        AvroSerde.of(MembershipChange.class),
+        MembershipKey.class,
+        MembershipChange.class,
+        null,
+        TopicClass.CHANGES,
         false);
   }
 
@@ -89,17 +163,14 @@ public final class Topics {
    * members, ...), keyed by tenant, kind and both ends.
    */
   public Topic<EdgeKey, EdgeChange> edgeChanges() {
-    return new Topic<>(
-        prefix + "changes.edges",
-        AvroSerde.of(EdgeKey.class),
-        AvroSerde.of(EdgeChange.class),
-        false);
+    return publicTopic(
+        prefix + "changes.edges", EdgeKey.class, EdgeChange.class, null, TopicClass.CHANGES, false);
   }
 
   /** {@code inventory.edges}: every edge that holds now, a tombstone when removed. Compacted. */
   public Topic<EdgeKey, Edge> edgeInventory() {
-    return new Topic<>(
-        prefix + "inventory.edges", AvroSerde.of(EdgeKey.class), AvroSerde.of(Edge.class), true);
+    return publicTopic(
+        prefix + "inventory.edges", EdgeKey.class, Edge.class, null, TopicClass.INVENTORY, true);
   }
 
   /**
@@ -107,10 +178,12 @@ public final class Topics {
    */
   public <E extends SpecificRecord> Topic<ObjectKey, E> inventory(Collection<E> collection) {
     requireObjectCollection(collection);
-    return new Topic<>(
+    return publicTopic(
         prefix + "inventory." + collection.name(),
-        objectKeys,
-        AvroSerde.of(collection.entityClass()),
+        ObjectKey.class,
+        collection.entityClass(),
+        collection,
+        TopicClass.INVENTORY,
         true);
   }
 

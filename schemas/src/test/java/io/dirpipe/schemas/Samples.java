@@ -45,7 +45,7 @@ public final class Samples {
   }
 
   static Source source() {
-    return new Source(TENANT, "users", "run-1", Mode.FULL, T);
+    return Envelope.source(TENANT, "users", "run-1", Mode.FULL, T);
   }
 
   /** One record of each type in {@link io.dirpipe.schemas.serde.SchemaHistory#MESSAGES}. */
@@ -79,7 +79,7 @@ public final class Samples {
             null,
             null,
             false),
-        new Change(
+        Envelope.change(
             Operation.UPDATE,
             user("u1"),
             User.newBuilder(user("u1")).setDepartment("Ops").build(),

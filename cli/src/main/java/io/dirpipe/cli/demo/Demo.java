@@ -3,8 +3,10 @@ package io.dirpipe.cli.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dirpipe.core.kafka.KafkaClients;
 import io.dirpipe.core.kafka.TopicReader;
+import io.dirpipe.core.kafka.TopicsConfig;
 import io.dirpipe.sandbox.Sandbox;
 import io.dirpipe.sandbox.kafka.LocalKafka;
+import io.dirpipe.sandbox.registry.SchemaRegistry;
 import io.dirpipe.sandbox.tenant.Mutator;
 import io.dirpipe.sandbox.tenant.Tenant;
 import io.dirpipe.schemas.Collection;
@@ -68,6 +70,7 @@ public final class Demo {
         new Tenant.Spec(
             spec.seed(), spec.users(), options.groups(), spec.devices(), spec.applications());
     try (LocalKafka kafka = LocalKafka.start(data.resolve("kafka"));
+        SchemaRegistry registry = SchemaRegistry.start(kafka.clients());
         Sandbox sandbox = Sandbox.start(new Sandbox.Options(0, 0, spec, PERMISSIONS, null))) {
       step(
           "sandbox tenant %s: %d users, %d groups, %d devices, %d apps; broker %s",
@@ -79,6 +82,7 @@ public final class Demo {
           kafka.bootstrapServers());
       Map<String, String> env = new LinkedHashMap<>(sandbox.environment()); // managed identity
       env.put("DIRPIPE_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+      env.put("DIRPIPE_SCHEMA_REGISTRY_URL", registry.url()); // the Confluent wire format
       env.put("DIRPIPE_TOPICS_PREFIX", PREFIX);
       env.put("DIRPIPE_TRANSFORM_STATE_DIR", data.resolve("state").toString());
       env.put("DIRPIPE_LAKE_ROOT", data.resolve("lake").toString());
@@ -92,7 +96,14 @@ public final class Demo {
       ChildProcesses roles = new ChildProcesses(env, data.resolve("logs"));
       counter = options.live() ? new TopicCounter(kafka.clients(), PREFIX) : null;
       KafkaClients k = kafka.clients();
-      Topics topics = new Topics(PREFIX);
+      Topics topics =
+          new TopicsConfig(
+                  Map.of(
+                      TopicsConfig.TOPICS_PREFIX,
+                      PREFIX,
+                      TopicsConfig.REGISTRY_URL,
+                      registry.url()))
+              .topics();
 
       Map<String, Long> before = liveCounts(sandbox);
       JsonNode full =
@@ -201,7 +212,9 @@ public final class Demo {
       Map<String, Long> ops =
           Collection.defaults().contains(c) ? summary.changes : summary.securityChanges;
       TopicReader.readAll(
-          kafka, topics.changes(c), r -> ops.merge(r.value().getOp().name(), 1L, Long::sum));
+          kafka,
+          topics.changes(c),
+          r -> ops.merge(io.dirpipe.schemas.Envelope.op(r.value()).name(), 1L, Long::sum));
     }
     Map<io.dirpipe.schemas.EdgeKey, Boolean> liveEdges = new HashMap<>();
     TopicReader.readAll(

@@ -12,7 +12,9 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
- * Creates the topics a stage writes when they are missing: compacted where the catalogue says so.
+ * Creates the topics a stage writes when they are missing (compacted where the catalogue says so)
+ * and registers their schemas when they are written in the registry format, so that a schema the
+ * registry refuses stops the stage before it writes anything.
  */
 public final class TopicSetup {
   private TopicSetup() {}
@@ -67,6 +69,7 @@ public final class TopicSetup {
         admin.createTopics(missing).all().get();
         awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
       }
+      topics.forEach(Topic::registerSchemas);
     } catch (ExecutionException e) {
       if (BrokerUnavailable.isTimeout(e)) {
         throw BrokerUnavailable.of(kafka, "Checking the topics", e.getCause());

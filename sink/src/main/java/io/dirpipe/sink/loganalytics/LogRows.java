@@ -173,11 +173,11 @@ final class LogRows {
   }
 
   private static void change(JsonGenerator g, ObjectKey key, Change c) throws IOException {
-    g.writeStringField("TimeGenerated", c.getTs().toString());
+    g.writeStringField("TimeGenerated", io.dirpipe.schemas.Envelope.ts(c).toString());
     g.writeStringField("TenantId", key.getTenantId());
     g.writeStringField("Collection", c.getSource().getCollection());
     g.writeStringField("ObjectId", key.getObjectId());
-    g.writeStringField("Operation", c.getOp().name());
+    g.writeStringField("Operation", io.dirpipe.schemas.Envelope.op(c).name());
     g.writeArrayFieldStart("ChangedFields");
     for (String f : c.getChangedFields()) {
       g.writeString(f);

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dirpipe.schemas.Change;
 import io.dirpipe.schemas.Collection;
+import io.dirpipe.schemas.Envelope;
 import io.dirpipe.schemas.MembershipChange;
 import io.dirpipe.schemas.MembershipKey;
 import io.dirpipe.schemas.MembershipOperation;
@@ -15,7 +15,6 @@ import io.dirpipe.schemas.ObjectKey;
 import io.dirpipe.schemas.Operation;
 import io.dirpipe.schemas.RunEvent;
 import io.dirpipe.schemas.RunEventType;
-import io.dirpipe.schemas.Source;
 import io.dirpipe.schemas.Topic;
 import io.dirpipe.schemas.Topics;
 import io.dirpipe.schemas.entity.User;
@@ -54,13 +53,13 @@ class LogRowsTest {
         render(
             topics.changes(Collection.USERS),
             new ObjectKey("t1", "u1"),
-            new Change(
+            Envelope.change(
                 Operation.UPDATE,
                 before,
                 after,
                 List.of("department"),
                 null,
-                new Source("t1", "users", "run-1", Mode.DELTA, T),
+                Envelope.source("t1", "users", "run-1", Mode.DELTA, T),
                 T));
     assertThat(fields(row)).containsExactlyElementsOf(columns("DirpipeChanges_CL"));
     assertThat(row.path("After").path("department").asText()).isEqualTo("Ops");
@@ -81,7 +80,7 @@ class LogRowsTest {
                 "g1",
                 "u1",
                 "user",
-                new Source("t1", "groupMembers", "run-2", Mode.FULL, T),
+                Envelope.source("t1", "groupMembers", "run-2", Mode.FULL, T),
                 T));
     assertThat(fields(membership)).containsExactlyElementsOf(columns("DirpipeMemberships_CL"));
     JsonNode edge =
@@ -98,7 +97,7 @@ class LogRowsTest {
                     java.util.Map.of("appRoleId", "r1", "principalType", "ServicePrincipal"),
                     "r1"),
                 "t1",
-                new Source("t1", "appRoleAssignments", "run-4", Mode.FULL, T),
+                Envelope.source("t1", "appRoleAssignments", "run-4", Mode.FULL, T),
                 T));
     assertThat(fields(edge)).containsExactlyElementsOf(columns("DirpipeEdges_CL"));
     assertThat(edge.path("Qualifier").asText()).isEqualTo("r1");

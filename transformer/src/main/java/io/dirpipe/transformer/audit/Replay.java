@@ -144,7 +144,7 @@ public final class Replay {
     if (key == null || change == null) {
       return;
     }
-    switch (change.getOp()) {
+    switch (io.dirpipe.schemas.Envelope.op(change)) {
       case CREATE, UPDATE -> inventory.put(key, collection.entityClass().cast(change.getAfter()));
       case DELETE -> inventory.remove(key);
     }

@@ -1,6 +1,7 @@
 package io.dirpipe.transformer.changes;
 
 import io.dirpipe.schemas.Change;
+import io.dirpipe.schemas.Envelope;
 import io.dirpipe.schemas.Mode;
 import io.dirpipe.schemas.ObjectKey;
 import io.dirpipe.schemas.Observation;
@@ -180,7 +181,7 @@ final class ObjectChanges implements Processor<ObjectKey, Observation, ObjectKey
       long timestamp) {
     Source source = Sources.of(cause);
     Change change =
-        new Change(
+        Envelope.change(
             op, before, after, changedFields, reason, source, Instant.ofEpochMilli(timestamp));
     context.forward(new Record<>(key, (Object) change, timestamp), changesSink);
     context.forward(new Record<>(key, (Object) after, timestamp), inventorySink);

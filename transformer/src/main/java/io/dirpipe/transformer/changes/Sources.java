@@ -1,5 +1,6 @@
 package io.dirpipe.transformer.changes;
 
+import io.dirpipe.schemas.Envelope;
 import io.dirpipe.schemas.Observation;
 import io.dirpipe.schemas.Source;
 
@@ -8,7 +9,7 @@ final class Sources {
   private Sources() {}
 
   static Source of(Observation cause) {
-    return new Source(
+    return Envelope.source(
         cause.getTenantId(),
         cause.getCollection(),
         cause.getRunId(),

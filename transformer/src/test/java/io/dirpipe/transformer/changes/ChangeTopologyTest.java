@@ -92,7 +92,7 @@ class ChangeTopologyTest {
     observe(A, "run-1", Mode.FULL, user("u1", "Sales"));
 
     Change c = single(changes);
-    assertThat(c.getOp()).isEqualTo(Operation.CREATE);
+    assertThat(io.dirpipe.schemas.Envelope.op(c)).isEqualTo(Operation.CREATE);
     assertThat(c.getBefore()).isNull();
     assertThat(c.getAfter()).isEqualTo(user("u1", "Sales"));
     assertThat(c.getChangedFields()).containsExactly("id", "displayName", "department");
@@ -108,7 +108,7 @@ class ChangeTopologyTest {
     observe(A, "run-2", Mode.DELTA, moved);
 
     Change c = single(changes);
-    assertThat(c.getOp()).isEqualTo(Operation.UPDATE);
+    assertThat(io.dirpipe.schemas.Envelope.op(c)).isEqualTo(Operation.UPDATE);
     assertThat(c.getChangedFields()).containsExactly("jobTitle", "department");
     assertThat(c.getBefore()).isEqualTo(user("u1", "Sales"));
     assertThat(c.getAfter()).isEqualTo(moved);
@@ -158,7 +158,7 @@ class ChangeTopologyTest {
 
     var deleted = changes.readKeyValue();
     assertThat(deleted.key).isEqualTo(new ObjectKey(A, "u2"));
-    assertThat(deleted.value.getOp()).isEqualTo(Operation.DELETE);
+    assertThat(io.dirpipe.schemas.Envelope.op(deleted.value)).isEqualTo(Operation.DELETE);
     assertThat(deleted.value.getDeleteReason()).isEqualTo(RemovedReason.MISSING);
     assertThat(deleted.value.getBefore()).isEqualTo(user("u2", "Sales"));
     assertThat(deleted.value.getAfter()).isNull();
@@ -176,7 +176,7 @@ class ChangeTopologyTest {
     observe(A, "run-2", Mode.DELTA, user("u1", "Ops"));
     runEnd(A, "run-2", Mode.DELTA, T0.plusSeconds(60));
 
-    assertThat(single(changes).getOp()).isEqualTo(Operation.UPDATE);
+    assertThat(io.dirpipe.schemas.Envelope.op(single(changes))).isEqualTo(Operation.UPDATE);
   }
 
   @Test
@@ -191,7 +191,7 @@ class ChangeTopologyTest {
 
     var deleted = changes.readKeyValue();
     assertThat(deleted.key).isEqualTo(new ObjectKey(A, "u2"));
-    assertThat(deleted.value.getOp()).isEqualTo(Operation.DELETE);
+    assertThat(io.dirpipe.schemas.Envelope.op(deleted.value)).isEqualTo(Operation.DELETE);
     assertThat(deleted.value.getDeleteReason()).isEqualTo(RemovedReason.MISSING);
     assertThat(changes.isEmpty()).isTrue();
   }
@@ -218,7 +218,7 @@ class ChangeTopologyTest {
     removed(A, "run-2", "never-seen", RemovedReason.DELETED);
 
     List<Change> deletes = changes.readValuesToList();
-    assertThat(deletes).extracting(Change::getOp).containsOnly(Operation.DELETE);
+    assertThat(deletes).extracting(io.dirpipe.schemas.Envelope::op).containsOnly(Operation.DELETE);
     assertThat(deletes)
         .extracting(Change::getDeleteReason)
         .containsExactly(RemovedReason.CHANGED, RemovedReason.DELETED);
@@ -255,7 +255,7 @@ class ChangeTopologyTest {
     assertThat(events)
         .extracting(kv -> kv.key)
         .containsExactly(new ObjectKey(A, "u9"), new ObjectKey(A, "u1"));
-    assertThat(events.get(1).value.getOp()).isEqualTo(Operation.DELETE);
+    assertThat(io.dirpipe.schemas.Envelope.op(events.get(1).value)).isEqualTo(Operation.DELETE);
   }
 
   @Test
