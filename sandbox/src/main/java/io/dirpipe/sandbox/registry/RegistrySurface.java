@@ -48,8 +48,8 @@ final class RegistrySurface implements Surface {
         .add("POST", "/compatibility" + subject + "/versions", this::compatibility)
         .add("GET", "/config", (x, m) -> send(x, 200, level(read(subjects::globalLevel))))
         .add("PUT", "/config", (x, m) -> setLevel(x, null))
-        .add("GET", "/config" + subject, this::subjectLevel)
-        .add("PUT", "/config" + subject, (x, m) -> setLevel(x, decode(m.group(1))));
+        .add("GET", "/config/([^/]+)", this::subjectLevel)
+        .add("PUT", "/config/([^/]+)", (x, m) -> setLevel(x, decode(m.group(1))));
   }
 
   @Override
