@@ -9,6 +9,7 @@ import io.dirpipe.schemas.wire.WireSchema;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -79,11 +80,24 @@ public final class Topics {
                 new TopicSerde<>(
                     type,
                     s,
-                    WireSchema.of(
-                        AvroSerde.MODEL.getSchema(type),
-                        key || collection == null ? null : collection.entitySchema()),
+                    wireSchema(key, type, collection),
                     formats.of(topicClass),
                     formats.registry()));
+  }
+
+  /**
+   * What a public topic's records are written with outside single-object Avro: a change as
+   * Debezium's envelope of its collection's entity, a raw observation with its collection's entity
+   * as payload, anything else as it is.
+   */
+  private static Schema wireSchema(boolean key, Class<?> type, Collection<?> collection) {
+    Schema schema = AvroSerde.MODEL.getSchema(type);
+    if (key || collection == null) {
+      return schema;
+    }
+    return type == Change.class
+        ? WireSchema.envelope(schema, collection.name(), collection.entitySchema())
+        : WireSchema.of(schema, collection.entitySchema());
   }
 
   private <K extends SpecificRecord, V extends SpecificRecord> Topic<K, V> publicTopic(

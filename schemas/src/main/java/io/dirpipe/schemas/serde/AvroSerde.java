@@ -14,6 +14,7 @@ import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.message.MissingSchemaException;
+import org.apache.avro.message.SchemaStore;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
@@ -48,6 +49,7 @@ public final class AvroSerde<T extends SpecificRecord>
   private final Class<T> type;
   private final BinaryMessageEncoder<T> encoder;
   private final BinaryMessageDecoder<T> decoder;
+  private final SchemaStore store;
 
   private AvroSerde(Class<T> type) {
     this(type, SchemaHistory.committed());
@@ -57,7 +59,8 @@ public final class AvroSerde<T extends SpecificRecord>
     this.type = type;
     Schema schema = MODEL.getSchema(type);
     this.encoder = new BinaryMessageEncoder<>(MODEL, schema);
-    this.decoder = new BinaryMessageDecoder<>(MODEL, schema, history.store());
+    this.store = history.store();
+    this.decoder = new BinaryMessageDecoder<>(MODEL, schema, store);
   }
 
   /** The serde of that record class. */
@@ -90,6 +93,12 @@ public final class AvroSerde<T extends SpecificRecord>
       return null;
     }
     try {
+      if (type == io.dirpipe.schemas.Change.class && data.length >= 10) {
+        Schema writer = store.findByFingerprint(fingerprintValue(data));
+        if (writer != null && ChangeUpgrade.isLegacy(writer)) {
+          return type.cast(ChangeUpgrade.read(data, 10, writer));
+        }
+      }
       return decoder.decode(data);
     } catch (MissingSchemaException e) {
       throw new SerializationException(
@@ -121,14 +130,16 @@ public final class AvroSerde<T extends SpecificRecord>
   }
 
   private static String fingerprintOf(byte[] data) {
-    if (data.length < 10) {
-      return "unreadable";
-    }
+    return data.length < 10 ? "unreadable" : String.format("%016x", fingerprintValue(data));
+  }
+
+  /** The writer's fingerprint in a single-object header (little-endian, bytes 2 to 9). */
+  private static long fingerprintValue(byte[] data) {
     long fp = 0;
     for (int i = 9; i >= 2; i--) {
       fp = (fp << 8) | (data[i] & 0xffL);
     }
-    return String.format("%016x", fp);
+    return fp;
   }
 
   /**

@@ -42,6 +42,7 @@ public final class TopicSerde<T extends SpecificRecord>
   private final String subject;
   private final Schema readerSchema;
   private final Schema wireSchema;
+  private final Schema jsonReadSchema;
   private final ValueFormat format;
   private final RegistryClient registry;
   private final SpecificDatumWriter<T> writer;
@@ -67,6 +68,7 @@ public final class TopicSerde<T extends SpecificRecord>
     this.subject = subject;
     this.readerSchema = AvroSerde.MODEL.getSchema(type);
     this.wireSchema = wireSchema;
+    this.jsonReadSchema = WireSchema.renamedFor(wireSchema, readerSchema);
     this.format = format;
     this.registry = registry;
     this.writer = new SpecificDatumWriter<>(wireSchema, AvroSerde.MODEL);
@@ -206,7 +208,7 @@ public final class TopicSerde<T extends SpecificRecord>
         return fromRegistry(topic, data);
       }
       if (data.length > 0 && data[0] == '{') {
-        return type.cast(PlainJsonReader.read(JSON.readTree(data), wireSchema));
+        return type.cast(PlainJsonReader.read(JSON.readTree(data), jsonReadSchema));
       }
     } catch (IOException | AvroRuntimeException | IllegalArgumentException e) {
       throw new SerializationException(
@@ -244,7 +246,11 @@ public final class TopicSerde<T extends SpecificRecord>
     SpecificDatumReader<T> reader =
         readers.computeIfAbsent(
             writerId,
-            i -> new SpecificDatumReader<>(registry.schema(i), readerSchema, AvroSerde.MODEL));
+            i ->
+                new SpecificDatumReader<>(
+                    WireSchema.renamedFor(registry.schema(i), readerSchema),
+                    readerSchema,
+                    AvroSerde.MODEL));
     return reader.read(null, DecoderFactory.get().binaryDecoder(data, 5, data.length - 5, null));
   }
 

@@ -25,16 +25,51 @@ public final class WireSchema {
     if (entity == null || full.getType() != Schema.Type.RECORD || !hasEntityUnion(full)) {
       return full;
     }
+    return copy(full, full.getFullName(), entity);
+  }
+
+  /**
+   * The schema of {@code changes.<collection>}: the change narrowed to the collection's entity and
+   * named {@code io.dirpipe.changes.<collection>.Envelope}, as Debezium names its envelopes, so
+   * that Debezium's {@code ExtractNewRecordState} and tools keyed on that suffix know it.
+   */
+  public static Schema envelope(Schema change, String collection, Schema entity) {
+    return copy(change, ENVELOPES + collection + ".Envelope", entity);
+  }
+
+  /** The namespace prefix of the envelopes' names. */
+  static final String ENVELOPES = "io.dirpipe.changes.";
+
+  /**
+   * {@code writer} named as {@code reader} when both are records of other names: a record written
+   * under its wire name (an envelope) resolves to dirpipe's own type.
+   */
+  public static Schema renamedFor(Schema writer, Schema reader) {
+    if (writer.getType() != Schema.Type.RECORD
+        || reader.getType() != Schema.Type.RECORD
+        || writer.getFullName().equals(reader.getFullName())) {
+      return writer;
+    }
+    return copy(writer, reader.getFullName(), null);
+  }
+
+  private static Schema copy(Schema full, String fullName, Schema entity) {
     List<Schema.Field> fields = new ArrayList<>();
     for (Schema.Field f : full.getFields()) {
-      Schema type = isEntityUnion(f.schema()) ? narrow(f.schema(), entity) : f.schema();
+      Schema type =
+          entity != null && isEntityUnion(f.schema()) ? narrow(f.schema(), entity) : f.schema();
       fields.add(new Schema.Field(f, type));
     }
-    Schema narrowed =
-        Schema.createRecord(full.getName(), full.getDoc(), full.getNamespace(), false, fields);
-    full.getObjectProps().forEach(narrowed::addProp);
-    full.getAliases().forEach(narrowed::addAlias);
-    return narrowed;
+    int dot = fullName.lastIndexOf('.');
+    Schema copy =
+        Schema.createRecord(
+            fullName.substring(dot + 1),
+            full.getDoc(),
+            dot < 0 ? null : fullName.substring(0, dot),
+            false,
+            fields);
+    full.getObjectProps().forEach(copy::addProp);
+    return copy;
   }
 
   private static boolean hasEntityUnion(Schema record) {

@@ -141,6 +141,8 @@ class TopicSerdeTest {
         .extracting(Schema::getFullName)
         .containsExactly("null", "io.dirpipe.schemas.entity.Group");
     assertThat(wire.getField("op").schema().getType()).isEqualTo(Schema.Type.STRING);
+    // named as Debezium names envelopes: ExtractNewRecordState knows it by the suffix
+    assertThat(wire.getFullName()).isEqualTo("io.dirpipe.changes.groups.Envelope");
     assertThat(((TopicSerde<?>) changes.keySerde()).subject()).isEqualTo("t.changes.groups-key");
     assertThat(((TopicSerde<?>) changes.valueSerde()).subject())
         .isEqualTo("t.changes.groups-value");
