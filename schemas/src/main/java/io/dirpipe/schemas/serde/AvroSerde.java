@@ -124,6 +124,11 @@ public final class AvroSerde<T extends SpecificRecord>
     }
   }
 
+  /** The record class this serde reads and writes. */
+  public Class<T> type() {
+    return type;
+  }
+
   /** The fingerprint of the schema this serde writes with, as written in each message. */
   public long fingerprint() {
     return SchemaNormalization.parsingFingerprint64(MODEL.getSchema(type));
