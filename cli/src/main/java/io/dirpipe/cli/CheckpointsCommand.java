@@ -61,7 +61,7 @@ final class CheckpointsCommand implements Callable<Integer> {
       Collection.of(collection); // names the valid collections when it is not one
     }
     Map<String, String> values = config.load(Map.of()).values();
-    TopicsConfig kafka = new TopicsConfig(values);
+    TopicsConfig kafka = KafkaWiring.config(values);
     String tenant = tenantId != null ? tenantId : new IdentityConfig(values).tenantId();
     PrintWriter out = spec.commandLine().getOut();
     if (reset) {

@@ -96,7 +96,7 @@ final class ExtractCommand implements Callable<Integer> {
     LoadedConfig loaded = config.load(options);
     ExtractorConfig extract = new ExtractorConfig(loaded.values());
     IdentityConfig identity = new IdentityConfig(loaded.values());
-    TopicsConfig kafka = new TopicsConfig(loaded.values());
+    TopicsConfig kafka = KafkaWiring.config(loaded.values());
     if (worker) {
       return work(loaded, extract, kafka);
     }

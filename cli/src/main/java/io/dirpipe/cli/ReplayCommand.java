@@ -102,7 +102,7 @@ final class ReplayCommand implements Callable<Integer> {
               + collection
               + " has no inventory; memberships are in changes.memberships");
     }
-    TopicsConfig kafka = new TopicsConfig(config.load(Map.of()).values());
+    TopicsConfig kafka = KafkaWiring.config(config.load(Map.of()).values());
     NavigableMap<ObjectKey, ? extends SpecificRecord> inventory =
         Replay.at(kafka.clients(), kafka.topics(), c, at);
     if (out != null) {
@@ -129,7 +129,7 @@ final class ReplayCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(), "edges are written as JSON lines: --format jsonl");
     }
-    TopicsConfig kafka = new TopicsConfig(config.load(Map.of()).values());
+    TopicsConfig kafka = KafkaWiring.config(config.load(Map.of()).values());
     var edges = Replay.edgesAt(kafka.clients(), kafka.topics(), edgeKind, at);
     if (out != null) {
       List<Map.Entry<String, ? extends SpecificRecord>> rows = new ArrayList<>();

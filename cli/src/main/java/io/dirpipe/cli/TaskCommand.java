@@ -50,7 +50,7 @@ final class TaskCommand implements Callable<Integer> {
   public Integer call() {
     collections.forEach(Collection::of);
     Mode m = Mode.valueOf(mode.toUpperCase(Locale.ROOT));
-    TopicsConfig kafka = new TopicsConfig(config.load().values());
+    TopicsConfig kafka = KafkaWiring.config(config.load().values());
     Worker.submit(kafka.clients(), kafka.topics(), new ExtractionTask(tenantId, collections, m));
     spec.commandLine()
         .getOut()

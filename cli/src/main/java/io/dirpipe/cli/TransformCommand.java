@@ -43,7 +43,7 @@ final class TransformCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     LoadedConfig loaded = config.load(Map.of());
     TransformerConfig transform = new TransformerConfig(loaded.values());
-    TopicsConfig kafka = new TopicsConfig(loaded.values());
+    TopicsConfig kafka = KafkaWiring.config(loaded.values());
     Shutdown shutdown = untilIdle == null ? Shutdown.onSignals() : null;
     long t0 = System.nanoTime();
     try (Transformer transformer = new Transformer(transform, kafka.clients(), kafka.topics())) {

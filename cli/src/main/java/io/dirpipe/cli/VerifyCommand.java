@@ -38,7 +38,7 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    TopicsConfig kafka = new TopicsConfig(config.load(Map.of()).values());
+    TopicsConfig kafka = KafkaWiring.config(config.load(Map.of()).values());
     RunVerifier.Result r = RunVerifier.verify(kafka.clients(), kafka.topics(), runId);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {

@@ -58,7 +58,7 @@ final class WhoHasCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "Set tenant.id or --tenant-id.");
     }
     Instant when = at != null ? at : Instant.now();
-    TopicsConfig kafka = new TopicsConfig(values);
+    TopicsConfig kafka = KafkaWiring.config(values);
     WhoHas.Answer answer;
     try {
       answer = WhoHas.at(kafka.clients(), kafka.topics(), tenant, role, when);

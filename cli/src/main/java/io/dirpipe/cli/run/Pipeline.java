@@ -57,7 +57,7 @@ public final class Pipeline {
 
   /** Starts the configured roles. */
   public void start() {
-    TopicsConfig kafkaConfig = new TopicsConfig(values);
+    TopicsConfig kafkaConfig = io.dirpipe.cli.KafkaWiring.config(values);
     KafkaClients kafka = kafkaConfig.clients();
     Topics topics = kafkaConfig.topics();
     List<String> roles = run.roles();

@@ -45,7 +45,7 @@ public final class Sinks {
    */
   public static Wired wire(String kind, Map<String, ?> values) {
     SinkConfig config = new SinkConfig(values);
-    TopicsConfig kafkaConfig = new TopicsConfig(values);
+    TopicsConfig kafkaConfig = io.dirpipe.cli.KafkaWiring.config(values);
     KafkaClients kafka = kafkaConfig.clients();
     Topics topics = kafkaConfig.topics();
     SinkStats stats = new SinkStats();

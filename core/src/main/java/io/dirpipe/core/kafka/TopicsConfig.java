@@ -8,6 +8,8 @@ import io.dirpipe.schemas.wire.ValueFormat;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -25,6 +27,7 @@ public final class TopicsConfig extends AbstractConfig {
   public static final String VALUE_FORMAT = "topics.value-format";
   public static final String REGISTRY_URL = "schema-registry.url";
   public static final String REGISTRY_USER_INFO = "schema-registry.basic-auth.user-info";
+  public static final String REGISTRY_BEARER_SCOPE = "schema-registry.bearer-auth.scope";
 
   /** Keys under this prefix are Kafka client properties; they are not declared here. */
   public static final String KAFKA_PREFIX = "kafka.";
@@ -76,7 +79,15 @@ public final class TopicsConfig extends AbstractConfig {
               null,
               Importance.MEDIUM,
               "user:password for the registry's basic authentication (Confluent's"
-                  + " basic.auth.user.info). A secret: from the environment only.");
+                  + " basic.auth.user.info). A secret: from the environment only.")
+          .define(
+              REGISTRY_BEARER_SCOPE,
+              Type.STRING,
+              "",
+              Importance.MEDIUM,
+              "Authenticate to the registry with a bearer token from dirpipe's Azure identity"
+                  + " (its credential setting) for this scope, e.g."
+                  + " api://<registry-app-id>/.default (Confluent's bearer.auth.scope).");
 
   static {
     for (TopicClass c : TopicClass.values()) {
@@ -104,8 +115,46 @@ public final class TopicsConfig extends AbstractConfig {
     }
   }
 
+  private Function<String, String> bearerTokens;
+
   public TopicsConfig(Map<String, ?> values) {
     super(DEF, values, false);
+  }
+
+  /**
+   * Where bearer tokens for {@link #REGISTRY_BEARER_SCOPE} come from: the scope to an access token
+   * (the command's Azure credential, which caches and refreshes it).
+   */
+  public TopicsConfig withBearerTokens(Function<String, String> tokensForScope) {
+    this.bearerTokens = tokensForScope;
+    return this;
+  }
+
+  /** The Authorization header's value for registry calls, or null for none. */
+  private Supplier<String> registryAuthorization() {
+    var userInfo = getPassword(REGISTRY_USER_INFO);
+    String scope = getString(REGISTRY_BEARER_SCOPE).trim();
+    if (userInfo != null && !scope.isEmpty()) {
+      throw new ConfigException(
+          "Both "
+              + REGISTRY_USER_INFO
+              + " and "
+              + REGISTRY_BEARER_SCOPE
+              + " are set: the registry takes one kind of authentication, unset one");
+    }
+    if (userInfo != null) {
+      return RegistryClient.basic(userInfo.value());
+    }
+    if (scope.isEmpty()) {
+      return null;
+    }
+    if (bearerTokens == null) {
+      throw new ConfigException(
+          REGISTRY_BEARER_SCOPE
+              + " is set and this command has no Azure identity to get the token from");
+    }
+    Function<String, String> tokens = bearerTokens;
+    return () -> "Bearer " + tokens.apply(scope);
   }
 
   /** The topic catalogue in the configured formats, with the registry client when one is set. */
@@ -123,13 +172,8 @@ public final class TopicsConfig extends AbstractConfig {
     String url = getString(REGISTRY_URL).trim();
     RegistryClient registry = null;
     if (!url.isEmpty()) {
-      var userInfo = getPassword(REGISTRY_USER_INFO);
       try {
-        registry =
-            new RegistryClient(
-                url,
-                userInfo == null ? null : RegistryClient.basic(userInfo.value()),
-                Duration.ofSeconds(30));
+        registry = new RegistryClient(url, registryAuthorization(), Duration.ofSeconds(30));
       } catch (IllegalArgumentException e) {
         throw new ConfigException(REGISTRY_URL, url, e.getMessage());
       }
