@@ -319,15 +319,25 @@ public final class ContractPage {
           .append("` | ")
           .append(type(f.schema()))
           .append(" | ")
-          .append(
-              f.hasDefaultValue()
-                  ? "`" + String.valueOf(f.defaultVal()).replace("|", "\\|") + "`"
-                  : "")
+          .append(f.hasDefaultValue() ? "`" + defaultOf(f).replace("|", "\\|") + "`" : "")
           .append(" | ")
           .append(f.doc() == null ? "" : f.doc().replace("|", "\\|").replace("\n", " "))
           .append(" |\n");
     }
     out.append('\n');
+  }
+
+  /** A field's default as JSON. */
+  private static String defaultOf(Schema.Field f) {
+    Object value = f.defaultVal();
+    if (value == org.apache.avro.JsonProperties.NULL_VALUE) {
+      return "null";
+    }
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static String type(Schema s) {
