@@ -68,59 +68,64 @@ class ConsumerExamplesIT {
   }
 
   @Test
-  void theNodeExampleReadsTheRegistryFormatAsReplayDoes(TestKafka broker) throws Exception {
-    theNodeExampleAgreesWithReplay(broker, "avro-registry");
-  }
-
-  @Test
-  void theNodeExampleReadsJsonAsReplayDoes(TestKafka broker) throws Exception {
-    theNodeExampleAgreesWithReplay(broker, "json");
-  }
-
-  void theNodeExampleAgreesWithReplay(TestKafka broker, String format) throws Exception {
+  void theNodeExampleReadsBothFormatsAsReplayDoes(TestKafka broker) throws Exception {
     try (Sandbox sandbox =
         Sandbox.start(Sandbox.Options.defaults(300).withQuota(Throttle.Quota.OFF))) {
-      String prefix = "cx" + UUID.randomUUID().toString().substring(0, 6) + ".";
-      Map<String, String> env = env(sandbox, broker, prefix, format);
-      InProcess.extractAndTransform(env, COLLECTIONS, "full");
-      InProcess.extractAndTransform(env, COLLECTIONS, "delta"); // stores the delta links
+      String run = UUID.randomUUID().toString().substring(0, 6);
+      Map<String, Map<String, String>> pipelines = new java.util.LinkedHashMap<>();
+      for (String format : List.of("avro-registry", "json")) {
+        String prefix = "cx" + run + format.charAt(0) + ".";
+        Map<String, String> env = env(sandbox, broker, prefix, format);
+        env.put("DIRPIPE_TRANSFORM_STATE_DIR", dir.resolve(format).toString());
+        pipelines.put(format, env);
+        InProcess.extractAndTransform(env, COLLECTIONS, "full");
+        InProcess.extractAndTransform(env, COLLECTIONS, "delta"); // stores the delta links
+      }
       new Mutator(sandbox.tenant()).apply(new Mutator.Request("users", 3, 5, 2, 0, 0, 11));
       new Mutator(sandbox.tenant()).apply(new Mutator.Request("groupMembers", 0, 0, 0, 4, 2, 12));
-      InProcess.extractAndTransform(env, COLLECTIONS, "delta"); // c, u and d events
-
-      Path replayed = dir.resolve("replay.jsonl");
-      StringWriter out = new StringWriter();
-      int code =
-          InProcess.dirpipe(
-              env,
-              out,
-              "replay",
-              "--collection",
-              "users",
-              "--at",
-              InProcess.tick().toString(),
-              "--out",
-              replayed.toString());
-      assertThat(code).as(out.toString()).isZero();
-
-      Node example =
-          node(
-              "inventory.js",
-              "--brokers",
-              broker.bootstrapServers(),
-              "--registry",
-              registry.url(),
-              "--prefix",
-              prefix,
-              "--format",
-              format);
-      assertThat(example.code).as("inventory.js exit code; stderr: " + example.err).isZero();
-      assertThat(example.err).contains("they agree");
-      Set<JsonNode> fromNode = lines(example.out);
-      Set<JsonNode> fromReplay = lines(Files.readString(replayed));
-      assertThat(fromReplay).hasSize(300 + 3 - 2);
-      assertThat(fromNode).isEqualTo(fromReplay);
+      for (var pipeline : pipelines.entrySet()) {
+        InProcess.extractAndTransform(pipeline.getValue(), COLLECTIONS, "delta"); // c, u, d
+        theNodeExampleAgreesWithReplay(broker, pipeline.getKey(), pipeline.getValue());
+      }
     }
+  }
+
+  void theNodeExampleAgreesWithReplay(TestKafka broker, String format, Map<String, String> env)
+      throws Exception {
+    Path replayed = dir.resolve(format + "-replay.jsonl");
+    StringWriter out = new StringWriter();
+    int code =
+        InProcess.dirpipe(
+            env,
+            out,
+            "replay",
+            "--collection",
+            "users",
+            "--at",
+            InProcess.tick().toString(),
+            "--out",
+            replayed.toString());
+    assertThat(code).as(out.toString()).isZero();
+
+    Node example =
+        node(
+            "inventory.js",
+            "--brokers",
+            broker.bootstrapServers(),
+            "--registry",
+            registry.url(),
+            "--prefix",
+            env.get("DIRPIPE_TOPICS_PREFIX"),
+            "--format",
+            format);
+    assertThat(example.code)
+        .as(format + ": inventory.js exit code; stderr: " + example.err)
+        .isZero();
+    assertThat(example.err).contains("they agree");
+    Set<JsonNode> fromNode = lines(example.out);
+    Set<JsonNode> fromReplay = lines(Files.readString(replayed));
+    assertThat(fromReplay).as(format).hasSize(300 + 3 - 2);
+    assertThat(fromNode).as(format + ": the Node example's users = replay's").isEqualTo(fromReplay);
   }
 
   @Test
@@ -138,23 +143,33 @@ class ConsumerExamplesIT {
 
   @Test
   void aSchemaTheSubjectCannotFollowStopsTheRoleAtStart(TestKafka broker) throws Exception {
-    try (Sandbox sandbox =
-        Sandbox.start(Sandbox.Options.defaults(50).withQuota(Throttle.Quota.OFF))) {
-      String prefix = "cy" + UUID.randomUUID().toString().substring(0, 6) + ".";
-      Map<String, String> env = env(sandbox, broker, prefix, "avro-registry");
-      // another producer registered a User that requires a field dirpipe does not write
-      ObjectNode user =
-          (ObjectNode) JSON.readTree(AvroSerde.MODEL.getSchema(User.class).toString());
-      user.withArray("fields").addObject().put("name", "costCenter").put("type", "string");
-      String subject = prefix + "inventory.users-value";
-      new RegistryClient(registry.url(), null, Duration.ofSeconds(10))
-          .register(subject, new Schema.Parser().parse(user.toString()));
+    String prefix = "cy" + UUID.randomUUID().toString().substring(0, 6) + ".";
+    // the transformer alone: it registers the schemas of what it writes before reading anything
+    Map<String, String> env =
+        Map.of(
+            "DIRPIPE_KAFKA_BOOTSTRAP_SERVERS",
+            broker.bootstrapServers(),
+            "DIRPIPE_TOPICS_PREFIX",
+            prefix,
+            "DIRPIPE_SCHEMA_REGISTRY_URL",
+            registry.url(),
+            "DIRPIPE_TRANSFORM_STATE_DIR",
+            dir.resolve("state").toString(),
+            "DIRPIPE_TRANSFORM_APPLICATION_ID",
+            prefix + "transformer",
+            "DIRPIPE_TRANSFORM_COLLECTIONS",
+            "users");
+    // another producer registered a User that requires a field dirpipe does not write
+    ObjectNode user = (ObjectNode) JSON.readTree(AvroSerde.MODEL.getSchema(User.class).toString());
+    user.withArray("fields").addObject().put("name", "costCenter").put("type", "string");
+    String subject = prefix + "inventory.users-value";
+    new RegistryClient(registry.url(), null, Duration.ofSeconds(10))
+        .register(subject, new Schema.Parser().parse(user.toString()));
 
-      StringWriter out = new StringWriter();
-      int code = InProcess.dirpipe(env, out, "transform", "--until-idle", "1s");
-      assertThat(code).as(out.toString()).isNotZero();
-      assertThat(out.toString()).contains(subject).contains("costCenter");
-    }
+    StringWriter out = new StringWriter();
+    int code = InProcess.dirpipe(env, out, "transform", "--until-idle", "1s");
+    assertThat(code).as(out.toString()).isNotZero();
+    assertThat(out.toString()).contains(subject).contains("costCenter");
   }
 
   Map<String, String> env(Sandbox sandbox, TestKafka broker, String prefix, String format) {

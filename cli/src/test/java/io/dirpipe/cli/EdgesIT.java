@@ -126,7 +126,11 @@ class EdgesIT {
                 (RoleAssignment)
                     (r.value().getAfter() != null ? r.value().getAfter() : r.value().getBefore());
             assignmentChanges.add(
-                r.value().getOp() + " " + a.getRoleDefinitionId() + "/" + a.getPrincipalId());
+                io.dirpipe.schemas.Envelope.op(r.value())
+                    + " "
+                    + a.getRoleDefinitionId()
+                    + "/"
+                    + a.getPrincipalId());
           });
       assignmentChanges.removeIf(c -> c.startsWith("CREATE ") && !expectedAssignments.contains(c));
       assertThat(assignmentChanges)

@@ -73,13 +73,15 @@ public final class Demo {
         SchemaRegistry registry = SchemaRegistry.start(kafka.clients());
         Sandbox sandbox = Sandbox.start(new Sandbox.Options(0, 0, spec, PERMISSIONS, null))) {
       step(
-          "sandbox tenant %s: %d users, %d groups, %d devices, %d apps; broker %s",
+          "sandbox tenant %s: %d users, %d groups, %d devices, %d apps; broker %s, schema registry"
+              + " %s",
           sandbox.tenant().tenantId(),
           spec.users(),
           spec.groups(),
           spec.devices(),
           spec.applications(),
-          kafka.bootstrapServers());
+          kafka.bootstrapServers(),
+          registry.url());
       Map<String, String> env = new LinkedHashMap<>(sandbox.environment()); // managed identity
       env.put("DIRPIPE_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
       env.put("DIRPIPE_SCHEMA_REGISTRY_URL", registry.url()); // the Confluent wire format
@@ -152,6 +154,7 @@ public final class Demo {
             verifyRuns(k, topics);
             return null;
           });
+      registered(k, topics);
       count(k, topics, sandbox, before, mutations, transform, sinks, data.resolve("lake"));
     }
     if (counter != null) {
@@ -159,6 +162,31 @@ public final class Demo {
     }
     summary.seconds = (System.nanoTime() - t0) / 1e9;
     return summary;
+  }
+
+  /**
+   * Every public topic is in the Confluent wire format: its value schema is registered under {@code
+   * <topic>-value} in the registry the roles were given.
+   */
+  private void registered(KafkaClients kafka, Topics topics) throws Exception {
+    java.util.Set<String> subjects =
+        new java.util.HashSet<>(topics.formats().registry().subjects());
+    long public_ = 0;
+    long withSubject = 0;
+    try (var admin = kafka.admin("demo-topics")) {
+      for (String t : admin.listTopics().names().get()) {
+        String rest = t.startsWith(PREFIX) ? t.substring(PREFIX.length()) : "";
+        if (rest.startsWith("raw.")
+            || rest.startsWith("events.")
+            || rest.startsWith("changes.")
+            || rest.startsWith("inventory.")
+            || rest.equals("runs")) {
+          public_++;
+          withSubject += subjects.contains(t + "-value") ? 1 : 0;
+        }
+      }
+    }
+    summary.check("public topics = topics with a registered value schema", withSubject, public_);
   }
 
   private void verifyRuns(KafkaClients kafka, Topics topics) {

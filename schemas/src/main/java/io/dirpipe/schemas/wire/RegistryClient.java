@@ -100,6 +100,13 @@ public final class RegistryClient {
     return s;
   }
 
+  /** Every subject the registry holds. */
+  public List<String> subjects() {
+    List<String> subjects = new ArrayList<>();
+    call("GET", "subjects", null, "subjects").forEach(s -> subjects.add(s.asText()));
+    return subjects;
+  }
+
   /** The versions of a subject, oldest first; empty when the subject does not exist. */
   public List<Integer> versions(String subject) {
     try {
