@@ -72,23 +72,27 @@ final class RegistrySurface implements Surface {
   }
 
   private void schemaById(Exchange x, Matcher m) throws IOException {
-    int id = Integer.parseInt(m.group(1));
-    Optional<String> schema = read(() -> subjects.schema(id));
-    if (schema.isEmpty()) {
-      error(x, 404, 40403, "Schema " + id + " not found");
-      return;
+    Optional<String> schema = schemaOr404(x, m);
+    if (schema.isPresent()) {
+      send(x, 200, Map.of("schema", schema.get()));
     }
-    send(x, 200, Map.of("schema", schema.get()));
   }
 
   private void rawSchemaById(Exchange x, Matcher m) throws IOException {
+    Optional<String> schema = schemaOr404(x, m);
+    if (schema.isPresent()) {
+      x.send(200, TYPE, schema.get().getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  /** The schema of the id in the path, or empty having answered 404. */
+  private Optional<String> schemaOr404(Exchange x, Matcher m) throws IOException {
     int id = Integer.parseInt(m.group(1));
     Optional<String> schema = read(() -> subjects.schema(id));
     if (schema.isEmpty()) {
       error(x, 404, 40403, "Schema " + id + " not found");
-      return;
     }
-    x.send(200, TYPE, schema.get().getBytes(StandardCharsets.UTF_8));
+    return schema;
   }
 
   private void usesOfId(Exchange x, Matcher m) throws IOException {
