@@ -4,6 +4,7 @@ import io.dirpipe.core.Time;
 import io.dirpipe.core.kafka.KafkaClients;
 import io.dirpipe.schemas.Collection;
 import io.dirpipe.schemas.Topics;
+import io.dirpipe.schemas.wire.RegistryClient;
 import io.dirpipe.sink.DeadLetters;
 import io.dirpipe.sink.SinkConfig;
 import io.dirpipe.sink.SinkRunner;
@@ -155,6 +156,8 @@ public final class LakeSink implements SinkRunner.Delivery {
         directory =
             LakeFiles.directory(
                 files.rows.dataset(), row.tenantId(), Instant.ofEpochMilli(r.timestamp()));
+      } catch (RegistryClient.RegistryException e) {
+        throw e; // the registry is down or refuses us: an outage to wait out, not a bad record
       } catch (RuntimeException e) {
         deadLetters.send(r, "cannot write the record to the lake: " + e.getMessage());
         files.next = r.offset() + 1;

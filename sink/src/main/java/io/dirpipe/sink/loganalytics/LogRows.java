@@ -157,6 +157,8 @@ final class LogRows {
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } catch (io.dirpipe.schemas.wire.RegistryClient.RegistryException e) {
+      throw e; // the registry is down or refuses us: an outage to wait out, not a bad record
     } catch (Exception e) {
       throw new Undeliverable(
           "cannot decode the record of "

@@ -133,7 +133,40 @@ class LakeSinkTest {
     }
   }
 
+  @Test
+  void aRecordTheRegistryCannotBeAskedAboutStopsTheSinkAndIsNotDeadLettered() throws Exception {
+    // the registry is down: port 1 on loopback refuses every connection
+    var registry =
+        new io.dirpipe.schemas.wire.RegistryClient(
+            "http://127.0.0.1:1", null, Duration.ofSeconds(2));
+    Topics withRegistry =
+        new Topics(
+            "t.",
+            new io.dirpipe.schemas.wire.Formats(
+                Map.of(
+                    io.dirpipe.schemas.wire.Formats.TopicClass.RAW,
+                    io.dirpipe.schemas.wire.ValueFormat.AVRO),
+                registry));
+    LakeSink sink = sink(new LocalLakeStore(root), withRegistry);
+    byte[] confluent = {0, 0, 0, 0, 7, 2, 4, 6};
+    ConsumerRecord<byte[], byte[]> r = new ConsumerRecord<>(raw.name(), 0, 0, confluent, confluent);
+    ConsumerRecords<byte[], byte[]> records =
+        new ConsumerRecords<>(Map.of(p0, List.of(r)), Map.of());
+
+    assertThatThrownBy(() -> sink.accept(records))
+        .isInstanceOf(io.dirpipe.schemas.wire.RegistryClient.RegistryException.class)
+        .hasMessageContaining("127.0.0.1:1");
+    assertThat(kafka.producers())
+        .as("nothing dead-lettered")
+        .allSatisfy(p -> assertThat(p.history()).isEmpty());
+    assertThat(stats.deadLettered.sum()).isZero();
+  }
+
   private LakeSink sink(LakeStore store) {
+    return sink(store, topics);
+  }
+
+  private LakeSink sink(LakeStore store, Topics topics) {
     SinkConfig config =
         new SinkConfig(
             Map.of(

@@ -46,6 +46,34 @@ class LogRowsTest {
                       + ",appRoleAssignments,directoryAudits")));
 
   @Test
+  void aRecordTheRegistryCannotBeAskedAboutIsAnOutageNotAnUndeliverableRecord() {
+    var registry =
+        new io.dirpipe.schemas.wire.RegistryClient(
+            "http://127.0.0.1:1", null, java.time.Duration.ofSeconds(2)); // refuses connections
+    LogRows withRegistry =
+        new LogRows(
+            new Topics(
+                Topics.DEFAULT_PREFIX,
+                new io.dirpipe.schemas.wire.Formats(
+                    Map.of(
+                        io.dirpipe.schemas.wire.Formats.TopicClass.CHANGES,
+                        io.dirpipe.schemas.wire.ValueFormat.AVRO),
+                    registry)),
+            new SinkConfig(Map.of(SinkConfig.SINK_COLLECTIONS, "users")));
+    byte[] confluent = {0, 0, 0, 0, 7, 2, 4, 6};
+    var record =
+        new org.apache.kafka.clients.consumer.ConsumerRecord<>(
+            topics.changes(io.dirpipe.schemas.Collection.USERS).name(),
+            0,
+            0L,
+            confluent,
+            confluent);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> withRegistry.of(record))
+        .isInstanceOf(io.dirpipe.schemas.wire.RegistryClient.RegistryException.class)
+        .hasMessageContaining("127.0.0.1:1");
+  }
+
+  @Test
   void aChangeRowHasTheChangesTableColumns() throws Exception {
     User before = User.newBuilder().setId("u1").setDisplayName("Ann").build();
     User after = User.newBuilder(before).setDepartment("Ops").build();
