@@ -1,0 +1,60 @@
+package io.dirpipe.sink.iceberg;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.iceberg.CatalogProperties;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.jdbc.JdbcCatalog;
+import org.apache.iceberg.rest.RESTCatalog;
+
+/**
+ * Opens the lake's Iceberg catalog. Embedded: Iceberg's JDBC catalog on a SQLite file beside a
+ * local warehouse folder, no server to start. Otherwise a JDBC URI (PostgreSQL) or a REST catalog
+ * (Polaris, Unity, Nessie, Gravitino) at {@code uri}.
+ */
+public final class LakeCatalog {
+  public static final String NAME = "dirpipe";
+
+  private LakeCatalog() {}
+
+  /** The embedded catalog: {@code <warehouse>/catalog.db} (SQLite) over the warehouse folder. */
+  public static Catalog embedded(Path warehouse) {
+    try {
+      Files.createDirectories(warehouse);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Cannot create the lake folder " + warehouse, e);
+    }
+    return jdbc("jdbc:sqlite:" + warehouse.resolve("catalog.db"), warehouse.toUri().toString());
+  }
+
+  /** Iceberg's JDBC catalog at {@code uri} (SQLite or PostgreSQL) with tables under warehouse. */
+  public static Catalog jdbc(String uri, String warehouse) {
+    Map<String, String> props = new HashMap<>();
+    props.put(CatalogProperties.URI, uri);
+    props.put(CatalogProperties.WAREHOUSE_LOCATION, warehouse);
+    props.put("jdbc.schema-version", "V1");
+    if (warehouse.startsWith("file:") || warehouse.startsWith("/")) {
+      props.put(CatalogProperties.FILE_IO_IMPL, LocalFileIO.class.getName());
+    }
+    JdbcCatalog catalog = new JdbcCatalog();
+    catalog.setConf(new Configuration(false));
+    catalog.initialize(NAME, props);
+    return catalog;
+  }
+
+  /** An Iceberg REST catalog at {@code uri}, tables under warehouse. */
+  public static Catalog rest(String uri, String warehouse, Map<String, String> extra) {
+    Map<String, String> props = new HashMap<>(extra);
+    props.put(CatalogProperties.URI, uri);
+    if (warehouse != null) {
+      props.put(CatalogProperties.WAREHOUSE_LOCATION, warehouse);
+    }
+    RESTCatalog catalog = new RESTCatalog();
+    catalog.setConf(new Configuration(false));
+    catalog.initialize(NAME, props);
+    return catalog;
+  }
+}

@@ -1,0 +1,154 @@
+package io.dirpipe.sink.iceberg;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.apache.iceberg.AppendFiles;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.PartitionKey;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.StructLike;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.InternalRecordWrapper;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.data.parquet.GenericParquetWriter;
+import org.apache.iceberg.io.DataWriter;
+import org.apache.iceberg.io.OutputFile;
+import org.apache.iceberg.parquet.Parquet;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Commits to a table that record the Kafka offsets they cover, as Iceberg's Kafka Connect sink
+ * does: each commit's snapshot summary holds, under {@value #OFFSETS}, the next offset of every
+ * partition the table was ever written from, for one consumer group. A sink that restarts takes its
+ * positions from the table's newest such snapshot, not from the group: a crash between the table
+ * commit and the group's offset commit neither loses nor doubles a row.
+ */
+public final class TableCommits {
+  /** Snapshot summary key of the offsets. */
+  public static final String OFFSETS = "dirpipe.kafka-offsets";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private TableCommits() {}
+
+  /**
+   * Writes {@code rows} as Parquet data files (one per partition of the table's spec) and commits
+   * them in one snapshot with the offsets that follow them.
+   *
+   * @param next the next offset of each partition the rows came from
+   */
+  public static void append(
+      Table table, String group, List<Record> rows, Map<TopicPartition, Long> next) {
+    Map<TopicPartition, Long> offsets = new HashMap<>(offsets(table, group));
+    offsets.putAll(next);
+    AppendFiles append = table.newAppend();
+    for (DataFile file : write(table, rows)) {
+      append.appendFile(file);
+    }
+    append.set(OFFSETS, encode(group, offsets));
+    append.commit();
+  }
+
+  /**
+   * The offsets the table's newest commit by {@code group} covers: where to resume reading. Commits
+   * that carry none (compaction, snapshot expiry) are walked past.
+   */
+  public static Map<TopicPartition, Long> offsets(Table table, String group) {
+    table.refresh();
+    for (Snapshot s = table.currentSnapshot();
+        s != null;
+        s = s.parentId() == null ? null : table.snapshot(s.parentId())) {
+      String json = s.summary().get(OFFSETS);
+      if (json != null) {
+        JsonNode node = read(json);
+        if (group.equals(node.path("group").asText())) {
+          Map<TopicPartition, Long> out =
+              new TreeMap<>(java.util.Comparator.comparing(Object::toString));
+          node.path("offsets")
+              .fields()
+              .forEachRemaining(
+                  e -> {
+                    int slash = e.getKey().lastIndexOf('/');
+                    out.put(
+                        new TopicPartition(
+                            e.getKey().substring(0, slash),
+                            Integer.parseInt(e.getKey().substring(slash + 1))),
+                        e.getValue().asLong());
+                  });
+          return out;
+        }
+      }
+    }
+    return Map.of();
+  }
+
+  private static List<DataFile> write(Table table, List<Record> rows) {
+    Map<StructLike, List<Record>> byPartition = new LinkedHashMap<>();
+    InternalRecordWrapper wrapper = new InternalRecordWrapper(table.schema().asStruct());
+    for (Record r : rows) {
+      PartitionKey key = new PartitionKey(table.spec(), table.schema());
+      key.partition(wrapper.wrap(r));
+      byPartition.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
+    }
+    List<DataFile> files = new ArrayList<>();
+    for (Map.Entry<StructLike, List<Record>> e : byPartition.entrySet()) {
+      PartitionKey key = (PartitionKey) e.getKey();
+      String location =
+          table
+              .locationProvider()
+              .newDataLocation(table.spec(), key, UUID.randomUUID() + ".parquet");
+      OutputFile out = table.io().newOutputFile(location);
+      DataWriter<Record> writer;
+      try {
+        writer =
+            Parquet.writeData(out)
+                .schema(table.schema())
+                .withSpec(table.spec())
+                .withPartition(key)
+                .createWriterFunc(GenericParquetWriter::create)
+                .overwrite()
+                .build();
+      } catch (IOException ex) {
+        throw new UncheckedIOException("Cannot write " + location, ex);
+      }
+      try (writer) {
+        e.getValue().forEach(writer::write);
+      } catch (IOException ex) {
+        throw new UncheckedIOException("Cannot write " + location, ex);
+      }
+      files.add(writer.toDataFile());
+    }
+    return files;
+  }
+
+  private static String encode(String group, Map<TopicPartition, Long> offsets) {
+    ObjectNode node = JSON.createObjectNode().put("group", group);
+    ObjectNode o = node.putObject("offsets");
+    new TreeMap<>(
+            offsets.entrySet().stream()
+                .collect(
+                    java.util.stream.Collectors.toMap(
+                        e -> e.getKey().topic() + "/" + e.getKey().partition(),
+                        Map.Entry::getValue)))
+        .forEach(o::put);
+    return node.toString();
+  }
+
+  private static JsonNode read(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (IOException e) {
+      throw new UncheckedIOException("A snapshot's " + OFFSETS + " is not JSON", e);
+    }
+  }
+}
