@@ -27,7 +27,10 @@ public final class LakeCatalog {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("Cannot create the lake folder " + warehouse, e);
     }
-    return jdbc("jdbc:sqlite:" + warehouse.resolve("catalog.db"), warehouse.toUri().toString());
+    // WAL and a busy timeout: a reader (a query, another dirpipe command) does not fail a commit
+    return jdbc(
+        "jdbc:sqlite:" + warehouse.resolve("catalog.db") + "?journal_mode=WAL&busy_timeout=30000",
+        warehouse.toUri().toString());
   }
 
   /** Iceberg's JDBC catalog at {@code uri} (SQLite or PostgreSQL) with tables under warehouse. */
@@ -36,6 +39,9 @@ public final class LakeCatalog {
     props.put(CatalogProperties.URI, uri);
     props.put(CatalogProperties.WAREHOUSE_LOCATION, warehouse);
     props.put("jdbc.schema-version", "V1");
+    if (uri.startsWith("jdbc:sqlite:")) {
+      props.put(CatalogProperties.CLIENT_POOL_SIZE, "1"); // SQLite has one writer anyway
+    }
     if (warehouse.startsWith("file:") || warehouse.startsWith("/")) {
       props.put(CatalogProperties.FILE_IO_IMPL, LocalFileIO.class.getName());
     }
