@@ -28,11 +28,13 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The change events of object collections into their {@code <collection>_history} Iceberg tables:
- * rows are buffered and committed once per interval, one commit per table, each recording the
- * offsets it covers; only then are those offsets handed back for the group to commit. A partition
- * newly assigned is positioned at the offset its table recorded, so the table, not the consumer
- * group, says where to resume; a record below it (already in the table) is skipped.
+ * The change events of object collections into two Iceberg tables each: {@code
+ * <collection>_history} (one row per change) and {@code <collection>_current} (the live inventory,
+ * by upserts and deletes). Rows are buffered and committed once per interval, one commit per table,
+ * each recording the offsets it covers; only then are those offsets handed back for the group to
+ * commit. A partition newly assigned is positioned at the lowest offset its tables recorded, so the
+ * tables, not the consumer group, say where to resume; a record below a table's offset (already in
+ * it) is skipped for that table.
  */
 public final class IcebergSink implements SinkRunner.Delivery {
   public static final Namespace NAMESPACE = Namespace.of("dirpipe");
@@ -43,20 +45,64 @@ public final class IcebergSink implements SinkRunner.Delivery {
   private final Time time;
   private final DeadLetters deadLetters;
   private final SinkStats stats;
-  private final Map<String, Target> byTopic = new LinkedHashMap<>();
+  private final Map<String, List<Target>> byTopic = new LinkedHashMap<>();
   private long lastCommit;
 
   /** One table and what is buffered for it. */
   private static final class Target {
     final Topic<ObjectKey, Change> topic;
     final Table table;
+    final boolean current;
     final List<Record> rows = new ArrayList<>();
+
+    /** Current tables: the last change of each key in this interval, in arrival order. */
+    final Map<ObjectKey, Record> latest = new LinkedHashMap<>();
+
     final Map<TopicPartition, Long> next = new HashMap<>();
     final Map<TopicPartition, Long> committed = new HashMap<>();
 
-    Target(Topic<ObjectKey, Change> topic, Table table) {
+    Target(Topic<ObjectKey, Change> topic, Table table, boolean current) {
       this.topic = topic;
       this.table = table;
+      this.current = current;
+    }
+
+    void add(ObjectKey key, Change change, int partition, long offset) {
+      Record row = HistoryRows.of(table.schema(), key, change, partition, offset);
+      if (!current) {
+        rows.add(row);
+      } else {
+        latest.remove(key); // re-inserted last: the order of the latest changes
+        latest.put(key, change.getAfter() == null ? null : row);
+      }
+    }
+
+    void commit(String group) {
+      if (!current) {
+        TableCommits.append(table, group, rows, next);
+        return;
+      }
+      List<Record> keys = new ArrayList<>();
+      List<Record> upserts = new ArrayList<>();
+      org.apache.iceberg.Schema keySchema = CurrentSchema.key(table.schema());
+      latest.forEach(
+          (k, row) -> {
+            keys.add(HistoryRows.key(keySchema, k));
+            if (row != null) {
+              upserts.add(row);
+            }
+          });
+      TableCommits.upsert(table, group, upserts, keys, next);
+    }
+
+    int buffered() {
+      return current ? latest.size() : rows.size();
+    }
+
+    void clear() {
+      rows.clear();
+      latest.clear();
+      next.clear();
     }
   }
 
@@ -78,9 +124,12 @@ public final class IcebergSink implements SinkRunner.Delivery {
     for (Collection<?> c : collections) {
       if (c.isObjectCollection()) {
         Topic<ObjectKey, Change> topic = topics.changes(c);
-        Target t = new Target(topic, historyTable(c));
-        t.committed.putAll(TableCommits.offsets(t.table, group));
-        byTopic.put(topic.name(), t);
+        Table history = table(c.name() + "_history", HistorySchema.of(c.entitySchema()), false);
+        Table current = table(c.name() + "_current", CurrentSchema.of(history.schema()), true);
+        List<Target> targets =
+            List.of(new Target(topic, history, false), new Target(topic, current, true));
+        targets.forEach(t -> t.committed.putAll(TableCommits.offsets(t.table, group)));
+        byTopic.put(topic.name(), targets);
       }
     }
     this.lastCommit = time.nanoTime();
@@ -91,13 +140,12 @@ public final class IcebergSink implements SinkRunner.Delivery {
     return List.copyOf(byTopic.keySet());
   }
 
-  /** {@code <collection>_history}, created with the contract's columns when missing. */
-  private Table historyTable(Collection<?> c) {
-    TableIdentifier id = TableIdentifier.of(NAMESPACE, c.name() + "_history");
+  /** A table, created with these columns when missing. */
+  private Table table(String name, org.apache.iceberg.Schema schema, boolean current) {
+    TableIdentifier id = TableIdentifier.of(NAMESPACE, name);
     if (catalog.tableExists(id)) {
       return catalog.loadTable(id);
     }
-    org.apache.iceberg.Schema schema = HistorySchema.of(c.entitySchema());
     if (catalog instanceof org.apache.iceberg.catalog.SupportsNamespaces ns
         && !ns.namespaceExists(NAMESPACE)) {
       try {
@@ -107,7 +155,11 @@ public final class IcebergSink implements SinkRunner.Delivery {
       }
     }
     try {
-      return catalog.createTable(id, schema, HistorySchema.spec(schema));
+      return catalog.createTable(
+          id,
+          schema,
+          current ? CurrentSchema.spec(schema) : HistorySchema.spec(schema),
+          Map.of("format-version", "2"));
     } catch (org.apache.iceberg.exceptions.AlreadyExistsException raced) {
       return catalog.loadTable(id);
     }
@@ -117,10 +169,11 @@ public final class IcebergSink implements SinkRunner.Delivery {
   public void assigned(
       Consumer<byte[], byte[]> consumer, java.util.Collection<TopicPartition> parts) {
     for (TopicPartition p : parts) {
-      Target t = byTopic.get(p.topic());
-      Long at = t == null ? null : t.committed.get(p);
-      if (at != null) {
-        consumer.seek(p, at); // the table's word, whatever the group committed
+      List<Target> targets = byTopic.get(p.topic());
+      if (targets != null) {
+        // the tables' word, whatever the group committed: from where the least advanced one is
+        consumer.seek(
+            p, targets.stream().mapToLong(t -> t.committed.getOrDefault(p, 0L)).min().orElse(0));
       }
     }
   }
@@ -128,23 +181,28 @@ public final class IcebergSink implements SinkRunner.Delivery {
   @Override
   public Map<TopicPartition, OffsetAndMetadata> accept(ConsumerRecords<byte[], byte[]> records) {
     for (ConsumerRecord<byte[], byte[]> r : records) {
-      Target t = byTopic.get(r.topic());
+      List<Target> targets = byTopic.get(r.topic());
       TopicPartition p = new TopicPartition(r.topic(), r.partition());
-      if (r.offset() < t.committed.getOrDefault(p, 0L)) {
-        continue; // already in the table
+      List<Target> behind =
+          targets.stream().filter(t -> r.offset() >= t.committed.getOrDefault(p, 0L)).toList();
+      if (behind.isEmpty()) {
+        continue; // already in every table
       }
-      t.next.put(p, r.offset() + 1);
+      behind.forEach(t -> t.next.put(p, r.offset() + 1));
       if (r.value() == null) {
         continue;
       }
+      Topic<ObjectKey, Change> topic = behind.get(0).topic;
       try {
-        ObjectKey key = t.topic.keySerde().deserializer().deserialize(r.topic(), r.key());
-        Change change = t.topic.valueSerde().deserializer().deserialize(r.topic(), r.value());
-        t.rows.add(HistoryRows.of(t.table.schema(), key, change, r.partition(), r.offset()));
+        ObjectKey key = topic.keySerde().deserializer().deserialize(r.topic(), r.key());
+        Change change = topic.valueSerde().deserializer().deserialize(r.topic(), r.value());
+        for (Target t : behind) {
+          t.add(key, change, r.partition(), r.offset());
+        }
       } catch (RegistryClient.RegistryException e) {
         throw e; // an outage to wait out, not a bad record
       } catch (RuntimeException e) {
-        deadLetters.send(r, "cannot write the record to " + t.table.name() + ": " + e.getMessage());
+        deadLetters.send(r, "cannot write the record to the lake's tables: " + e.getMessage());
       }
     }
     return Map.of();
@@ -163,19 +221,32 @@ public final class IcebergSink implements SinkRunner.Delivery {
     return commitAll();
   }
 
-  /** One commit per table holding rows or new offsets; the offsets now safe for the group. */
+  /**
+   * One commit per table holding rows or new offsets; the offsets now safe for the group: per
+   * partition the lowest its tables committed.
+   */
   private Map<TopicPartition, OffsetAndMetadata> commitAll() {
     Map<TopicPartition, OffsetAndMetadata> safe = new HashMap<>();
-    for (Target t : byTopic.values()) {
-      if (t.next.isEmpty()) {
-        continue;
+    for (List<Target> targets : byTopic.values()) {
+      java.util.Set<TopicPartition> touched = new java.util.HashSet<>();
+      for (Target t : targets) {
+        if (!t.next.isEmpty()) {
+          touched.addAll(t.next.keySet());
+          t.commit(group);
+          stats.rows.add(t.buffered());
+          t.committed.putAll(t.next);
+          t.clear();
+        }
       }
-      TableCommits.append(t.table, group, t.rows, t.next);
-      stats.rows.add(t.rows.size());
-      t.committed.putAll(t.next);
-      t.next.forEach((p, o) -> safe.put(p, new OffsetAndMetadata(o)));
-      t.rows.clear();
-      t.next.clear();
+      touched.forEach(
+          p ->
+              safe.put(
+                  p,
+                  new OffsetAndMetadata(
+                      targets.stream()
+                          .mapToLong(t -> t.committed.getOrDefault(p, 0L))
+                          .min()
+                          .orElse(0))));
     }
     lastCommit = time.nanoTime();
     return safe;

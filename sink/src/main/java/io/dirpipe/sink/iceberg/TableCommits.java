@@ -14,13 +14,19 @@ import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DeleteFile;
+import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.PartitionKey;
+import org.apache.iceberg.RowDelta;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.data.GenericAppenderFactory;
 import org.apache.iceberg.data.InternalRecordWrapper;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.data.parquet.GenericParquetWriter;
+import org.apache.iceberg.deletes.EqualityDeleteWriter;
+import org.apache.iceberg.encryption.EncryptedFiles;
 import org.apache.iceberg.io.DataWriter;
 import org.apache.iceberg.io.OutputFile;
 import org.apache.iceberg.parquet.Parquet;
@@ -57,6 +63,69 @@ public final class TableCommits {
     }
     append.set(OFFSETS, encode(group, offsets));
     append.commit();
+  }
+
+  /**
+   * Replaces the rows of these keys: equality deletes of {@code (tenant_id, id)} for every key in
+   * {@code keys}, the {@code rows} inserted, in one snapshot with the offsets that follow them. A
+   * delete in a commit does not apply to rows the same commit adds (Iceberg's sequence numbers), so
+   * an object replaced is its new row only.
+   *
+   * @param keys records of {@link CurrentSchema#key} for every object upserted or deleted
+   */
+  public static void upsert(
+      Table table,
+      String group,
+      List<Record> rows,
+      List<Record> keys,
+      Map<TopicPartition, Long> next) {
+    Map<TopicPartition, Long> offsets = new HashMap<>(offsets(table, group));
+    offsets.putAll(next);
+    RowDelta delta = table.newRowDelta();
+    for (DataFile file : write(table, rows)) {
+      delta.addRows(file);
+    }
+    for (DeleteFile file : deletes(table, keys)) {
+      delta.addDeletes(file);
+    }
+    delta.set(OFFSETS, encode(group, offsets));
+    delta.commit();
+  }
+
+  private static List<DeleteFile> deletes(Table table, List<Record> keys) {
+    if (keys.isEmpty()) {
+      return List.of();
+    }
+    org.apache.iceberg.Schema keySchema = CurrentSchema.key(table.schema());
+    int[] ids = keySchema.columns().stream().mapToInt(f -> f.fieldId()).toArray();
+    GenericAppenderFactory factory =
+        new GenericAppenderFactory(table.schema(), table.spec(), ids, keySchema, null);
+    Map<StructLike, List<Record>> byPartition = new LinkedHashMap<>();
+    for (Record k : keys) {
+      PartitionKey key = new PartitionKey(table.spec(), keySchema);
+      key.partition(k);
+      byPartition.computeIfAbsent(key, x -> new ArrayList<>()).add(k);
+    }
+    List<DeleteFile> files = new ArrayList<>();
+    for (Map.Entry<StructLike, List<Record>> e : byPartition.entrySet()) {
+      String location =
+          table
+              .locationProvider()
+              .newDataLocation(
+                  table.spec(), e.getKey(), "delete-" + UUID.randomUUID() + ".parquet");
+      EqualityDeleteWriter<Record> writer =
+          factory.newEqDeleteWriter(
+              EncryptedFiles.plainAsEncryptedOutput(table.io().newOutputFile(location)),
+              FileFormat.PARQUET,
+              e.getKey());
+      try (writer) {
+        e.getValue().forEach(writer::write);
+      } catch (IOException ex) {
+        throw new UncheckedIOException("Cannot write " + location, ex);
+      }
+      files.add(writer.toDeleteFile());
+    }
+    return files;
   }
 
   /**

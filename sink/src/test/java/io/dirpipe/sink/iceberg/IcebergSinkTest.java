@@ -85,6 +85,65 @@ class IcebergSinkTest {
         .containsExactlyInAnyOrder(0L, 1L, 2L, 3L, 4L, 5L, 6L);
   }
 
+  @Test
+  void theCurrentTableHoldsEachLiveObjectOnceAcrossIntervals() throws Exception {
+    IcebergSink sink = sink();
+    List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>();
+    batch.add(record(0, "a", Operation.CREATE, "A1"));
+    batch.add(record(1, "b", Operation.CREATE, "B1"));
+    batch.add(record(2, "a", Operation.UPDATE, "A2")); // twice in one interval: the last wins
+    batch.add(record(3, "c", Operation.CREATE, "C1"));
+    sink.accept(new ConsumerRecords<>(Map.of(p0, batch), Map.of()));
+    sink.flush(List.of(p0));
+    assertThat(current())
+        .containsOnly(Map.entry("a", "A2"), Map.entry("b", "B1"), Map.entry("c", "C1"));
+
+    List<ConsumerRecord<byte[], byte[]>> next = new ArrayList<>();
+    next.add(record(4, "b", Operation.DELETE, "B1"));
+    next.add(record(5, "a", Operation.UPDATE, "A3"));
+    next.add(record(6, "c", Operation.DELETE, "C1"));
+    next.add(record(7, "c", Operation.CREATE, "C2")); // deleted and created again
+    sink.accept(new ConsumerRecords<>(Map.of(p0, next), Map.of()));
+    sink.flush(List.of(p0));
+    assertThat(current()).containsOnly(Map.entry("a", "A3"), Map.entry("c", "C2"));
+    assertThat(rows()).hasSize(8); // the history keeps every change
+  }
+
+  Map<String, String> current() throws Exception {
+    var table =
+        LakeCatalog.embedded(lake)
+            .loadTable(TableIdentifier.of(IcebergSink.NAMESPACE, "users_current"));
+    Map<String, String> out = new java.util.HashMap<>();
+    try (CloseableIterable<Record> it = IcebergGenerics.read(table).build()) {
+      for (Record r : it) {
+        assertThat(out.put((String) r.getField("id"), (String) r.getField("displayName")))
+            .as("one row per object")
+            .isNull();
+      }
+    }
+    return out;
+  }
+
+  ConsumerRecord<byte[], byte[]> record(long offset, String id, Operation op, String name) {
+    ObjectKey key = new ObjectKey(TENANT, id);
+    User user = User.newBuilder().setId(id).setDisplayName(name).build();
+    Change change =
+        Envelope.change(
+            op,
+            op == Operation.CREATE ? null : user,
+            op == Operation.DELETE ? null : user,
+            List.of(),
+            op == Operation.DELETE ? io.dirpipe.schemas.RemovedReason.DELETED : null,
+            Envelope.source(TENANT, "users", "run-1", Mode.DELTA, T.plusSeconds(offset)),
+            T);
+    return new ConsumerRecord<>(
+        changes.name(),
+        0,
+        offset,
+        changes.keySerde().serializer().serialize(changes.name(), key),
+        changes.valueSerde().serializer().serialize(changes.name(), change));
+  }
+
   IcebergSink sink() {
     return new IcebergSink(
         LakeCatalog.embedded(lake),

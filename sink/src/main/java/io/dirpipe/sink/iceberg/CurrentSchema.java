@@ -1,0 +1,44 @@
+package io.dirpipe.sink.iceberg;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.types.Types;
+
+/**
+ * The columns of {@code <collection>_current}, the live inventory: the history row's columns but
+ * the change's ({@code op}, {@code valid_to}, {@code changed_fields}, {@code delete_reason}), one
+ * row per (tenant, object) kept by upserts and removed by deletes. Its identifier fields are {@code
+ * tenant_id} and {@code id}, so engines that upsert (Flink, Spark MERGE) know the key.
+ */
+public final class CurrentSchema {
+  static final Set<String> CHANGE_ONLY =
+      Set.of("op", "valid_to", "changed_fields", "delete_reason");
+
+  private CurrentSchema() {}
+
+  /** The current table's schema derived from the history table's (same column ids). */
+  public static Schema of(Schema history) {
+    List<Types.NestedField> fields = new ArrayList<>();
+    for (Types.NestedField f : history.columns()) {
+      if (!CHANGE_ONLY.contains(f.name())) {
+        fields.add(f);
+      }
+    }
+    Schema schema = new Schema(fields);
+    return new Schema(
+        fields, Set.of(schema.findField("tenant_id").fieldId(), schema.findField("id").fieldId()));
+  }
+
+  /** By tenant. */
+  public static PartitionSpec spec(Schema schema) {
+    return PartitionSpec.builderFor(schema).identity("tenant_id").build();
+  }
+
+  /** The key columns' schema: what an equality delete names. */
+  public static Schema key(Schema schema) {
+    return schema.select("tenant_id", "id");
+  }
+}
