@@ -59,6 +59,14 @@ public final class HistorySchema {
     return new org.apache.iceberg.Schema(withZone(converted.asStruct()).fields());
   }
 
+  /**
+   * The columns that name one version: the object, when it was observed (which places it in its
+   * partition) and its offset (one key's changes share one partition of the changes topic).
+   */
+  public static org.apache.iceberg.Schema versionKey(org.apache.iceberg.Schema schema) {
+    return schema.select("tenant_id", "id", "valid_from", "kafka_offset");
+  }
+
   /** Tenant, then day of {@code valid_from}. */
   public static PartitionSpec spec(org.apache.iceberg.Schema schema) {
     return PartitionSpec.builderFor(schema).identity("tenant_id").day("valid_from").build();

@@ -58,6 +58,12 @@ public final class IcebergSink implements SinkRunner.Delivery {
     /** Current tables: the last change of each key in this interval, in arrival order. */
     final Map<ObjectKey, Record> latest = new LinkedHashMap<>();
 
+    /** History tables: the open version (valid_to null) of every object, committed or not. */
+    final Map<ObjectKey, Record> open = new HashMap<>();
+
+    /** History tables: committed versions this interval closes (rewritten with valid_to). */
+    final List<Record> closed = new ArrayList<>();
+
     final Map<TopicPartition, Long> next = new HashMap<>();
     final Map<TopicPartition, Long> committed = new HashMap<>();
 
@@ -70,6 +76,17 @@ public final class IcebergSink implements SinkRunner.Delivery {
     void add(ObjectKey key, Change change, int partition, long offset) {
       Record row = HistoryRows.of(table.schema(), key, change, partition, offset);
       if (!current) {
+        Record previous = open.put(key, row);
+        if (previous != null) {
+          Object until = row.getField("valid_from");
+          if (rows.stream().anyMatch(r -> r == previous)) {
+            previous.setField("valid_to", until); // not committed yet: closed in place
+          } else {
+            Record closedRow = previous.copy(); // committed: deleted, then written closed
+            closedRow.setField("valid_to", until);
+            closed.add(closedRow);
+          }
+        }
         rows.add(row);
       } else {
         latest.remove(key); // re-inserted last: the order of the latest changes
@@ -79,7 +96,17 @@ public final class IcebergSink implements SinkRunner.Delivery {
 
     void commit(String group) {
       if (!current) {
-        TableCommits.append(table, group, rows, next);
+        org.apache.iceberg.Schema versionKey = HistorySchema.versionKey(table.schema());
+        List<Record> deletes = new ArrayList<>();
+        List<Record> written = new ArrayList<>(rows);
+        for (Record version : closed) {
+          org.apache.iceberg.data.GenericRecord k =
+              org.apache.iceberg.data.GenericRecord.create(versionKey);
+          versionKey.columns().forEach(f -> k.setField(f.name(), version.getField(f.name())));
+          deletes.add(k);
+          written.add(version);
+        }
+        TableCommits.rowDelta(table, group, written, deletes, versionKey, next);
         return;
       }
       List<Record> keys = new ArrayList<>();
@@ -95,11 +122,27 @@ public final class IcebergSink implements SinkRunner.Delivery {
       TableCommits.upsert(table, group, upserts, keys, next);
     }
 
+    /** The versions still open in the table: what a next change of their object closes. */
+    void loadOpenVersions() {
+      try (var rows =
+          org.apache.iceberg.data.IcebergGenerics.read(table)
+              .where(org.apache.iceberg.expressions.Expressions.isNull("valid_to"))
+              .build()) {
+        for (Record r : rows) {
+          open.put(
+              new ObjectKey((String) r.getField("tenant_id"), (String) r.getField("id")), r.copy());
+        }
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("Cannot read " + table.name(), e);
+      }
+    }
+
     int buffered() {
       return current ? latest.size() : rows.size();
     }
 
     void clear() {
+      closed.clear();
       rows.clear();
       latest.clear();
       next.clear();
@@ -129,6 +172,7 @@ public final class IcebergSink implements SinkRunner.Delivery {
         List<Target> targets =
             List.of(new Target(topic, history, false), new Target(topic, current, true));
         targets.forEach(t -> t.committed.putAll(TableCommits.offsets(t.table, group)));
+        targets.get(0).loadOpenVersions();
         byTopic.put(topic.name(), targets);
       }
     }

@@ -79,31 +79,46 @@ public final class TableCommits {
       List<Record> rows,
       List<Record> keys,
       Map<TopicPartition, Long> next) {
+    rowDelta(table, group, rows, keys, CurrentSchema.key(table.schema()), next);
+  }
+
+  /**
+   * Equality deletes of {@code deletes} (records of {@code keySchema}: the columns that name a row)
+   * and the {@code rows} inserted, in one snapshot with the offsets that follow them.
+   */
+  public static void rowDelta(
+      Table table,
+      String group,
+      List<Record> rows,
+      List<Record> deletes,
+      org.apache.iceberg.Schema keySchema,
+      Map<TopicPartition, Long> next) {
     Map<TopicPartition, Long> offsets = new HashMap<>(offsets(table, group));
     offsets.putAll(next);
     RowDelta delta = table.newRowDelta();
     for (DataFile file : write(table, rows)) {
       delta.addRows(file);
     }
-    for (DeleteFile file : deletes(table, keys)) {
+    for (DeleteFile file : deletes(table, deletes, keySchema)) {
       delta.addDeletes(file);
     }
     delta.set(OFFSETS, encode(group, offsets));
     delta.commit();
   }
 
-  private static List<DeleteFile> deletes(Table table, List<Record> keys) {
+  private static List<DeleteFile> deletes(
+      Table table, List<Record> keys, org.apache.iceberg.Schema keySchema) {
     if (keys.isEmpty()) {
       return List.of();
     }
-    org.apache.iceberg.Schema keySchema = CurrentSchema.key(table.schema());
     int[] ids = keySchema.columns().stream().mapToInt(f -> f.fieldId()).toArray();
     GenericAppenderFactory factory =
         new GenericAppenderFactory(table.schema(), table.spec(), ids, keySchema, null);
     Map<StructLike, List<Record>> byPartition = new LinkedHashMap<>();
+    InternalRecordWrapper wrapper = new InternalRecordWrapper(keySchema.asStruct());
     for (Record k : keys) {
       PartitionKey key = new PartitionKey(table.spec(), keySchema);
-      key.partition(k);
+      key.partition(wrapper.wrap(k));
       byPartition.computeIfAbsent(key, x -> new ArrayList<>()).add(k);
     }
     List<DeleteFile> files = new ArrayList<>();

@@ -18,6 +18,7 @@ import io.dirpipe.sink.SinkStats;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -109,6 +110,47 @@ class IcebergSinkTest {
     assertThat(rows()).hasSize(8); // the history keeps every change
   }
 
+  @Test
+  void eachVersionIsValidUntilTheNextChangeOfItsObjectAcrossCommitsAndRestarts() throws Exception {
+    IcebergSink first = sink();
+    List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>();
+    batch.add(record(0, "a", Operation.CREATE, "A1")); // observed at T + 0 s
+    batch.add(record(1, "a", Operation.UPDATE, "A2")); // T + 1 s: closes A1 in the same commit
+    batch.add(record(2, "b", Operation.CREATE, "B1"));
+    first.accept(new ConsumerRecords<>(Map.of(p0, batch), Map.of()));
+    first.flush(List.of(p0));
+
+    IcebergSink second = sink(); // a restart: the open versions come from the table
+    List<ConsumerRecord<byte[], byte[]>> next = new ArrayList<>();
+    next.add(record(3, "a", Operation.UPDATE, "A3")); // closes the committed A2
+    next.add(record(4, "a", Operation.DELETE, "A3")); // closes A3
+    second.accept(new ConsumerRecords<>(Map.of(p0, next), Map.of()));
+    second.flush(List.of(p0));
+
+    List<String> versions = new ArrayList<>();
+    for (Record r : rows()) {
+      versions.add(
+          r.getField("id")
+              + " "
+              + r.getField("op")
+              + " "
+              + r.getField("displayName")
+              + " "
+              + seconds(r.getField("valid_from"))
+              + ".."
+              + seconds(r.getField("valid_to")));
+    }
+    assertThat(versions)
+        .containsExactly("a r A1 0..1", "a u A2 1..3", "b r B1 2..", "a u A3 3..4", "a d A3 4..");
+  }
+
+  static String seconds(Object time) {
+    return time == null
+        ? ""
+        : Long.toString(
+            java.time.Duration.between(T, ((OffsetDateTime) time).toInstant()).toSeconds());
+  }
+
   Map<String, String> current() throws Exception {
     var table =
         LakeCatalog.embedded(lake)
@@ -134,7 +176,12 @@ class IcebergSinkTest {
             op == Operation.DELETE ? null : user,
             List.of(),
             op == Operation.DELETE ? io.dirpipe.schemas.RemovedReason.DELETED : null,
-            Envelope.source(TENANT, "users", "run-1", Mode.DELTA, T.plusSeconds(offset)),
+            Envelope.source(
+                TENANT,
+                "users",
+                "run-1",
+                op == Operation.CREATE ? Mode.FULL : Mode.DELTA,
+                T.plusSeconds(offset)),
             T);
     return new ConsumerRecord<>(
         changes.name(),
