@@ -37,7 +37,9 @@ import picocli.CommandLine.Spec;
       "--collection edges (or an edge collection such as groupOwners) rebuilds the edges that held"
           + " at TIME from changes.edges, of one --kind or of all.",
       "With --out, writes the objects (one per tenant and id) as JSON lines or Parquet; edges as"
-          + " JSON lines."
+          + " JSON lines.",
+      "--source lake answers from the lake's <collection>_history Iceberg table (lake.format"
+          + " iceberg) instead: the versions valid at TIME, whatever the topics still hold."
     })
 final class ReplayCommand implements Callable<Integer> {
   enum Format {
@@ -84,6 +86,20 @@ final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the result as one JSON object.")
   boolean json;
 
+  enum Source {
+    kafka,
+    lake
+  }
+
+  @Option(
+      names = "--source",
+      paramLabel = "kafka|lake",
+      defaultValue = "kafka",
+      description =
+          "Where the history is read: the change topic (default) or the lake's Iceberg history"
+              + " table.")
+  Source source;
+
   @Override
   public Integer call() throws Exception {
     if (collection.equals("edges")
@@ -102,9 +118,18 @@ final class ReplayCommand implements Callable<Integer> {
               + collection
               + " has no inventory; memberships are in changes.memberships");
     }
-    TopicsConfig kafka = KafkaWiring.config(config.load(Map.of()).values());
-    NavigableMap<ObjectKey, ? extends SpecificRecord> inventory =
-        Replay.at(kafka.clients(), kafka.topics(), c, at);
+    Map<String, String> values = config.load(Map.of()).values();
+    NavigableMap<ObjectKey, ? extends SpecificRecord> inventory;
+    if (source == Source.lake) {
+      inventory =
+          io.dirpipe.sink.iceberg.LakeReplay.at(
+              io.dirpipe.sink.iceberg.LakeCatalog.of(new io.dirpipe.sink.SinkConfig(values)),
+              c,
+              at);
+    } else {
+      TopicsConfig kafka = KafkaWiring.config(values);
+      inventory = Replay.at(kafka.clients(), kafka.topics(), c, at);
+    }
     if (out != null) {
       switch (format) {
         case jsonl -> writeJsonLines(inventory, out);
@@ -128,6 +153,10 @@ final class ReplayCommand implements Callable<Integer> {
     if (out != null && format == Format.parquet) {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(), "edges are written as JSON lines: --format jsonl");
+    }
+    if (source == Source.lake) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "the lake has no edge tables yet: replay edges with --source kafka");
     }
     TopicsConfig kafka = KafkaWiring.config(config.load(Map.of()).values());
     var edges = Replay.edgesAt(kafka.clients(), kafka.topics(), edgeKind, at);

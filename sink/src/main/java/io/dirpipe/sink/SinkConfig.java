@@ -35,6 +35,10 @@ public final class SinkConfig extends AbstractConfig {
   public static final String LAKE_INVENTORY_INTERVAL = "lake.inventory-interval";
   public static final String LAKE_GROUP = "lake.group";
   public static final String LAKE_CONNECTION_STRING = "lake.connection-string";
+  public static final String LAKE_FORMAT = "lake.format";
+  public static final String LAKE_CATALOG_TYPE = "lake.catalog.type";
+  public static final String LAKE_CATALOG_URI = "lake.catalog.uri";
+  public static final String LAKE_COMMIT_INTERVAL = "lake.commit-interval";
 
   public static final String SINK_COLLECTIONS = "sink.collections";
 
@@ -168,6 +172,35 @@ public final class SinkConfig extends AbstractConfig {
               Importance.LOW,
               "Storage connection string with an account key (emulators such as Azurite); without it the"
                   + " identity's token for https://storage.azure.com is used. From the environment only.")
+          .define(
+              LAKE_FORMAT,
+              Type.STRING,
+              "parquet",
+              ValidString.in("parquet", "iceberg"),
+              Importance.MEDIUM,
+              "parquet: files under <root>/<dataset>/tenant=/date=; iceberg (in progress): the change"
+                  + " events into <collection>_history (SCD2) and <collection>_current tables.")
+          .define(
+              LAKE_CATALOG_TYPE,
+              Type.STRING,
+              "jdbc",
+              ValidString.in("jdbc", "rest"),
+              Importance.LOW,
+              "iceberg: the catalog, Iceberg's JDBC catalog or an Iceberg REST catalog.")
+          .define(
+              LAKE_CATALOG_URI,
+              Type.STRING,
+              "",
+              Importance.LOW,
+              "iceberg: the catalog's URI (jdbc:postgresql://..., https://...); empty: SQLite at"
+                  + " <lake.root>/catalog.db, no server.")
+          .define(
+              LAKE_COMMIT_INTERVAL,
+              Type.LONG,
+              Duration.ofMinutes(1).toMillis(),
+              Range.atLeast(100),
+              Importance.LOW,
+              "iceberg: one commit per table this often (milliseconds).")
           .define(
               LAKE_GROUP,
               Type.STRING,

@@ -69,6 +69,20 @@ public final class Sinks {
         delivery = la;
         inputs = la.topics();
         group = config.getString(SinkConfig.LOGS_GROUP);
+      } else if (config.getString(SinkConfig.LAKE_FORMAT).equals("iceberg")) {
+        io.dirpipe.sink.iceberg.IcebergSink iceberg =
+            new io.dirpipe.sink.iceberg.IcebergSink(
+                io.dirpipe.sink.iceberg.LakeCatalog.of(config),
+                topics,
+                config.collections(),
+                config.getString(SinkConfig.LAKE_GROUP),
+                java.time.Duration.ofMillis(config.getLong(SinkConfig.LAKE_COMMIT_INTERVAL)),
+                deadLetters,
+                stats,
+                Time.SYSTEM);
+        delivery = iceberg;
+        inputs = iceberg.topics();
+        group = config.getString(SinkConfig.LAKE_GROUP);
       } else {
         LakeSink lake =
             new LakeSink(

@@ -180,8 +180,8 @@ public final class IcebergSink implements SinkRunner.Delivery {
   }
 
   /** The topics this sink reads. */
-  public List<String> topicNames() {
-    return List.copyOf(byTopic.keySet());
+  public List<Topic<?, ?>> topics() {
+    return byTopic.values().stream().<Topic<?, ?>>map(t -> t.get(0).topic).toList();
   }
 
   /** A table, created with these columns when missing. */

@@ -20,6 +20,22 @@ public final class LakeCatalog {
 
   private LakeCatalog() {}
 
+  /** The catalog {@code lake.*} names; a local warehouse only for now. */
+  public static Catalog of(io.dirpipe.sink.SinkConfig config) {
+    String root = config.getString(io.dirpipe.sink.SinkConfig.LAKE_ROOT);
+    String uri = config.getString(io.dirpipe.sink.SinkConfig.LAKE_CATALOG_URI).trim();
+    if (root.matches("(?i)(abfss?|https?)://.*")) {
+      throw new org.apache.kafka.common.config.ConfigException(
+          "lake.format iceberg writes to a local lake.root only so far (Iceberg's Azure FileIO is"
+              + " not wired yet): set lake.root to a folder, or lake.format to parquet");
+    }
+    Path warehouse = Path.of(root).toAbsolutePath();
+    if (config.getString(io.dirpipe.sink.SinkConfig.LAKE_CATALOG_TYPE).equals("rest")) {
+      return rest(uri, warehouse.toUri().toString(), Map.of());
+    }
+    return uri.isEmpty() ? embedded(warehouse) : jdbc(uri, warehouse.toUri().toString());
+  }
+
   /** The embedded catalog: {@code <warehouse>/catalog.db} (SQLite) over the warehouse folder. */
   public static Catalog embedded(Path warehouse) {
     try {

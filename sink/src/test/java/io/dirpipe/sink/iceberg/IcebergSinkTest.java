@@ -144,6 +144,41 @@ class IcebergSinkTest {
         .containsExactly("a r A1 0..1", "a u A2 1..3", "b r B1 2..", "a u A3 3..4", "a d A3 4..");
   }
 
+  @Test
+  void theInventoryAtAnyTimeComesBackFromTheHistory() throws Exception {
+    IcebergSink sink = sink();
+    List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>();
+    batch.add(record(0, "a", Operation.CREATE, "A1"));
+    batch.add(record(1, "a", Operation.UPDATE, "A2"));
+    batch.add(record(2, "b", Operation.CREATE, "B1"));
+    sink.accept(new ConsumerRecords<>(Map.of(p0, batch), Map.of()));
+    sink.flush(List.of(p0));
+    List<ConsumerRecord<byte[], byte[]>> next = new ArrayList<>();
+    next.add(record(3, "a", Operation.UPDATE, "A3"));
+    next.add(record(4, "a", Operation.DELETE, "A3"));
+    sink.accept(new ConsumerRecords<>(Map.of(p0, next), Map.of()));
+    sink.flush(List.of(p0));
+
+    var catalog = LakeCatalog.embedded(lake);
+    java.util.function.Function<Double, Map<String, String>> at =
+        s ->
+            LakeReplay.at(catalog, Collection.USERS, T.plusMillis((long) (s * 1000)))
+                .entrySet()
+                .stream()
+                .collect(
+                    java.util.stream.Collectors.toMap(
+                        e -> e.getKey().getObjectId(), e -> e.getValue().getDisplayName()));
+    assertThat(at.apply(-0.5)).isEmpty();
+    assertThat(at.apply(0.0)).containsOnly(Map.entry("a", "A1"));
+    assertThat(at.apply(1.5)).containsOnly(Map.entry("a", "A2"));
+    assertThat(at.apply(2.5)).containsOnly(Map.entry("a", "A2"), Map.entry("b", "B1"));
+    assertThat(at.apply(3.5)).containsOnly(Map.entry("a", "A3"), Map.entry("b", "B1"));
+    assertThat(at.apply(4.0)).containsOnly(Map.entry("b", "B1"));
+    User a =
+        LakeReplay.at(catalog, Collection.USERS, T.plusSeconds(1)).get(new ObjectKey(TENANT, "a"));
+    assertThat(a).isEqualTo(User.newBuilder().setId("a").setDisplayName("A2").build());
+  }
+
   static String seconds(Object time) {
     return time == null
         ? ""
