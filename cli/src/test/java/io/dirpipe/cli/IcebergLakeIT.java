@@ -10,10 +10,8 @@ import io.dirpipe.sandbox.kafka.KafkaExtension;
 import io.dirpipe.sandbox.kafka.TestKafka;
 import io.dirpipe.sandbox.tenant.Mutator;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -75,25 +73,6 @@ class IcebergLakeIT {
 
   Set<JsonNode> replay(Map<String, String> env, Instant at, String source) throws Exception {
     Path file = dir.resolve(source + "-" + at.toEpochMilli() + ".jsonl");
-    StringWriter out = new StringWriter();
-    int code =
-        InProcess.dirpipe(
-            env,
-            out,
-            "replay",
-            "--collection",
-            "users",
-            "--at",
-            at.toString(),
-            "--source",
-            source,
-            "--out",
-            file.toString());
-    assertThat(code).as(out.toString()).isZero();
-    Set<JsonNode> lines = new HashSet<>();
-    for (String line : Files.readAllLines(file)) {
-      lines.add(JSON.readTree(line));
-    }
-    return lines;
+    return InProcess.replayUsers(env, at, file, "--source", source);
   }
 }

@@ -66,6 +66,32 @@ final class InProcess {
     return JSON.readTree(out.toString());
   }
 
+  /**
+   * {@code dirpipe replay --collection users --at T --out FILE [more]}: the users as JSON objects
+   * (the file's lines), asserted to succeed.
+   */
+  static java.util.Set<JsonNode> replayUsers(
+      Map<String, String> env, Instant at, Path file, String... more) throws IOException {
+    java.util.List<String> args =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                "replay",
+                "--collection",
+                "users",
+                "--at",
+                at.toString(),
+                "--out",
+                file.toString()));
+    args.addAll(java.util.List.of(more));
+    StringWriter out = new StringWriter();
+    assertThat(dirpipe(env, out, args.toArray(String[]::new))).as(out.toString()).isZero();
+    java.util.Set<JsonNode> lines = new java.util.HashSet<>();
+    for (String line : java.nio.file.Files.readAllLines(file)) {
+      lines.add(JSON.readTree(line));
+    }
+    return lines;
+  }
+
   /** A time after everything so far and before anything next. */
   static Instant tick() {
     Instant now = Instant.now();
