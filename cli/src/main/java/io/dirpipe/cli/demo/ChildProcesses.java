@@ -28,9 +28,18 @@ public final class ChildProcesses {
 
   /** Starts {@code dirpipe args} as {@code name}. */
   Process start(String name, String... args) throws IOException {
+    return start(name, Map.of(), args);
+  }
+
+  /**
+   * Starts {@code dirpipe args} as {@code name} with {@code more} variables over the shared ones.
+   */
+  Process start(String name, Map<String, String> more, String... args) throws IOException {
     List<String> command =
         ChildJvm.command(ChildJvm.options(), "io.dirpipe.cli.Main", List.of(args));
-    ProcessBuilder pb = ChildJvm.configure(new ProcessBuilder(command), env);
+    Map<String, String> own = new java.util.LinkedHashMap<>(env);
+    own.putAll(more);
+    ProcessBuilder pb = ChildJvm.configure(new ProcessBuilder(command), own);
     pb.redirectError(logs.resolve(name + ".log").toFile());
     pb.redirectOutput(logs.resolve(name + ".out").toFile());
     return pb.start();

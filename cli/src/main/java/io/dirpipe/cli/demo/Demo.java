@@ -132,7 +132,8 @@ public final class Demo {
               () -> roles.run("transform", "transform", "--until-idle", "1s", "--json"));
       JsonNode[] sinks =
           stage(
-              "sinks until idle: Log Analytics and the lake, side by side",
+              "sinks until idle: Log Analytics, the lake's files and its Iceberg tables, side by"
+                  + " side",
               () -> {
                 Process la =
                     roles.start(
@@ -144,8 +145,22 @@ public final class Demo {
                         "--json");
                 Process lake =
                     roles.start("sink-lake", "sink", "lake", "--until-idle", "1s", "--json");
+                Process iceberg =
+                    roles.start(
+                        "sink-iceberg",
+                        Map.of(
+                            "DIRPIPE_LAKE_FORMAT", "iceberg",
+                            "DIRPIPE_LAKE_ROOT", data.resolve("iceberg").toString(),
+                            "DIRPIPE_LAKE_GROUP", "dirpipe-iceberg"),
+                        "sink",
+                        "lake",
+                        "--until-idle",
+                        "1s",
+                        "--json");
                 return new JsonNode[] {
-                  roles.await("sink-loganalytics", la), roles.await("sink-lake", lake)
+                  roles.await("sink-loganalytics", la),
+                  roles.await("sink-lake", lake),
+                  roles.await("sink-iceberg", iceberg)
                 };
               });
       stage(
@@ -156,6 +171,7 @@ public final class Demo {
           });
       registered(k, topics);
       count(k, topics, sandbox, before, mutations, transform, sinks, data.resolve("lake"));
+      icebergTables(data.resolve("iceberg"));
     }
     if (counter != null) {
       counter.close();
@@ -187,6 +203,47 @@ public final class Demo {
       }
     }
     summary.check("public topics = topics with a registered value schema", withSubject, public_);
+  }
+
+  /**
+   * The lake's Iceberg tables agree with the topics: the history tables hold one row per change
+   * event of the object collections, the current tables one row per object in the inventory.
+   */
+  private void icebergTables(Path warehouse) throws Exception {
+    long history = 0;
+    long current = 0;
+    var catalog = io.dirpipe.sink.iceberg.LakeCatalog.embedded(warehouse);
+    for (Collection<?> c : Collection.all()) {
+      if (c.isObjectCollection()) {
+        history += rows(catalog, c.name() + "_history");
+        current += rows(catalog, c.name() + "_current");
+      }
+    }
+    long changes =
+        summary.changes.values().stream().mapToLong(Long::longValue).sum()
+            + summary.securityChanges.values().stream().mapToLong(Long::longValue).sum();
+    long inventory = summary.inventory.values().stream().mapToLong(Long::longValue).sum();
+    summary.lake.put("icebergHistoryRows", history);
+    summary.lake.put("icebergCurrentRows", current);
+    summary.check("Iceberg history rows = change events", history, changes);
+    summary.check("Iceberg current rows = inventory", current, inventory);
+  }
+
+  private static long rows(org.apache.iceberg.catalog.Catalog catalog, String table)
+      throws IOException {
+    var id =
+        org.apache.iceberg.catalog.TableIdentifier.of(
+            io.dirpipe.sink.iceberg.IcebergSink.NAMESPACE, table);
+    if (!catalog.tableExists(id)) {
+      return 0;
+    }
+    long n = 0;
+    try (var it = org.apache.iceberg.data.IcebergGenerics.read(catalog.loadTable(id)).build()) {
+      for (var ignored : it) {
+        n++;
+      }
+    }
+    return n;
   }
 
   private void verifyRuns(KafkaClients kafka, Topics topics) {
