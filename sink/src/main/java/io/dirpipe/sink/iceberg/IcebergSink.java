@@ -64,6 +64,9 @@ public final class IcebergSink implements SinkRunner.Delivery {
     /** History tables: committed versions this interval closes (rewritten with valid_to). */
     final List<Record> closed = new ArrayList<>();
 
+    /** History tables: objects whose open version is one of this interval's rows. */
+    final java.util.Set<ObjectKey> openedNow = new java.util.HashSet<>();
+
     final Map<TopicPartition, Long> next = new HashMap<>();
     final Map<TopicPartition, Long> committed = new HashMap<>();
 
@@ -79,7 +82,7 @@ public final class IcebergSink implements SinkRunner.Delivery {
         Record previous = open.put(key, row);
         if (previous != null) {
           Object until = row.getField("valid_from");
-          if (rows.stream().anyMatch(r -> r == previous)) {
+          if (openedNow.contains(key)) {
             previous.setField("valid_to", until); // not committed yet: closed in place
           } else {
             Record closedRow = previous.copy(); // committed: deleted, then written closed
@@ -88,6 +91,7 @@ public final class IcebergSink implements SinkRunner.Delivery {
           }
         }
         rows.add(row);
+        openedNow.add(key);
       } else {
         latest.remove(key); // re-inserted last: the order of the latest changes
         latest.put(key, change.getAfter() == null ? null : row);
@@ -142,6 +146,7 @@ public final class IcebergSink implements SinkRunner.Delivery {
     }
 
     void clear() {
+      openedNow.clear();
       closed.clear();
       rows.clear();
       latest.clear();
