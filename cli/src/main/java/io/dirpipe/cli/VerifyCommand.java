@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Recomputes the record counts and the order-independent digest of a run from its raw topic"
-          + " (read_committed) and compares them with the run's COMPLETED event.",
+          + " (read_committed), or from the lake's tables with --source lake, and compares them with"
+          + " the run's COMPLETED event.",
       "Exit code 0 when they match; 1 with the difference (duplicated ids, ids missing compared with"
           + " the previous FULL run) otherwise."
     })
@@ -36,10 +37,28 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the result as one JSON object.")
   boolean json;
 
+  @Option(
+      names = "--source",
+      paramLabel = "kafka|lake",
+      defaultValue = "kafka",
+      description =
+          "Where the run is read: its raw topic and the runs topic (default), or the lake's"
+              + " <collection>_raw and runs Iceberg tables (lake.format iceberg).")
+  ReplayCommand.Source source;
+
   @Override
   public Integer call() throws Exception {
-    TopicsConfig kafka = KafkaWiring.config(config.load(Map.of()).values());
-    RunVerifier.Result r = RunVerifier.verify(kafka.clients(), kafka.topics(), runId);
+    Map<String, String> values = config.load(Map.of()).values();
+    RunVerifier.Source from;
+    if (source == ReplayCommand.Source.lake) {
+      org.apache.iceberg.catalog.Catalog lake =
+          io.dirpipe.sink.iceberg.LakeCatalog.of(new io.dirpipe.sink.SinkConfig(values));
+      from = lakeSource(lake);
+    } else {
+      TopicsConfig kafka = KafkaWiring.config(values);
+      from = RunVerifier.topics(kafka.clients(), kafka.topics());
+    }
+    RunVerifier.Result r = RunVerifier.verifyAll(from, List.of(runId)).get(0);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -67,6 +86,28 @@ final class VerifyCommand implements Callable<Integer> {
       out.println(r.ok() ? "verified" : "NOT verified");
     }
     return r.ok() ? Main.OK : Main.FAILURE;
+  }
+
+  /** The lake's raw and runs tables as the verifier's evidence. */
+  static RunVerifier.Source lakeSource(org.apache.iceberg.catalog.Catalog lake) {
+    return new RunVerifier.Source() {
+      @Override
+      public void runEvents(java.util.function.Consumer<io.dirpipe.schemas.RunEvent> each) {
+        io.dirpipe.sink.iceberg.LakeRecords.runEvents(lake, each);
+      }
+
+      @Override
+      public void observations(
+          io.dirpipe.schemas.Collection<?> collection,
+          java.util.function.Consumer<io.dirpipe.schemas.Observation> each) {
+        io.dirpipe.sink.iceberg.LakeRecords.observations(lake, collection, each);
+      }
+
+      @Override
+      public String runsName() {
+        return "the lake's table dirpipe.runs";
+      }
+    };
   }
 
   private static void list(PrintWriter out, String what, List<String> ids) {

@@ -9,12 +9,17 @@ import io.dirpipe.sandbox.graph.Throttle;
 import io.dirpipe.sandbox.kafka.KafkaExtension;
 import io.dirpipe.sandbox.kafka.TestKafka;
 import io.dirpipe.sandbox.tenant.Mutator;
+import io.dirpipe.schemas.Collection;
+import io.dirpipe.schemas.RunEvent;
+import io.dirpipe.schemas.Topics;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,7 +48,7 @@ class IcebergLakeIT {
       env.put("DIRPIPE_LAKE_ROOT", dir.resolve("lake").toString());
       env.put("DIRPIPE_LAKE_GROUP", prefix + "lake");
       env.put("DIRPIPE_LAKE_COMMIT_INTERVAL", "500");
-      env.put("DIRPIPE_SINK_COLLECTIONS", "users,groups");
+      env.put("DIRPIPE_SINK_COLLECTIONS", COLLECTIONS);
 
       InProcess.extractAndTransform(env, COLLECTIONS, "full");
       InProcess.extractAndTransform(env, COLLECTIONS, "delta"); // stores the delta links
@@ -60,15 +65,59 @@ class IcebergLakeIT {
           .as(out.toString())
           .isZero();
 
+      Map<Instant, Set<JsonNode>> fromKafka = new java.util.LinkedHashMap<>();
       for (Instant t : new Instant[] {t1, t2, t3}) {
-        Set<JsonNode> kafka = replay(env, t, "kafka");
-        Set<JsonNode> lake = replay(env, t, "lake");
-        assertThat(kafka).as("users at " + t + " from the topic").isNotEmpty();
-        assertThat(lake).as("users at " + t + ": the lake's answer = the topic's").isEqualTo(kafka);
+        fromKafka.put(t, replay(env, t, "kafka"));
+        assertThat(fromKafka.get(t)).as("users at " + t + " from the topic").isNotEmpty();
       }
-      assertThat(replay(env, t1, "kafka")).hasSize(400);
-      assertThat(replay(env, t3, "kafka")).hasSize(400 + 5 - 4 + 2 - 3);
+      assertThat(fromKafka.get(t1)).hasSize(400);
+      assertThat(fromKafka.get(t3)).hasSize(400 + 5 - 4 + 2 - 3);
+      Map<String, Object> kafka = Map.of("bootstrap.servers", broker.bootstrapServers());
+      Topics topics = new Topics(prefix);
+      List<String> runs = CompletedRuns.of(kafka, topics).stream().map(RunEvent::getRunId).toList();
+      assertThat(runs).as("completed runs").hasSizeGreaterThanOrEqualTo(4);
+      Map<String, JsonNode> verifiedFromKafka = new java.util.HashMap<>();
+      for (String run : runs) {
+        verifiedFromKafka.put(run, verify(env, run, "kafka"));
+      }
+
+      // the topics' retention has passed: the raw and change topics are gone
+      List<String> gone = new java.util.ArrayList<>();
+      for (Collection<?> c :
+          List.of(Collection.USERS, Collection.GROUPS, Collection.GROUP_MEMBERS)) {
+        gone.add(topics.raw(c).name());
+        if (c.isObjectCollection()) {
+          gone.add(topics.changes(c).name());
+        }
+      }
+      gone.add(topics.memberships().name());
+      try (Admin admin = Admin.create(kafka)) {
+        admin.deleteTopics(gone).all().get();
+      }
+
+      for (Instant t : fromKafka.keySet()) {
+        assertThat(replay(env, t, "lake"))
+            .as("users at " + t + ": the lake's answer = the topic's before it was deleted")
+            .isEqualTo(fromKafka.get(t));
+      }
+      for (String run : runs) {
+        JsonNode lake = verify(env, run, "lake");
+        assertThat(lake.path("ok").asBoolean())
+            .as("run %s verified from the lake: %s", run, lake)
+            .isTrue();
+        assertThat(lake.path("run"))
+            .as("run " + run)
+            .isEqualTo(verifiedFromKafka.get(run).path("run"));
+      }
     }
+  }
+
+  JsonNode verify(Map<String, String> env, String run, String source) throws Exception {
+    StringWriter out = new StringWriter();
+    int code = InProcess.dirpipe(env, out, "verify", "--run", run, "--json", "--source", source);
+    JsonNode result = JSON.readTree(out.toString());
+    assertThat(code).as("verify --source %s --run %s: %s", source, run, out).isZero();
+    return result;
   }
 
   Set<JsonNode> replay(Map<String, String> env, Instant at, String source) throws Exception {

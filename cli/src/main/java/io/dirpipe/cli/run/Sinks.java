@@ -75,6 +75,7 @@ public final class Sinks {
                 io.dirpipe.sink.iceberg.LakeCatalog.of(config),
                 topics,
                 config.collections(),
+                new java.util.HashSet<>(config.getList(SinkConfig.LAKE_DATASETS)),
                 config.getString(SinkConfig.LAKE_GROUP),
                 java.time.Duration.ofMillis(config.getLong(SinkConfig.LAKE_COMMIT_INTERVAL)),
                 deadLetters,

@@ -2,9 +2,10 @@ package io.dirpipe.sink.iceberg;
 
 import io.dirpipe.schemas.Change;
 import io.dirpipe.schemas.ObjectKey;
-import java.time.Instant;
+import io.dirpipe.schemas.Source;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.data.GenericRecord;
@@ -18,50 +19,75 @@ import org.apache.iceberg.types.Types;
 public final class HistoryRows {
   private HistoryRows() {}
 
-  /** The key columns of the object a change is about, for an equality delete. */
-  public static Record key(Schema keySchema, ObjectKey key) {
-    GenericRecord k = GenericRecord.create(keySchema);
-    k.setField("tenant_id", key.getTenantId());
-    k.setField("id", key.getObjectId());
-    return k;
-  }
-
   private static void set(GenericRecord row, String name, Object value) {
     if (row.struct().field(name) != null) {
       row.setField(name, value);
     }
   }
 
+  /** An object's change event as a row. */
+  public static Record of(Schema schema, ObjectKey key, Change change, int partition, long offset) {
+    return of(
+        schema,
+        key.getTenantId(),
+        change.getOp(),
+        change.getSource(),
+        change.getChangedFields(),
+        change.getDeleteReason() == null ? null : change.getDeleteReason().name(),
+        partition,
+        offset,
+        (IndexedRecord) (change.getAfter() != null ? change.getAfter() : change.getBefore()));
+  }
+
   /**
+   * A change as a row: dirpipe's columns, then {@code object}'s (for a delete: as last seen).
+   *
    * @param partition the Kafka partition the change was read from
    * @param offset its offset there
    */
-  public static Record of(Schema schema, ObjectKey key, Change change, int partition, long offset) {
+  public static Record of(
+      Schema schema,
+      String tenantId,
+      String op,
+      Source source,
+      List<String> changedFields,
+      String deleteReason,
+      int partition,
+      long offset,
+      IndexedRecord object) {
     GenericRecord row = GenericRecord.create(schema);
-    Instant observed = change.getSource().getObservedAt();
-    set(row, "tenant_id", key.getTenantId());
-    set(row, "op", change.getOp());
-    set(row, "valid_from", OffsetDateTime.ofInstant(observed, ZoneOffset.UTC));
-    set(row, "run_id", change.getSource().getRunId());
-    set(row, "mode", change.getSource().getMode().name());
-    set(row, "changed_fields", change.getChangedFields());
-    set(
-        row,
-        "delete_reason",
-        change.getDeleteReason() == null ? null : change.getDeleteReason().name());
+    set(row, "tenant_id", tenantId);
+    set(row, "op", op);
+    set(row, "valid_from", OffsetDateTime.ofInstant(source.getObservedAt(), ZoneOffset.UTC));
+    set(row, "run_id", source.getRunId());
+    set(row, "mode", source.getMode().name());
+    set(row, "changed_fields", changedFields);
+    set(row, "delete_reason", deleteReason);
     set(row, "kafka_partition", partition);
     set(row, "kafka_offset", offset);
-    IndexedRecord object =
-        (IndexedRecord) (change.getAfter() != null ? change.getAfter() : change.getBefore());
     if (object != null) {
-      org.apache.avro.Schema avro = object.getSchema();
-      for (Types.NestedField f : schema.columns()) {
-        org.apache.avro.Schema.Field field = avro.getField(f.name());
-        if (field != null) {
-          row.setField(f.name(), IcebergValues.of(object.get(field.pos()), f.type()));
-        }
-      }
+      entity(row, schema, object);
     }
     return row;
+  }
+
+  /** The columns of {@code schema} that {@code object} has, by name. */
+  static void entity(GenericRecord row, Schema schema, IndexedRecord object) {
+    org.apache.avro.Schema avro = object.getSchema();
+    for (Types.NestedField f : schema.columns()) {
+      org.apache.avro.Schema.Field field = avro.getField(f.name());
+      if (field != null) {
+        row.setField(f.name(), IcebergValues.of(object.get(field.pos()), f.type()));
+      }
+    }
+  }
+
+  /** A row of {@code schema} with the columns of {@code row} it has (a current table's row). */
+  static Record project(Record row, Schema schema) {
+    GenericRecord out = GenericRecord.create(schema);
+    for (Types.NestedField f : schema.columns()) {
+      out.setField(f.name(), row.getField(f.name()));
+    }
+    return out;
   }
 }

@@ -1,26 +1,26 @@
 package io.dirpipe.sink.iceberg;
 
+import io.dirpipe.core.Failpoints;
 import io.dirpipe.core.Time;
-import io.dirpipe.schemas.Change;
 import io.dirpipe.schemas.Collection;
-import io.dirpipe.schemas.ObjectKey;
 import io.dirpipe.schemas.Topic;
 import io.dirpipe.schemas.Topics;
+import io.dirpipe.schemas.entity.Edge;
+import io.dirpipe.schemas.entity.Member;
 import io.dirpipe.schemas.wire.RegistryClient;
 import io.dirpipe.sink.DeadLetters;
 import io.dirpipe.sink.SinkRunner;
 import io.dirpipe.sink.SinkStats;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.data.Record;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -28,16 +28,20 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The change events of object collections into two Iceberg tables each: {@code
- * <collection>_history} (one row per change) and {@code <collection>_current} (the live inventory,
- * by upserts and deletes). Rows are buffered and committed once per interval, one commit per table,
- * each recording the offsets it covers; only then are those offsets handed back for the group to
- * commit. A partition newly assigned is positioned at the lowest offset its tables recorded, so the
- * tables, not the consumer group, say where to resume; a record below a table's offset (already in
- * it) is skipped for that table.
+ * The lake as Iceberg tables. Per object collection {@code <collection>_history} (one row per
+ * change, SCD type 2) and {@code <collection>_current} (the live inventory, by upserts and
+ * deletes); the same pair for {@code memberships} and {@code edges}; {@code <collection>_raw}
+ * (every observation) and {@code runs} (every run event). Rows are buffered and committed once per
+ * interval, one commit per table, each recording the offsets it covers; only then are those offsets
+ * handed back for the group to commit. A partition newly assigned is positioned at the lowest
+ * offset its tables recorded, so the tables, not the consumer group, say where to resume; a record
+ * below a table's offset (already in it) is skipped for that table.
  */
 public final class IcebergSink implements SinkRunner.Delivery {
   public static final Namespace NAMESPACE = Namespace.of("dirpipe");
+  static final List<String> OBJECT = List.of("tenant_id", "id");
+  static final List<String> MEMBERSHIP = List.of("tenant_id", "groupId", "memberId");
+  static final List<String> EDGE = List.of("tenant_id", "kind", "fromId", "toId", "qualifier");
 
   private final Catalog catalog;
   private final String group;
@@ -45,119 +49,23 @@ public final class IcebergSink implements SinkRunner.Delivery {
   private final Time time;
   private final DeadLetters deadLetters;
   private final SinkStats stats;
-  private final Map<String, List<Target>> byTopic = new LinkedHashMap<>();
+  private final Map<String, Binding> byTopic = new LinkedHashMap<>();
   private long lastCommit;
 
-  /** One table and what is buffered for it. */
-  private static final class Target {
-    final Topic<ObjectKey, Change> topic;
-    final Table table;
-    final boolean current;
-    final List<Record> rows = new ArrayList<>();
+  /**
+   * A topic, how its records become rows, and the tables they go to (the first: the rows' shape).
+   */
+  private record Binding(Feed<?, ?> feed, List<LakeTable> tables) {}
 
-    /** Current tables: the last change of each key in this interval, in arrival order. */
-    final Map<ObjectKey, Record> latest = new LinkedHashMap<>();
-
-    /** History tables: the open version (valid_to null) of every object, committed or not. */
-    final Map<ObjectKey, Record> open = new HashMap<>();
-
-    /** History tables: committed versions this interval closes (rewritten with valid_to). */
-    final List<Record> closed = new ArrayList<>();
-
-    /** History tables: objects whose open version is one of this interval's rows. */
-    final java.util.Set<ObjectKey> openedNow = new java.util.HashSet<>();
-
-    final Map<TopicPartition, Long> next = new HashMap<>();
-    final Map<TopicPartition, Long> committed = new HashMap<>();
-
-    Target(Topic<ObjectKey, Change> topic, Table table, boolean current) {
-      this.topic = topic;
-      this.table = table;
-      this.current = current;
-    }
-
-    void add(ObjectKey key, Change change, int partition, long offset) {
-      Record row = HistoryRows.of(table.schema(), key, change, partition, offset);
-      if (!current) {
-        Record previous = open.put(key, row);
-        if (previous != null) {
-          Object until = row.getField("valid_from");
-          if (openedNow.contains(key)) {
-            previous.setField("valid_to", until); // not committed yet: closed in place
-          } else {
-            Record closedRow = previous.copy(); // committed: deleted, then written closed
-            closedRow.setField("valid_to", until);
-            closed.add(closedRow);
-          }
-        }
-        rows.add(row);
-        openedNow.add(key);
-      } else {
-        latest.remove(key); // re-inserted last: the order of the latest changes
-        latest.put(key, change.getAfter() == null ? null : row);
-      }
-    }
-
-    void commit(String group) {
-      if (!current) {
-        org.apache.iceberg.Schema versionKey = HistorySchema.versionKey(table.schema());
-        List<Record> deletes = new ArrayList<>();
-        List<Record> written = new ArrayList<>(rows);
-        for (Record version : closed) {
-          org.apache.iceberg.data.GenericRecord k =
-              org.apache.iceberg.data.GenericRecord.create(versionKey);
-          versionKey.columns().forEach(f -> k.setField(f.name(), version.getField(f.name())));
-          deletes.add(k);
-          written.add(version);
-        }
-        TableCommits.rowDelta(table, group, written, deletes, versionKey, next);
-        return;
-      }
-      List<Record> keys = new ArrayList<>();
-      List<Record> upserts = new ArrayList<>();
-      org.apache.iceberg.Schema keySchema = CurrentSchema.key(table.schema());
-      latest.forEach(
-          (k, row) -> {
-            keys.add(HistoryRows.key(keySchema, k));
-            if (row != null) {
-              upserts.add(row);
-            }
-          });
-      TableCommits.upsert(table, group, upserts, keys, next);
-    }
-
-    /** The versions still open in the table: what a next change of their object closes. */
-    void loadOpenVersions() {
-      try (var rows =
-          org.apache.iceberg.data.IcebergGenerics.read(table)
-              .where(org.apache.iceberg.expressions.Expressions.isNull("valid_to"))
-              .build()) {
-        for (Record r : rows) {
-          open.put(
-              new ObjectKey((String) r.getField("tenant_id"), (String) r.getField("id")), r.copy());
-        }
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException("Cannot read " + table.name(), e);
-      }
-    }
-
-    int buffered() {
-      return current ? latest.size() : rows.size();
-    }
-
-    void clear() {
-      openedNow.clear();
-      closed.clear();
-      rows.clear();
-      latest.clear();
-      next.clear();
-    }
-  }
-
+  /**
+   * @param datasets what to write: {@code changes} (history and current tables of the object
+   *     collections), {@code memberships}, {@code edges}, {@code raw} (raw tables and runs)
+   */
   public IcebergSink(
       Catalog catalog,
       Topics topics,
       List<Collection<?>> collections,
+      java.util.Set<String> datasets,
       String group,
       Duration interval,
       DeadLetters deadLetters,
@@ -170,30 +78,64 @@ public final class IcebergSink implements SinkRunner.Delivery {
     this.deadLetters = deadLetters;
     this.stats = stats;
     for (Collection<?> c : collections) {
-      if (c.isObjectCollection()) {
-        Topic<ObjectKey, Change> topic = topics.changes(c);
-        Table history = table(c.name() + "_history", HistorySchema.of(c.entitySchema()), false);
-        Table current = table(c.name() + "_current", CurrentSchema.of(history.schema()), true);
-        List<Target> targets =
-            List.of(new Target(topic, history, false), new Target(topic, current, true));
-        targets.forEach(t -> t.committed.putAll(TableCommits.offsets(t.table, group)));
-        targets.get(0).loadOpenVersions();
-        byTopic.put(topic.name(), targets);
+      if (datasets.contains("changes") && c.isObjectCollection()) {
+        versioned(Feed.objectChanges(topics.changes(c)), c.name(), c.entitySchema(), OBJECT);
       }
+    }
+    if (datasets.contains("memberships") && collections.contains(Collection.GROUP_MEMBERS)) {
+      versioned(Feed.memberships(topics.memberships()), "memberships", Member.SCHEMA$, MEMBERSHIP);
+    }
+    if (datasets.contains("edges") && collections.stream().anyMatch(Collection::isEdgeCollection)) {
+      versioned(Feed.edges(topics.edgeChanges()), "edges", Edge.SCHEMA$, EDGE);
+    }
+    if (datasets.contains("raw")) {
+      for (Collection<?> c : collections) {
+        Table raw = table(c.name() + "_raw", RawSchema.of(c.entitySchema()), RawSchema::spec);
+        bind(Feed.raw(topics.raw(c)), new LakeTable.Append(raw, group));
+      }
+      Table runs = table("runs", RunsSchema.of(), RunsSchema::spec);
+      bind(Feed.runs(topics.runs()), new LakeTable.Append(runs, group));
     }
     this.lastCommit = time.nanoTime();
   }
 
-  /** The topics this sink reads. */
-  public List<Topic<?, ?>> topics() {
-    return byTopic.values().stream().<Topic<?, ?>>map(t -> t.get(0).topic).toList();
+  /** {@code <name>_history} and {@code <name>_current} fed by one change topic. */
+  private void versioned(
+      Feed<?, ?> feed, String name, org.apache.avro.Schema entity, List<String> identity) {
+    Table history = table(name + "_history", HistorySchema.of(entity), HistorySchema::spec);
+    Table current =
+        table(name + "_current", CurrentSchema.of(history.schema(), identity), CurrentSchema::spec);
+    bind(
+        feed,
+        new HistoryTable(history, group, identity),
+        new CurrentTable(current, group, identity));
   }
 
-  /** A table, created with these columns when missing. */
-  private Table table(String name, org.apache.iceberg.Schema schema, boolean current) {
+  private void bind(Feed<?, ?> feed, LakeTable... tables) {
+    byTopic.put(feed.topic.name(), new Binding(feed, List.of(tables)));
+  }
+
+  /** The topics this sink reads. */
+  public List<Topic<?, ?>> topics() {
+    return byTopic.values().stream().<Topic<?, ?>>map(b -> b.feed().topic).toList();
+  }
+
+  /**
+   * A table, created with these columns when missing; an existing one gains the columns it lacks
+   * (the contract gained fields: Iceberg's schema evolution, by name).
+   */
+  private Table table(
+      String name,
+      org.apache.iceberg.Schema schema,
+      java.util.function.Function<org.apache.iceberg.Schema, PartitionSpec> spec) {
     TableIdentifier id = TableIdentifier.of(NAMESPACE, name);
     if (catalog.tableExists(id)) {
-      return catalog.loadTable(id);
+      Table table = catalog.loadTable(id);
+      if (!covers(table.schema(), schema)) {
+        table.updateSchema().unionByNameWith(schema).commit();
+        table.refresh();
+      }
+      return table;
     }
     if (catalog instanceof org.apache.iceberg.catalog.SupportsNamespaces ns
         && !ns.namespaceExists(NAMESPACE)) {
@@ -204,25 +146,27 @@ public final class IcebergSink implements SinkRunner.Delivery {
       }
     }
     try {
-      return catalog.createTable(
-          id,
-          schema,
-          current ? CurrentSchema.spec(schema) : HistorySchema.spec(schema),
-          Map.of("format-version", "2"));
+      return catalog.createTable(id, schema, spec.apply(schema), Map.of("format-version", "2"));
     } catch (org.apache.iceberg.exceptions.AlreadyExistsException raced) {
       return catalog.loadTable(id);
     }
+  }
+
+  /** Whether {@code table} has every column of {@code wanted}, by name, nested ones included. */
+  private static boolean covers(org.apache.iceberg.Schema table, org.apache.iceberg.Schema wanted) {
+    return org.apache.iceberg.types.TypeUtil.indexByName(table.asStruct())
+        .keySet()
+        .containsAll(org.apache.iceberg.types.TypeUtil.indexByName(wanted.asStruct()).keySet());
   }
 
   @Override
   public void assigned(
       Consumer<byte[], byte[]> consumer, java.util.Collection<TopicPartition> parts) {
     for (TopicPartition p : parts) {
-      List<Target> targets = byTopic.get(p.topic());
-      if (targets != null) {
+      Binding b = byTopic.get(p.topic());
+      if (b != null) {
         // the tables' word, whatever the group committed: from where the least advanced one is
-        consumer.seek(
-            p, targets.stream().mapToLong(t -> t.committed.getOrDefault(p, 0L)).min().orElse(0));
+        consumer.seek(p, lowest(b, p));
       }
     }
   }
@@ -230,23 +174,18 @@ public final class IcebergSink implements SinkRunner.Delivery {
   @Override
   public Map<TopicPartition, OffsetAndMetadata> accept(ConsumerRecords<byte[], byte[]> records) {
     for (ConsumerRecord<byte[], byte[]> r : records) {
-      List<Target> targets = byTopic.get(r.topic());
+      Binding b = byTopic.get(r.topic());
       TopicPartition p = new TopicPartition(r.topic(), r.partition());
-      List<Target> behind =
-          targets.stream().filter(t -> r.offset() >= t.committed.getOrDefault(p, 0L)).toList();
+      List<LakeTable> behind =
+          b.tables().stream().filter(t -> r.offset() >= t.committed.getOrDefault(p, 0L)).toList();
       if (behind.isEmpty()) {
         continue; // already in every table
       }
       behind.forEach(t -> t.next.put(p, r.offset() + 1));
-      if (r.value() == null) {
-        continue;
-      }
-      Topic<ObjectKey, Change> topic = behind.get(0).topic;
       try {
-        ObjectKey key = topic.keySerde().deserializer().deserialize(r.topic(), r.key());
-        Change change = topic.valueSerde().deserializer().deserialize(r.topic(), r.value());
-        for (Target t : behind) {
-          t.add(key, change, r.partition(), r.offset());
+        Feed.Decoded row = b.feed().decode(r, b.tables().get(0).table.schema());
+        if (row != null) {
+          behind.forEach(t -> t.add(row.row(), row.deleted()));
         }
       } catch (RegistryClient.RegistryException e) {
         throw e; // an outage to wait out, not a bad record
@@ -276,28 +215,27 @@ public final class IcebergSink implements SinkRunner.Delivery {
    */
   private Map<TopicPartition, OffsetAndMetadata> commitAll() {
     Map<TopicPartition, OffsetAndMetadata> safe = new HashMap<>();
-    for (List<Target> targets : byTopic.values()) {
+    for (Binding b : byTopic.values()) {
       java.util.Set<TopicPartition> touched = new java.util.HashSet<>();
-      for (Target t : targets) {
+      for (LakeTable t : b.tables()) {
         if (!t.next.isEmpty()) {
           touched.addAll(t.next.keySet());
-          t.commit(group);
           stats.rows.add(t.buffered());
-          t.committed.putAll(t.next);
-          t.clear();
+          t.commit(group);
+          Failpoints.reach("lake.table-committed");
         }
       }
-      touched.forEach(
-          p ->
-              safe.put(
-                  p,
-                  new OffsetAndMetadata(
-                      targets.stream()
-                          .mapToLong(t -> t.committed.getOrDefault(p, 0L))
-                          .min()
-                          .orElse(0))));
+      touched.forEach(p -> safe.put(p, new OffsetAndMetadata(lowest(b, p))));
+    }
+    if (!safe.isEmpty()) {
+      Failpoints.reach("lake.tables-committed"); // the group's offsets not yet
     }
     lastCommit = time.nanoTime();
     return safe;
+  }
+
+  /** The lowest next offset of a partition among a topic's tables. */
+  private static long lowest(Binding b, TopicPartition p) {
+    return b.tables().stream().mapToLong(t -> t.committed.getOrDefault(p, 0L)).min().orElse(0);
   }
 }

@@ -2,23 +2,16 @@ package io.dirpipe.sink.iceberg;
 
 import io.dirpipe.schemas.Collection;
 import io.dirpipe.schemas.ObjectKey;
-import io.dirpipe.schemas.serde.AvroSerde;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
-import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.expressions.Expressions;
@@ -35,16 +28,7 @@ public final class LakeReplay {
 
   public static <E extends SpecificRecord> NavigableMap<ObjectKey, E> at(
       Catalog catalog, Collection<E> collection, Instant at) {
-    TableIdentifier id = TableIdentifier.of(IcebergSink.NAMESPACE, collection.name() + "_history");
-    if (!catalog.tableExists(id)) {
-      throw new IllegalArgumentException(
-          "The lake has no table "
-              + id
-              + ": has the lake sink (lake.format iceberg) written "
-              + collection.name()
-              + "?");
-    }
-    Table table = catalog.loadTable(id);
+    Table table = LakeRecords.table(catalog, collection.name() + "_history");
     long micros = at.toEpochMilli() * 1000 + at.getNano() / 1000 % 1000;
     NavigableMap<ObjectKey, E> inventory = new TreeMap<>();
     try (CloseableIterable<Record> rows =
@@ -60,7 +44,7 @@ public final class LakeReplay {
             collection.entityClass().cast(entity(r, collection.entitySchema())));
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read " + id, e);
+      throw new UncheckedIOException("Cannot read " + table.name(), e);
     }
     return inventory;
   }
@@ -73,48 +57,6 @@ public final class LakeReplay {
 
   /** The entity's columns of a row as dirpipe's record. */
   static Object entity(Record row, Schema schema) {
-    IndexedRecord out = (IndexedRecord) AvroSerde.MODEL.newRecord(null, schema);
-    for (Schema.Field f : schema.getFields()) {
-      out.put(f.pos(), avro(row.getField(f.name()), f.schema()));
-    }
-    return out;
-  }
-
-  private static Object avro(Object value, Schema schema) {
-    if (value == null) {
-      return null;
-    }
-    return switch (schema.getType()) {
-      case UNION -> {
-        for (Schema branch : schema.getTypes()) {
-          if (branch.getType() != Schema.Type.NULL) {
-            yield avro(value, branch);
-          }
-        }
-        yield null;
-      }
-      case RECORD -> {
-        Record r = (Record) value;
-        IndexedRecord out = (IndexedRecord) AvroSerde.MODEL.newRecord(null, schema);
-        for (Schema.Field f : schema.getFields()) {
-          out.put(f.pos(), avro(r.getField(f.name()), f.schema()));
-        }
-        yield out;
-      }
-      case ARRAY -> {
-        List<Object> out = new ArrayList<>();
-        ((List<?>) value).forEach(v -> out.add(avro(v, schema.getElementType())));
-        yield out;
-      }
-      case MAP -> {
-        Map<String, Object> out = new LinkedHashMap<>();
-        ((Map<?, ?>) value)
-            .forEach((k, v) -> out.put(k.toString(), avro(v, schema.getValueType())));
-        yield out;
-      }
-      case ENUM -> AvroSerde.MODEL.createEnum(value.toString(), schema);
-      case LONG -> value instanceof OffsetDateTime t ? t.toInstant() : value;
-      default -> value;
-    };
+    return AvroValues.entity(row, schema);
   }
 }

@@ -3,6 +3,7 @@ package io.dirpipe.sink.iceberg;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dirpipe.core.Failpoints;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -62,24 +63,8 @@ public final class TableCommits {
       append.appendFile(file);
     }
     append.set(OFFSETS, encode(group, offsets));
+    Failpoints.reach("lake.files-written"); // written, not committed
     append.commit();
-  }
-
-  /**
-   * Replaces the rows of these keys: equality deletes of {@code (tenant_id, id)} for every key in
-   * {@code keys}, the {@code rows} inserted, in one snapshot with the offsets that follow them. A
-   * delete in a commit does not apply to rows the same commit adds (Iceberg's sequence numbers), so
-   * an object replaced is its new row only.
-   *
-   * @param keys records of {@link CurrentSchema#key} for every object upserted or deleted
-   */
-  public static void upsert(
-      Table table,
-      String group,
-      List<Record> rows,
-      List<Record> keys,
-      Map<TopicPartition, Long> next) {
-    rowDelta(table, group, rows, keys, CurrentSchema.key(table.schema()), next);
   }
 
   /**
@@ -103,6 +88,7 @@ public final class TableCommits {
       delta.addDeletes(file);
     }
     delta.set(OFFSETS, encode(group, offsets));
+    Failpoints.reach("lake.files-written"); // written, not committed
     delta.commit();
   }
 

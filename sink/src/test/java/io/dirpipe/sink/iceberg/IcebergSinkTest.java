@@ -231,6 +231,7 @@ class IcebergSinkTest {
         LakeCatalog.embedded(lake),
         topics,
         List.of(Collection.USERS),
+        java.util.Set.of("changes"),
         "lake",
         Duration.ofSeconds(60),
         new DeadLetters(kafka, topics.deadLetters("lake"), stats),

@@ -22,15 +22,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Proves runs complete: recomputes each run's record counts and digest from the raw topics ({@code
- * read_committed}) and compares them with its RunCompleted event. A groups DELTA run that carried
- * {@code members@delta} wrote membership observations too: they are in its counts and digest, so
- * {@code raw.groupMembers} is read for it as well. On a difference it names the evidence it can
- * find: ids observed more than once, and, for a FULL run, ids the previous FULL run of the same
- * tenant and collection observed that this run has not (missing, or deleted since).
+ * read_committed}) or the lake's raw tables and compares them with its RunCompleted event. A groups
+ * DELTA run that carried {@code members@delta} wrote membership observations too: they are in its
+ * counts and digest, so {@code raw.groupMembers} is read for it as well. On a difference it names
+ * the evidence it can find: ids observed more than once, and, for a FULL run, ids the previous FULL
+ * run of the same tenant and collection observed that this run has not (missing, or deleted since).
  */
 public final class RunVerifier {
   private RunVerifier() {}
@@ -57,31 +58,83 @@ public final class RunVerifier {
   }
 
   /**
-   * @throws IllegalArgumentException when the runs topic has no COMPLETED event of {@code runId}
+   * Where a run's evidence is read: its COMPLETED event and the observations of its raw collection.
+   * The topics ({@link #topics}) or the lake's tables.
    */
-  public static Result verify(KafkaClients kafka, Topics topics, String runId) {
-    return verifyAll(kafka, topics, List.of(runId)).get(0);
+  public interface Source {
+    /** Every run event. */
+    void runEvents(Consumer<RunEvent> each);
+
+    /** Every observation of a collection's raw records. */
+    void observations(Collection<?> collection, Consumer<Observation> each);
+
+    /** Where the run events are, for an error message: a topic or a table. */
+    String runsName();
+  }
+
+  /** The topics, read {@code read_committed}. */
+  public static Source topics(KafkaClients kafka, Topics topics) {
+    return new Source() {
+      @Override
+      public void runEvents(Consumer<RunEvent> each) {
+        TopicReader.readAll(
+            kafka,
+            topics.runs(),
+            r -> {
+              if (r.value() != null) {
+                each.accept(r.value());
+              }
+            });
+      }
+
+      @Override
+      public void observations(Collection<?> collection, Consumer<Observation> each) {
+        TopicReader.readAll(
+            kafka,
+            topics.raw(collection),
+            r -> {
+              if (r.value() != null) {
+                each.accept(r.value());
+              }
+            });
+      }
+
+      @Override
+      public String runsName() {
+        return "topic " + topics.runs().name();
+      }
+    };
   }
 
   /**
-   * Verifies several runs, reading the runs topic and each raw topic once.
+   * @throws IllegalArgumentException when the runs topic has no COMPLETED event of {@code runId}
+   */
+  public static Result verify(KafkaClients kafka, Topics topics, String runId) {
+    return verifyAll(topics(kafka, topics), List.of(runId)).get(0);
+  }
+
+  /** Verifies several runs from the topics. */
+  public static List<Result> verifyAll(
+      KafkaClients kafka, Topics topics, java.util.Collection<String> runIds) {
+    return verifyAll(topics(kafka, topics), runIds);
+  }
+
+  /**
+   * Verifies several runs, reading the run events and each raw collection once.
    *
    * @throws IllegalArgumentException naming a run with no COMPLETED event
    */
-  public static List<Result> verifyAll(
-      KafkaClients kafka, Topics topics, java.util.Collection<String> runIds) {
+  public static List<Result> verifyAll(Source source, java.util.Collection<String> runIds) {
     List<RunEvent> completed = new ArrayList<>();
-    TopicReader.readAll(
-        kafka,
-        topics.runs(),
-        r -> {
-          if (r.value() != null && r.value().getType() == RunEventType.COMPLETED) {
-            completed.add(r.value());
+    source.runEvents(
+        e -> {
+          if (e.getType() == RunEventType.COMPLETED) {
+            completed.add(e);
           }
         });
     Map<String, Tally> tallies = new LinkedHashMap<>();
     Map<String, Set<String>> previousIds = new HashMap<>();
-    Set<Collection<?>> rawTopics = new LinkedHashSet<>();
+    Set<Collection<?>> rawCollections = new LinkedHashSet<>();
     for (String runId : runIds) {
       RunEvent run =
           completed.stream()
@@ -93,27 +146,25 @@ public final class RunVerifier {
                           "Run '"
                               + runId
                               + "' has no COMPLETED event in "
-                              + topics.runs().name()
-                              + ": check the id (dirpipe extract --json prints it) and the topic"
-                              + " prefix"));
+                              + source.runsName()
+                              + ": check the id (dirpipe extract --json prints it), the topic"
+                              + " prefix and the source"));
       Tally t = new Tally(run, previousFullRun(completed, run));
       tallies.put(runId, t);
       if (t.previous != null) {
         previousIds.put(t.previous, new HashSet<>());
       }
       Collection<?> c = Collection.of(run.getCollection());
-      rawTopics.add(c);
+      rawCollections.add(c);
       if (c == Collection.GROUPS) {
-        rawTopics.add(Collection.GROUP_MEMBERS); // members@delta of a groups run
+        rawCollections.add(Collection.GROUP_MEMBERS); // members@delta of a groups run
       }
     }
-    for (Collection<?> c : rawTopics) {
-      TopicReader.readAll(
-          kafka,
-          topics.raw(c),
-          r -> {
-            Observation o = r.value();
-            if (o == null || o.getKind() == ObservationKind.RUN_END) {
+    for (Collection<?> c : rawCollections) {
+      source.observations(
+          c,
+          o -> {
+            if (o.getKind() == ObservationKind.RUN_END) {
               return;
             }
             Tally t = tallies.get(o.getRunId());
