@@ -40,6 +40,30 @@ public final class LakeRecords {
     read(catalog, "runs", row -> each.accept((RunEvent) RunsSchema.EVENT.read(row)));
   }
 
+  /** The live inventory of an object collection: {@code <collection>_current}. */
+  public static <E extends org.apache.avro.specific.SpecificRecord>
+      java.util.NavigableMap<io.dirpipe.schemas.ObjectKey, E> current(
+          Catalog catalog, Collection<E> collection) {
+    java.util.NavigableMap<io.dirpipe.schemas.ObjectKey, E> out = new java.util.TreeMap<>();
+    read(
+        catalog,
+        collection.name() + "_current",
+        row -> {
+          io.dirpipe.schemas.ObjectKey key =
+              new io.dirpipe.schemas.ObjectKey(
+                  (String) row.getField("tenant_id"), (String) row.getField("id"));
+          E previous =
+              out.put(
+                  key,
+                  collection.entityClass().cast(AvroValues.entity(row, collection.entitySchema())));
+          if (previous != null) {
+            throw new IllegalStateException(
+                "The lake's " + collection.name() + "_current holds " + key + " twice");
+          }
+        });
+    return out;
+  }
+
   /** Every row of a table of dirpipe's namespace. */
   static void read(Catalog catalog, String name, Consumer<Record> each) {
     Table table = table(catalog, name);
