@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
       WhoHasCommand.class,
       VerifyCommand.class,
       CheckpointsCommand.class,
+      LakeCommand.class,
       SinkCommand.class,
       RunCommand.class,
       BenchCommand.class,

@@ -39,6 +39,9 @@ public final class SinkConfig extends AbstractConfig {
   public static final String LAKE_CATALOG_TYPE = "lake.catalog.type";
   public static final String LAKE_CATALOG_URI = "lake.catalog.uri";
   public static final String LAKE_COMMIT_INTERVAL = "lake.commit-interval";
+  public static final String LAKE_SNAPSHOT_RETENTION = "lake.snapshot-retention";
+  public static final String LAKE_SNAPSHOT_KEEP = "lake.snapshot-keep";
+  public static final String LAKE_TARGET_FILE_BYTES = "lake.target-file-bytes";
 
   public static final String SINK_COLLECTIONS = "sink.collections";
 
@@ -178,8 +181,9 @@ public final class SinkConfig extends AbstractConfig {
               "parquet",
               ValidString.in("parquet", "iceberg"),
               Importance.MEDIUM,
-              "parquet: files under <root>/<dataset>/tenant=/date=; iceberg (in progress): the change"
-                  + " events into <collection>_history (SCD2) and <collection>_current tables.")
+              "parquet: files under <root>/<dataset>/tenant=/date=; iceberg: Iceberg tables"
+                  + " (<collection>_history SCD2, <collection>_current, <collection>_raw, runs,"
+                  + " memberships_*, edges_*) in a catalog.")
           .define(
               LAKE_CATALOG_TYPE,
               Type.STRING,
@@ -201,6 +205,31 @@ public final class SinkConfig extends AbstractConfig {
               Range.atLeast(100),
               Importance.LOW,
               "iceberg: one commit per table this often (milliseconds).")
+          .define(
+              LAKE_SNAPSHOT_RETENTION,
+              Type.LONG,
+              Duration.ofDays(7).toMillis(),
+              Range.atLeast(0),
+              Importance.LOW,
+              "iceberg: lake maintain expires snapshots older than this (milliseconds); never rows"
+                  + " of the current snapshot, never the newest snapshot recording a sink's offsets."
+                  + " Time travel by snapshot reaches back this far; the history tables' valid_from"
+                  + " and valid_to reach back to the first event whatever it is.")
+          .define(
+              LAKE_SNAPSHOT_KEEP,
+              Type.INT,
+              10,
+              Range.atLeast(1),
+              Importance.LOW,
+              "iceberg: lake maintain keeps at least this many snapshots of each table.")
+          .define(
+              LAKE_TARGET_FILE_BYTES,
+              Type.LONG,
+              128L * 1024 * 1024,
+              Range.atLeast(1024),
+              Importance.LOW,
+              "iceberg: lake maintain rewrites a partition's small files and delete files into"
+                  + " data files of about this size.")
           .define(
               LAKE_GROUP,
               Type.STRING,

@@ -55,13 +55,13 @@ public final class LakeCatalog {
     props.put(CatalogProperties.URI, uri);
     props.put(CatalogProperties.WAREHOUSE_LOCATION, warehouse);
     props.put("jdbc.schema-version", "V1");
-    if (uri.startsWith("jdbc:sqlite:")) {
-      props.put(CatalogProperties.CLIENT_POOL_SIZE, "1"); // SQLite has one writer anyway
-    }
     if (warehouse.startsWith("file:") || warehouse.startsWith("/")) {
       props.put(CatalogProperties.FILE_IO_IMPL, LocalFileIO.class.getName());
     }
-    JdbcCatalog catalog = new JdbcCatalog();
+    JdbcCatalog catalog =
+        uri.startsWith("jdbc:sqlite:")
+            ? new JdbcCatalog(null, p -> new SqliteClientPool(uri, p), true)
+            : new JdbcCatalog();
     catalog.setConf(new Configuration(false));
     catalog.initialize(NAME, props);
     return catalog;

@@ -162,6 +162,12 @@ public final class TableCommits {
     return Map.of();
   }
 
+  /** The group whose offsets a snapshot records, or null (compaction, expiry). */
+  static String group(Snapshot snapshot) {
+    String json = snapshot.summary().get(OFFSETS);
+    return json == null ? null : read(json).path("group").asText();
+  }
+
   private static List<DataFile> write(Table table, List<Record> rows) {
     Map<StructLike, List<Record>> byPartition = new LinkedHashMap<>();
     InternalRecordWrapper wrapper = new InternalRecordWrapper(table.schema().asStruct());
