@@ -3,7 +3,6 @@ package io.dirpipe.sink.iceberg;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +36,8 @@ import org.apache.iceberg.util.StructLikeWrapper;
  * <p>Safe beside a running sink: the rewrite keeps the data sequence number of the snapshot it
  * read, so equality deletes the sink commits meanwhile still apply to the rewritten rows, and
  * Iceberg refuses the commit if anything else it read changed. Expiry keeps, for every consumer
- * group, the newest snapshot that records its offsets ({@link TableCommits}), and every later one.
+ * group and partition, the newest snapshot that records its offset ({@link TableCommits}), and
+ * every later one.
  */
 public final class LakeMaintenance {
   private LakeMaintenance() {}
@@ -106,6 +106,14 @@ public final class LakeMaintenance {
       rewritten++;
     }
     if (rewritten > 0) {
+      // the offsets so far, in this snapshot too: expiry need not keep the older ones (a
+      // partition's offset is the highest any snapshot records, so a lower one here is harmless)
+      java.util.Set<String> groups = groups(table);
+      if (groups.size() == 1) {
+        String group = groups.iterator().next();
+        rewrite.set(
+            TableCommits.OFFSETS, TableCommits.encode(group, TableCommits.offsets(table, group)));
+      }
       rewrite.commit();
     }
     return rewritten;
@@ -113,8 +121,8 @@ public final class LakeMaintenance {
 
   /**
    * Expires the snapshots older than {@code olderThanMillis} beyond the last {@code retainLast},
-   * but never the newest snapshot recording a group's offsets (where a restarted sink resumes) nor
-   * a later one; the number expired.
+   * but never the newest snapshot recording a partition's offset for a group (where a restarted
+   * sink resumes) nor a later one; the number expired.
    */
   public static int expire(Table table, long olderThanMillis, int retainLast) {
     table.refresh();
@@ -122,22 +130,27 @@ public final class LakeMaintenance {
       return 0;
     }
     long keepFrom = olderThanMillis;
-    Map<String, Long> newestByGroup = new HashMap<>();
-    for (Snapshot s = table.currentSnapshot();
-        s != null;
-        s = s.parentId() == null ? null : table.snapshot(s.parentId())) {
-      String group = TableCommits.group(s);
-      if (group != null) {
-        newestByGroup.putIfAbsent(group, s.timestampMillis());
+    for (String group : groups(table)) {
+      for (TableCommits.Recorded r : TableCommits.newest(table, group).values()) {
+        keepFrom = Math.min(keepFrom, r.snapshotMillis()); // where that partition resumes
       }
-    }
-    for (long t : newestByGroup.values()) {
-      keepFrom = Math.min(keepFrom, t);
     }
     int before = size(table);
     table.expireSnapshots().expireOlderThan(keepFrom).retainLast(retainLast).commit();
     table.refresh();
     return before - size(table);
+  }
+
+  /** The consumer groups whose offsets the table's snapshots record. */
+  private static java.util.Set<String> groups(Table table) {
+    java.util.Set<String> groups = new java.util.HashSet<>();
+    for (Snapshot s : table.snapshots()) {
+      String group = TableCommits.group(s);
+      if (group != null) {
+        groups.add(group);
+      }
+    }
+    return groups;
   }
 
   private static int size(Table table) {

@@ -35,8 +35,8 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Commits to a table that record the Kafka offsets they cover, as Iceberg's Kafka Connect sink
- * does: each commit's snapshot summary holds, under {@value #OFFSETS}, the next offset of every
- * partition the table was ever written from, for one consumer group. A sink that restarts takes its
+ * does: each commit's snapshot summary holds, under {@value #OFFSETS}, the consumer group and the
+ * next offset of every partition the commit's rows came from. A sink that restarts takes its
  * positions from the table's newest such snapshot, not from the group: a crash between the table
  * commit and the group's offset commit neither loses nor doubles a row.
  */
@@ -56,13 +56,11 @@ public final class TableCommits {
    */
   public static void append(
       Table table, String group, List<Record> rows, Map<TopicPartition, Long> next) {
-    Map<TopicPartition, Long> offsets = new HashMap<>(offsets(table, group));
-    offsets.putAll(next);
     AppendFiles append = table.newAppend();
     for (DataFile file : write(table, rows)) {
       append.appendFile(file);
     }
-    append.set(OFFSETS, encode(group, offsets));
+    append.set(OFFSETS, encode(group, next));
     Failpoints.reach("lake.files-written"); // written, not committed
     append.commit();
   }
@@ -78,8 +76,6 @@ public final class TableCommits {
       List<Record> deletes,
       org.apache.iceberg.Schema keySchema,
       Map<TopicPartition, Long> next) {
-    Map<TopicPartition, Long> offsets = new HashMap<>(offsets(table, group));
-    offsets.putAll(next);
     RowDelta delta = table.newRowDelta();
     for (DataFile file : write(table, rows)) {
       delta.addRows(file);
@@ -87,7 +83,7 @@ public final class TableCommits {
     for (DeleteFile file : deletes(table, deletes, keySchema)) {
       delta.addDeletes(file);
     }
-    delta.set(OFFSETS, encode(group, offsets));
+    delta.set(OFFSETS, encode(group, next));
     Failpoints.reach("lake.files-written"); // written, not committed
     delta.commit();
   }
@@ -130,36 +126,54 @@ public final class TableCommits {
   }
 
   /**
-   * The offsets the table's newest commit by {@code group} covers: where to resume reading. Commits
-   * that carry none (compaction, snapshot expiry) are walked past.
+   * Where {@code group} resumes reading into the table: per partition, the highest next offset any
+   * of its commits recorded. Each commit records only the partitions it wrote, so two sink
+   * instances of one group committing to one table (each with its own partitions, a rebalance
+   * moving them) never overwrite each other's offsets, whatever the order of their commits.
+   * Snapshots that carry none (compaction) are walked past; expiry keeps the ones that matter
+   * ({@link #newest}).
    */
   public static Map<TopicPartition, Long> offsets(Table table, String group) {
+    Map<TopicPartition, Long> out = new TreeMap<>(java.util.Comparator.comparing(Object::toString));
+    newest(table, group).forEach((p, s) -> out.put(p, s.offset()));
+    return out;
+  }
+
+  /** A partition's next offset as one snapshot recorded it. */
+  record Recorded(long offset, long snapshotMillis) {}
+
+  /** Per partition of {@code group}, the highest offset recorded and the snapshot's time. */
+  static Map<TopicPartition, Recorded> newest(Table table, String group) {
     table.refresh();
+    Map<TopicPartition, Recorded> out = new HashMap<>();
     for (Snapshot s = table.currentSnapshot();
         s != null;
         s = s.parentId() == null ? null : table.snapshot(s.parentId())) {
       String json = s.summary().get(OFFSETS);
-      if (json != null) {
-        JsonNode node = read(json);
-        if (group.equals(node.path("group").asText())) {
-          Map<TopicPartition, Long> out =
-              new TreeMap<>(java.util.Comparator.comparing(Object::toString));
-          node.path("offsets")
-              .fields()
-              .forEachRemaining(
-                  e -> {
-                    int slash = e.getKey().lastIndexOf('/');
-                    out.put(
-                        new TopicPartition(
-                            e.getKey().substring(0, slash),
-                            Integer.parseInt(e.getKey().substring(slash + 1))),
-                        e.getValue().asLong());
-                  });
-          return out;
-        }
+      if (json == null) {
+        continue;
       }
+      JsonNode node = read(json);
+      if (!group.equals(node.path("group").asText())) {
+        continue;
+      }
+      long millis = s.timestampMillis();
+      node.path("offsets")
+          .fields()
+          .forEachRemaining(
+              e -> {
+                int slash = e.getKey().lastIndexOf('/');
+                TopicPartition p =
+                    new TopicPartition(
+                        e.getKey().substring(0, slash),
+                        Integer.parseInt(e.getKey().substring(slash + 1)));
+                Recorded seen = out.get(p);
+                if (seen == null || e.getValue().asLong() > seen.offset()) {
+                  out.put(p, new Recorded(e.getValue().asLong(), millis));
+                }
+              });
     }
-    return Map.of();
+    return out;
   }
 
   /** The group whose offsets a snapshot records, or null (compaction, expiry). */
@@ -207,7 +221,7 @@ public final class TableCommits {
     return files;
   }
 
-  private static String encode(String group, Map<TopicPartition, Long> offsets) {
+  static String encode(String group, Map<TopicPartition, Long> offsets) {
     ObjectNode node = JSON.createObjectNode().put("group", group);
     ObjectNode o = node.putObject("offsets");
     new TreeMap<>(

@@ -87,6 +87,30 @@ class IcebergSinkTest {
   }
 
   @Test
+  void twoInstancesOfOneGroupKeepEachOthersOffsets() throws Exception {
+    TopicPartition p1 = new TopicPartition(changes.name(), 1);
+    IcebergSink a = sink();
+    IcebergSink b = sink(); // started before a commits: its view of the table is older
+    a.accept(records(0, 5)); // partition 0
+    List<ConsumerRecord<byte[], byte[]>> onP1 = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> r : records(100, 3)) {
+      onP1.add(new ConsumerRecord<>(r.topic(), 1, r.offset() - 100, r.key(), r.value()));
+    }
+    b.accept(new ConsumerRecords<>(Map.of(p1, onP1), Map.of()));
+    a.flush(List.of(p0));
+    b.flush(List.of(p1));
+    var table =
+        LakeCatalog.embedded(lake)
+            .loadTable(TableIdentifier.of(IcebergSink.NAMESPACE, "users_history"));
+    assertThat(table.currentSnapshot().summary().get(TableCommits.OFFSETS))
+        .as("b's commit records its own partition only")
+        .doesNotContain(changes.name() + "/0");
+    assertThat(TableCommits.offsets(table, "lake"))
+        .as("where the group resumes")
+        .containsOnly(Map.entry(p0, 5L), Map.entry(p1, 3L));
+  }
+
+  @Test
   void theCurrentTableHoldsEachLiveObjectOnceAcrossIntervals() throws Exception {
     IcebergSink sink = sink();
     List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>();

@@ -86,6 +86,9 @@ class LakeMaintenanceTest {
       assertThat(r.dataFilesAfter()).as(t.name()).isLessThan(r.dataFilesBefore());
       assertThat(r.deleteFilesAfter()).as(t.name()).isZero();
       assertThat(r.snapshotsExpired()).as(t.name()).isPositive();
+      assertThat(t.snapshots())
+          .as("%s: the compaction's snapshot records the offsets, so only it is kept", t.name())
+          .hasSize(1);
     }
     assertThat(rows(history)).isEqualTo(historyRows);
     assertThat(rows(current)).isEqualTo(currentRows);
