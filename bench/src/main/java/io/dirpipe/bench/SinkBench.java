@@ -24,6 +24,8 @@ import io.dirpipe.sink.DeadLetters;
 import io.dirpipe.sink.SinkConfig;
 import io.dirpipe.sink.SinkRunner;
 import io.dirpipe.sink.SinkStats;
+import io.dirpipe.sink.iceberg.IcebergSink;
+import io.dirpipe.sink.iceberg.LakeCatalog;
 import io.dirpipe.sink.lake.LakeSink;
 import io.dirpipe.sink.lake.LocalLakeStore;
 import io.dirpipe.sink.loganalytics.LogAnalyticsSink;
@@ -49,11 +51,20 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 public final class SinkBench implements AutoCloseable {
   /** One measured line. */
-  public record Figure(String what, long rows, double seconds) {
+  public record Figure(String what, long events, long rows, double seconds) {
+    /** Change events handled a second. */
     public double perSecond() {
+      return events / seconds;
+    }
+
+    /** Rows written a second (the Iceberg sink writes two an event: history and current). */
+    public double rowsPerSecond() {
       return rows / seconds;
     }
   }
+
+  /** A tenant id as Entra's are (the lake sink dead-letters records of any other). */
+  static final String TENANT = "b3c9a1d0-5e2f-4a6b-8c7d-0e1f2a3b4c5d";
 
   private final LocalKafka kafka = LocalKafka.start();
 
@@ -64,7 +75,7 @@ public final class SinkBench implements AutoCloseable {
   /** The lake: dirpipe's sink beside reading and decoding the same topic with no writes. */
   public List<Figure> lake(int events) throws Exception {
     Topics topics = topics();
-    publish(topics, "bench-tenant", events);
+    publish(topics, TENANT, events);
     List<Figure> figures = new ArrayList<>();
     figures.add(readLimit(topics, events));
     Path root = Files.createTempDirectory("dirpipe-bench-lake");
@@ -87,6 +98,34 @@ public final class SinkBench implements AutoCloseable {
               sink.topics().stream().map(Topic::name).toList(),
               stats,
               events));
+    }
+    // the same events into Iceberg tables (users_history and users_current), after a warm-up
+    for (int round = 0; round < 2; round++) {
+      SinkStats iceberg = new SinkStats();
+      Path warehouse = Files.createTempDirectory("dirpipe-bench-iceberg");
+      try (DeadLetters dlq = new DeadLetters(kafkaProps(), topics.deadLetters("lake"), iceberg)) {
+        IcebergSink sink =
+            new IcebergSink(
+                LakeCatalog.embedded(warehouse),
+                topics,
+                List.of(Collection.USERS),
+                java.util.Set.of("changes"),
+                "bench-iceberg",
+                Duration.ofSeconds(10),
+                dlq,
+                iceberg,
+                Time.SYSTEM);
+        Figure f =
+            run(
+                "dirpipe sink lake, lake.format iceberg (history SCD2 + current, commit 10 s)",
+                sink,
+                sink.topics().stream().map(Topic::name).toList(),
+                iceberg,
+                events);
+        if (round == 1) {
+          figures.add(f);
+        }
+      }
     }
     return figures;
   }
@@ -192,6 +231,7 @@ public final class SinkBench implements AutoCloseable {
     return new Figure(
         "baseline: the same rows as maps, the client's default serializer, 500 a call",
         sent.get(),
+        sent.get(),
         (System.nanoTime() - t0) / 1e9);
   }
 
@@ -219,9 +259,17 @@ public final class SinkBench implements AutoCloseable {
     firstAndLast[1] = System.nanoTime();
     runner.close();
     watch.join();
+    if (stats.deadLettered.sum() > 0) {
+      throw new IllegalStateException(
+          what
+              + ": "
+              + stats.deadLettered.sum()
+              + " records dead-lettered; the figure would be"
+              + " of failures");
+    }
     // the idle wait at the end is not work
     double seconds = (firstAndLast[1] - firstAndLast[0]) / 1e9 - 0.5;
-    return new Figure(what, stats.rows.sum(), seconds);
+    return new Figure(what, stats.records.sum(), stats.rows.sum(), seconds);
   }
 
   private Figure readLimit(Topics topics, int events) {
@@ -231,6 +279,7 @@ public final class SinkBench implements AutoCloseable {
     return new Figure(
         "limit: the same topic read and decoded, nothing written",
         n.get(),
+        0,
         (System.nanoTime() - t0) / 1e9);
   }
 

@@ -131,12 +131,24 @@ final class BenchCommand implements Callable<Integer> {
           Runtime.getRuntime().availableProcessors());
       for (SinkBench.Figure f : lake) {
         out.printf(
-            Locale.ROOT, "  %-72s %9.0f rows/s  (%.1f s)%n", f.what(), f.perSecond(), f.seconds());
+            Locale.ROOT,
+            "  %-72s %9.0f events/s  (%.1f s)%n",
+            f.what(),
+            f.perSecond(),
+            f.seconds());
       }
       out.printf(
           Locale.ROOT,
           "  lake target >= 50,000 rows/s: %s%n",
           lake.get(1).perSecond() >= 50_000 ? "met" : "NOT met");
+      double icebergRows = lake.get(2).rowsPerSecond() / lake.get(1).rowsPerSecond();
+      out.printf(
+          Locale.ROOT,
+          "  Iceberg target >= 0.7x the Parquet writer's rows/s: %s (%.2fx; by events %.2fx, each"
+              + " event two rows)%n",
+          icebergRows >= 0.7 ? "met" : "NOT met",
+          icebergRows,
+          lake.get(2).perSecond() / lake.get(1).perSecond());
       for (SinkBench.Figure f : logs) {
         out.printf(
             Locale.ROOT, "  %-72s %9.0f rows/s  (%.1f s)%n", f.what(), f.perSecond(), f.seconds());

@@ -25,9 +25,71 @@ import picocli.CommandLine.Spec;
     name = "lake",
     mixinStandardHelpOptions = true,
     description = "The Iceberg lake (lake.format iceberg).",
-    subcommands = {LakeCommand.Maintain.class})
+    subcommands = {LakeCommand.Tables.class, LakeCommand.Maintain.class})
 final class LakeCommand {
   private LakeCommand() {}
+
+  @Command(
+      name = "tables",
+      mixinStandardHelpOptions = true,
+      description =
+          "Lists the lake's tables: rows and data files of the current snapshot, and its metadata"
+              + " file (what DuckDB's iceberg_scan and other catalog-less readers open).")
+  static final class Tables implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ConfigOption config;
+
+    @Option(names = "--json", description = "Print one JSON object per table.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+      Catalog catalog = catalog(spec, config);
+      PrintWriter out = spec.commandLine().getOut();
+      for (TableIdentifier id : catalog.listTables(IcebergSink.NAMESPACE)) {
+        org.apache.iceberg.Table table = catalog.loadTable(id);
+        var snapshot = table.currentSnapshot();
+        Map<String, String> summary = snapshot == null ? Map.of() : snapshot.summary();
+        String metadata =
+            ((org.apache.iceberg.HasTableOperations) table)
+                .operations()
+                .current()
+                .metadataFileLocation();
+        if (json) {
+          Map<String, Object> m = new java.util.LinkedHashMap<>();
+          m.put("table", id.toString());
+          m.put("rows", Long.parseLong(summary.getOrDefault("total-records", "0")));
+          m.put("dataFiles", Long.parseLong(summary.getOrDefault("total-data-files", "0")));
+          m.put("deleteFiles", Long.parseLong(summary.getOrDefault("total-delete-files", "0")));
+          m.put("metadata", metadata);
+          out.println(new ObjectMapper().writeValueAsString(m));
+        } else {
+          out.printf(
+              "%-40s %10s rows %6s data files %6s delete files  %s%n",
+              id,
+              summary.getOrDefault("total-records", "0"),
+              summary.getOrDefault("total-data-files", "0"),
+              summary.getOrDefault("total-delete-files", "0"),
+              metadata);
+        }
+      }
+      return Main.OK;
+    }
+  }
+
+  /** The configured catalog, refusing a lake without dirpipe's tables. */
+  static Catalog catalog(CommandSpec spec, ConfigOption config) {
+    SinkConfig sink = new SinkConfig(config.load(Map.of()).values());
+    Catalog catalog = LakeCatalog.of(sink);
+    if (!((SupportsNamespaces) catalog).namespaceExists(IcebergSink.NAMESPACE)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "The lake at "
+              + sink.getString(SinkConfig.LAKE_ROOT)
+              + " has no tables: has the lake sink (lake.format iceberg) written it?");
+    }
+    return catalog;
+  }
 
   @Command(
       name = "maintain",
@@ -56,16 +118,9 @@ final class LakeCommand {
     @Override
     public Integer call() throws Exception {
       SinkConfig sink = new SinkConfig(config.load(Map.of()).values());
-      Catalog catalog = LakeCatalog.of(sink);
+      Catalog catalog = catalog(spec, config);
       List<TableIdentifier> ids = new ArrayList<>();
       if (tables == null) {
-        if (!((SupportsNamespaces) catalog).namespaceExists(IcebergSink.NAMESPACE)) {
-          throw new ParameterException(
-              spec.commandLine(),
-              "The lake at "
-                  + sink.getString(SinkConfig.LAKE_ROOT)
-                  + " has no tables: has the lake sink (lake.format iceberg) written it?");
-        }
         ids.addAll(catalog.listTables(IcebergSink.NAMESPACE));
       } else {
         for (String t : tables) {

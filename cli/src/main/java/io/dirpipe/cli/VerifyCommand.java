@@ -53,7 +53,7 @@ final class VerifyCommand implements Callable<Integer> {
     if (source == ReplayCommand.Source.lake) {
       org.apache.iceberg.catalog.Catalog lake =
           io.dirpipe.sink.iceberg.LakeCatalog.of(new io.dirpipe.sink.SinkConfig(values));
-      from = lakeSource(lake);
+      from = LakeEvidence.of(lake);
     } else {
       TopicsConfig kafka = KafkaWiring.config(values);
       from = RunVerifier.topics(kafka.clients(), kafka.topics());
@@ -86,28 +86,6 @@ final class VerifyCommand implements Callable<Integer> {
       out.println(r.ok() ? "verified" : "NOT verified");
     }
     return r.ok() ? Main.OK : Main.FAILURE;
-  }
-
-  /** The lake's raw and runs tables as the verifier's evidence. */
-  static RunVerifier.Source lakeSource(org.apache.iceberg.catalog.Catalog lake) {
-    return new RunVerifier.Source() {
-      @Override
-      public void runEvents(java.util.function.Consumer<io.dirpipe.schemas.RunEvent> each) {
-        io.dirpipe.sink.iceberg.LakeRecords.runEvents(lake, each);
-      }
-
-      @Override
-      public void observations(
-          io.dirpipe.schemas.Collection<?> collection,
-          java.util.function.Consumer<io.dirpipe.schemas.Observation> each) {
-        io.dirpipe.sink.iceberg.LakeRecords.observations(lake, collection, each);
-      }
-
-      @Override
-      public String runsName() {
-        return "the lake's table dirpipe.runs";
-      }
-    };
   }
 
   private static void list(PrintWriter out, String what, List<String> ids) {

@@ -107,6 +107,13 @@ class IcebergLakeIT {
           .contains("dirpipe.users_history: data files")
           .containsPattern("[1-9][0-9]* partitions rewritten");
 
+      StringWriter tables = new StringWriter();
+      assertThat(InProcess.dirpipe(env, tables, "lake", "tables")).as(tables.toString()).isZero();
+      assertThat(tables.toString())
+          .as("lake tables")
+          .containsPattern(
+              "dirpipe.users_history +[1-9][0-9]* rows +1 data files +0 delete files +\\S*metadata\\.json");
+
       for (Instant t : fromKafka.keySet()) {
         assertThat(replay(env, t, "lake"))
             .as("users at " + t + ": the lake's answer = the topic's before it was deleted")
