@@ -269,8 +269,34 @@ public final class Demo {
     long same = 0;
     for (Collection<?> c : collections) {
       for (java.time.Instant t : times) {
-        var lake = io.dirpipe.sink.iceberg.LakeReplay.at(catalog, c, t);
-        same += lake.equals(fromKafka.get(c.name() + "@" + t)) ? 1 : 0;
+        @SuppressWarnings("unchecked")
+        Map<Object, Object> lake =
+            (Map<Object, Object>) (Map<?, ?>) io.dirpipe.sink.iceberg.LakeReplay.at(catalog, c, t);
+        @SuppressWarnings("unchecked")
+        Map<Object, Object> kafkaAnswer = (Map<Object, Object>) fromKafka.get(c.name() + "@" + t);
+        if (lake.equals(kafkaAnswer)) {
+          same++;
+        } else {
+          Object key =
+              kafkaAnswer.keySet().stream()
+                  .filter(k -> !java.util.Objects.equals(kafkaAnswer.get(k), lake.get(k)))
+                  .findFirst()
+                  .orElse(
+                      lake.keySet().stream()
+                          .filter(k -> !kafkaAnswer.containsKey(k))
+                          .findFirst()
+                          .orElse(null));
+          step(
+              "  %s at %s: %d objects from the lake, %d from Kafka; first difference %s: lake %s,"
+                  + " Kafka %s",
+              c.name(),
+              t,
+              lake.size(),
+              kafkaAnswer.size(),
+              key,
+              lake.get(key),
+              kafkaAnswer.get(key));
+        }
       }
     }
     summary.check(

@@ -12,22 +12,20 @@ import io.dirpipe.schemas.entity.Edge;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * The inventory of a collection (or the edges) as it was at a point in time, rebuilt from its
  * change topic ({@code changes.<collection>}, {@code changes.edges}): every committed change event
  * with a timestamp up to that time, applied in offset order per key (a key's events share a
- * partition). Event timestamps are those of the observations that caused them, so the answer does
- * not depend on when the transformer ran.
+ * partition). The whole topic is read: a partition's timestamps need not grow with its offsets (a
+ * transformer that catches up on several runs at once writes them out of time order across keys),
+ * so no offset marks where the events after T begin. Event timestamps are those of the observations
+ * that caused them, so the answer does not depend on when the transformer ran.
  */
 public final class Replay {
   private static final Comparator<ObjectKey> BY_KEY =
@@ -113,30 +111,12 @@ public final class Replay {
     TopicReader.readUntil(
         kafka,
         topic,
-        (consumer, partitions) -> stopOffsets(kafka, consumer, partitions, at),
+        (consumer, partitions) -> TopicReader.logEnds(kafka, partitions),
         r -> {
           if (r.timestamp() <= at.toEpochMilli()) {
             each.accept(r.key(), r.value());
           }
         });
-  }
-
-  /**
-   * Per partition: the first offset after {@code at} (the log's end when nothing is: an event of a
-   * transaction whose commit marker is still being written is waited for, not missed).
-   */
-  private static Map<TopicPartition, Long> stopOffsets(
-      KafkaClients kafka, Consumer<?, ?> consumer, List<TopicPartition> partitions, Instant at) {
-    Map<TopicPartition, Long> query = new HashMap<>();
-    partitions.forEach(p -> query.put(p, at.toEpochMilli() + 1));
-    Map<TopicPartition, OffsetAndTimestamp> after = consumer.offsetsForTimes(query);
-    Map<TopicPartition, Long> end = TopicReader.logEnds(kafka, partitions);
-    Map<TopicPartition, Long> stop = new HashMap<>();
-    for (TopicPartition p : partitions) {
-      OffsetAndTimestamp o = after.get(p);
-      stop.put(p, o == null ? end.get(p) : Math.min(o.offset(), end.get(p)));
-    }
-    return stop;
   }
 
   private static <E extends SpecificRecord> void apply(
