@@ -132,9 +132,10 @@ final class BenchCommand implements Callable<Integer> {
       for (SinkBench.Figure f : lake) {
         out.printf(
             Locale.ROOT,
-            "  %-72s %9.0f events/s  (%.1f s)%n",
+            "  %-72s %9.0f events/s %9.0f rows/s  (%.1f s)%n",
             f.what(),
             f.perSecond(),
+            f.rowsPerSecond(),
             f.seconds());
       }
       out.printf(

@@ -154,12 +154,18 @@ final class ReplayCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(), "edges are written as JSON lines: --format jsonl");
     }
+    Map<String, String> values = config.load(Map.of()).values();
+    java.util.NavigableMap<io.dirpipe.schemas.EdgeKey, io.dirpipe.schemas.entity.Edge> edges;
     if (source == Source.lake) {
-      throw new picocli.CommandLine.ParameterException(
-          spec.commandLine(), "the lake has no edge tables yet: replay edges with --source kafka");
+      edges =
+          io.dirpipe.sink.iceberg.LakeReplay.edgesAt(
+              io.dirpipe.sink.iceberg.LakeCatalog.of(new io.dirpipe.sink.SinkConfig(values)),
+              edgeKind,
+              at);
+    } else {
+      TopicsConfig kafka = KafkaWiring.config(values);
+      edges = Replay.edgesAt(kafka.clients(), kafka.topics(), edgeKind, at);
     }
-    TopicsConfig kafka = KafkaWiring.config(config.load(Map.of()).values());
-    var edges = Replay.edgesAt(kafka.clients(), kafka.topics(), edgeKind, at);
     if (out != null) {
       List<Map.Entry<String, ? extends SpecificRecord>> rows = new ArrayList<>();
       edges.forEach((k, e) -> rows.add(Map.entry(k.getTenantId(), e)));

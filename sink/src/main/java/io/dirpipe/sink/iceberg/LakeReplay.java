@@ -49,6 +49,49 @@ public final class LakeReplay {
     return inventory;
   }
 
+  /**
+   * The edges that held at T from {@code edges_history}: of one kind (an edge collection), or of
+   * every kind when {@code kind} is null; by tenant, kind, from, to, qualifier.
+   */
+  public static NavigableMap<io.dirpipe.schemas.EdgeKey, io.dirpipe.schemas.entity.Edge> edgesAt(
+      Catalog catalog, String kind, Instant at) {
+    Table table = LakeRecords.table(catalog, "edges_history");
+    long micros = at.toEpochMilli() * 1000 + at.getNano() / 1000 % 1000;
+    NavigableMap<io.dirpipe.schemas.EdgeKey, io.dirpipe.schemas.entity.Edge> edges =
+        new TreeMap<>(
+            java.util.Comparator.comparing(io.dirpipe.schemas.EdgeKey::getTenantId)
+                .thenComparing(io.dirpipe.schemas.EdgeKey::getKind)
+                .thenComparing(io.dirpipe.schemas.EdgeKey::getFromId)
+                .thenComparing(io.dirpipe.schemas.EdgeKey::getToId)
+                .thenComparing(io.dirpipe.schemas.EdgeKey::getQualifier));
+    org.apache.iceberg.expressions.Expression where =
+        Expressions.lessThanOrEqual("valid_from", micros);
+    if (kind != null) {
+      where = Expressions.and(where, Expressions.equal("kind", kind));
+    }
+    try (CloseableIterable<Record> rows = IcebergGenerics.read(table).where(where).build()) {
+      for (Record r : rows) {
+        if (!validAt(r, at) || "d".equals(r.getField("op"))) {
+          continue;
+        }
+        io.dirpipe.schemas.entity.Edge e =
+            (io.dirpipe.schemas.entity.Edge)
+                AvroValues.entity(r, io.dirpipe.schemas.entity.Edge.getClassSchema());
+        edges.put(
+            new io.dirpipe.schemas.EdgeKey(
+                (String) r.getField("tenant_id"),
+                e.getKind(),
+                e.getFromId(),
+                e.getToId(),
+                e.getQualifier()),
+            e);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + table.name(), e);
+    }
+    return edges;
+  }
+
   private static boolean validAt(Record r, Instant at) {
     Instant from = ((OffsetDateTime) r.getField("valid_from")).toInstant();
     Object to = r.getField("valid_to");

@@ -84,6 +84,57 @@ class IcebergTablesTest {
   }
 
   @Test
+  void edgesAreReplayedFromTheirHistory() throws Exception {
+    IcebergSink sink = sink(Set.of("edges"), Collection.GROUP_OWNERS);
+    Topic<io.dirpipe.schemas.EdgeKey, io.dirpipe.schemas.EdgeChange> t = topics.edgeChanges();
+    List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>();
+    batch.add(edge(t, 0, MembershipOperation.ADD, "groupOwners", "g1", "u1", 0));
+    batch.add(edge(t, 1, MembershipOperation.ADD, "groupOwners", "g1", "u2", 1));
+    batch.add(edge(t, 2, MembershipOperation.ADD, "applicationOwners", "a1", "u1", 1));
+    batch.add(edge(t, 3, MembershipOperation.REMOVE, "groupOwners", "g1", "u1", 2));
+    sink.accept(new ConsumerRecords<>(Map.of(new TopicPartition(t.name(), 0), batch), Map.of()));
+    sink.flush(List.of());
+
+    var catalog = LakeCatalog.embedded(lake);
+    java.util.function.BiFunction<String, Double, List<String>> at =
+        (kind, s) ->
+            LakeReplay.edgesAt(catalog, kind, T.plusMillis((long) (s * 1000))).values().stream()
+                .map(e -> e.getKind() + " " + e.getFromId() + "/" + e.getToId())
+                .toList();
+    assertThat(at.apply("groupOwners", 1.5))
+        .containsExactly("groupOwners g1/u1", "groupOwners g1/u2");
+    assertThat(at.apply("groupOwners", 2.0)).containsExactly("groupOwners g1/u2");
+    assertThat(at.apply(null, 2.0)).containsExactly("applicationOwners a1/u1", "groupOwners g1/u2");
+    assertThat(rows("edges_current")).hasSize(2);
+  }
+
+  static ConsumerRecord<byte[], byte[]> edge(
+      Topic<io.dirpipe.schemas.EdgeKey, io.dirpipe.schemas.EdgeChange> t,
+      long offset,
+      MembershipOperation op,
+      String kind,
+      String from,
+      String to,
+      int s) {
+    io.dirpipe.schemas.entity.Edge e =
+        io.dirpipe.schemas.entity.Edge.newBuilder()
+            .setKind(kind)
+            .setFromId(from)
+            .setToId(to)
+            .setToType("user")
+            .build();
+    io.dirpipe.schemas.EdgeChange change =
+        io.dirpipe.schemas.EdgeChange.newBuilder()
+            .setOp(op)
+            .setEdge(e)
+            .setTenantId(TENANT)
+            .setSource(Envelope.source(TENANT, kind, "run-1", Mode.DELTA, T.plusSeconds(s)))
+            .setTs(T.plusSeconds(s))
+            .build();
+    return record(t, offset, new io.dirpipe.schemas.EdgeKey(TENANT, kind, from, to, ""), change);
+  }
+
+  @Test
   void rawObservationsAndRunEventsComeBackAsPublished() throws Exception {
     IcebergSink sink = sink(Set.of("raw"), Collection.USERS);
     Topic<ObjectKey, Observation> raw = topics.raw(Collection.USERS);
