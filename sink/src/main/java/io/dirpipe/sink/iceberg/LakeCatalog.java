@@ -74,6 +74,9 @@ public final class LakeCatalog {
     if (warehouse != null) {
       props.put(CatalogProperties.WAREHOUSE_LOCATION, warehouse);
     }
+    if (warehouse != null && warehouse.startsWith("file:")) {
+      props.putIfAbsent(CatalogProperties.FILE_IO_IMPL, LocalFileIO.class.getName());
+    }
     RESTCatalog catalog = new RESTCatalog();
     catalog.setConf(new Configuration(false));
     catalog.initialize(NAME, props);
