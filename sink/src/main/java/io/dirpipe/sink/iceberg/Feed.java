@@ -9,9 +9,11 @@ import io.dirpipe.schemas.MembershipOperation;
 import io.dirpipe.schemas.ObjectKey;
 import io.dirpipe.schemas.Observation;
 import io.dirpipe.schemas.RunEvent;
+import io.dirpipe.schemas.Source;
 import io.dirpipe.schemas.Topic;
 import io.dirpipe.schemas.entity.Member;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.data.GenericRecord;
@@ -64,49 +66,50 @@ abstract class Feed<K, V> {
   /** {@code changes.memberships}: a member added ({@code c}) or removed ({@code d}). */
   static Feed<MembershipKey, MembershipChange> memberships(
       Topic<MembershipKey, MembershipChange> topic) {
-    return new Feed<>(topic) {
-      @Override
-      Record row(Schema schema, MembershipKey key, MembershipChange c, int partition, long offset) {
-        Member member = new Member(c.getGroupId(), c.getMemberId(), c.getMemberType());
-        return HistoryRows.of(
-            schema,
-            c.getTenantId(),
-            op(c.getOp()),
-            c.getSource(),
-            List.of(),
-            null,
-            partition,
-            offset,
-            member);
-      }
-
-      @Override
-      boolean deleted(MembershipChange value) {
-        return value.getOp() == MembershipOperation.REMOVE;
-      }
-    };
+    return relations(
+        topic,
+        MembershipChange::getOp,
+        MembershipChange::getTenantId,
+        MembershipChange::getSource,
+        c -> new Member(c.getGroupId(), c.getMemberId(), c.getMemberType()));
   }
 
   /** {@code changes.edges}: an edge (owner, role member, grant, ...) added or removed. */
   static Feed<EdgeKey, EdgeChange> edges(Topic<EdgeKey, EdgeChange> topic) {
+    return relations(
+        topic,
+        EdgeChange::getOp,
+        EdgeChange::getTenantId,
+        EdgeChange::getSource,
+        EdgeChange::getEdge);
+  }
+
+  /** A relation's changes: each one added ({@code c}) or removed ({@code d}). */
+  private static <K, V> Feed<K, V> relations(
+      Topic<K, V> topic,
+      Function<V, MembershipOperation> op,
+      Function<V, String> tenant,
+      Function<V, Source> source,
+      Function<V, IndexedRecord> relation) {
     return new Feed<>(topic) {
       @Override
-      Record row(Schema schema, EdgeKey key, EdgeChange c, int partition, long offset) {
+      Record row(Schema schema, K key, V c, int partition, long offset) {
+        String code = op.apply(c) == MembershipOperation.ADD ? "c" : "d";
         return HistoryRows.of(
             schema,
-            c.getTenantId(),
-            op(c.getOp()),
-            c.getSource(),
+            tenant.apply(c),
+            code,
+            source.apply(c),
             List.of(),
             null,
             partition,
             offset,
-            c.getEdge());
+            relation.apply(c));
       }
 
       @Override
-      boolean deleted(EdgeChange value) {
-        return value.getOp() == MembershipOperation.REMOVE;
+      boolean deleted(V value) {
+        return op.apply(value) == MembershipOperation.REMOVE;
       }
     };
   }
@@ -140,10 +143,5 @@ abstract class Feed<K, V> {
         return row;
       }
     };
-  }
-
-  /** A relation's operation as the history's op code. */
-  private static String op(MembershipOperation op) {
-    return op == MembershipOperation.ADD ? "c" : "d";
   }
 }

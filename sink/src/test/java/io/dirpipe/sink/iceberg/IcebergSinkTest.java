@@ -3,7 +3,6 @@ package io.dirpipe.sink.iceberg;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dirpipe.core.ManualTime;
-import io.dirpipe.core.kafka.MockKafkaClients;
 import io.dirpipe.schemas.Change;
 import io.dirpipe.schemas.Collection;
 import io.dirpipe.schemas.Envelope;
@@ -13,7 +12,6 @@ import io.dirpipe.schemas.Operation;
 import io.dirpipe.schemas.Topic;
 import io.dirpipe.schemas.Topics;
 import io.dirpipe.schemas.entity.User;
-import io.dirpipe.sink.DeadLetters;
 import io.dirpipe.sink.SinkStats;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +29,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
-import org.apache.kafka.common.Cluster;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,7 +46,6 @@ class IcebergSinkTest {
   final TopicPartition p0 = new TopicPartition(changes.name(), 0);
   final ManualTime time = new ManualTime();
   final SinkStats stats = new SinkStats();
-  final MockKafkaClients kafka = new MockKafkaClients(Cluster.empty());
   @TempDir Path lake;
 
   @Test
@@ -251,14 +247,11 @@ class IcebergSinkTest {
   }
 
   IcebergSink sink() {
-    return new IcebergSink(
+    return TestSinks.of(
         LakeCatalog.embedded(lake),
         topics,
         List.of(Collection.USERS),
         java.util.Set.of("changes"),
-        "lake",
-        Duration.ofSeconds(60),
-        new DeadLetters(kafka, topics.deadLetters("lake"), stats),
         stats,
         time);
   }

@@ -3,7 +3,6 @@ package io.dirpipe.sink.iceberg;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dirpipe.core.ManualTime;
-import io.dirpipe.core.kafka.MockKafkaClients;
 import io.dirpipe.schemas.Collection;
 import io.dirpipe.schemas.Envelope;
 import io.dirpipe.schemas.MembershipChange;
@@ -19,10 +18,8 @@ import io.dirpipe.schemas.RunEventType;
 import io.dirpipe.schemas.Topic;
 import io.dirpipe.schemas.Topics;
 import io.dirpipe.schemas.entity.User;
-import io.dirpipe.sink.DeadLetters;
 import io.dirpipe.sink.SinkStats;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +31,6 @@ import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.common.Cluster;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,7 +46,6 @@ class IcebergTablesTest {
   final Topics topics = new Topics("t.");
   final ManualTime time = new ManualTime();
   final SinkStats stats = new SinkStats();
-  final MockKafkaClients kafka = new MockKafkaClients(Cluster.empty());
   @TempDir Path lake;
 
   @Test
@@ -282,16 +277,8 @@ class IcebergTablesTest {
   }
 
   IcebergSink sink(Set<String> datasets, Collection<?> collection) {
-    return new IcebergSink(
-        LakeCatalog.embedded(lake),
-        topics,
-        List.of(collection),
-        datasets,
-        "lake",
-        Duration.ofSeconds(60),
-        new DeadLetters(kafka, topics.deadLetters("lake"), stats),
-        stats,
-        time);
+    return TestSinks.of(
+        LakeCatalog.embedded(lake), topics, List.of(collection), datasets, stats, time);
   }
 
   List<Record> rows(String table) throws Exception {

@@ -3,7 +3,6 @@ package io.dirpipe.sink.iceberg;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dirpipe.core.ManualTime;
-import io.dirpipe.core.kafka.MockKafkaClients;
 import io.dirpipe.schemas.Change;
 import io.dirpipe.schemas.Collection;
 import io.dirpipe.schemas.Envelope;
@@ -13,10 +12,8 @@ import io.dirpipe.schemas.Operation;
 import io.dirpipe.schemas.Topic;
 import io.dirpipe.schemas.Topics;
 import io.dirpipe.schemas.entity.User;
-import io.dirpipe.sink.DeadLetters;
 import io.dirpipe.sink.SinkStats;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +27,6 @@ import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.common.Cluster;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -143,14 +139,11 @@ class LakeMaintenanceTest {
   }
 
   IcebergSink sink() {
-    return new IcebergSink(
+    return TestSinks.of(
         LakeCatalog.embedded(lake),
         topics,
         List.of(Collection.USERS),
         Set.of("changes"),
-        "lake",
-        Duration.ofSeconds(60),
-        new DeadLetters(new MockKafkaClients(Cluster.empty()), topics.deadLetters("lake"), stats),
         stats,
         time);
   }

@@ -3,7 +3,6 @@ package io.dirpipe.sink.iceberg;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dirpipe.core.ManualTime;
-import io.dirpipe.core.kafka.MockKafkaClients;
 import io.dirpipe.schemas.Change;
 import io.dirpipe.schemas.Collection;
 import io.dirpipe.schemas.Envelope;
@@ -19,7 +18,6 @@ import io.dirpipe.schemas.RunEventType;
 import io.dirpipe.schemas.Topic;
 import io.dirpipe.schemas.Topics;
 import io.dirpipe.schemas.entity.User;
-import io.dirpipe.sink.DeadLetters;
 import io.dirpipe.sink.SinkStats;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +25,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,7 +40,6 @@ import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.common.Cluster;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -91,15 +87,11 @@ class LakeQueriesTest {
   void writeTheStory() throws Exception {
     SinkStats stats = new SinkStats();
     IcebergSink sink =
-        new IcebergSink(
+        TestSinks.of(
             LakeCatalog.embedded(lake),
             topics,
             List.of(Collection.USERS, Collection.GROUP_MEMBERS),
             Set.of("changes", "memberships", "raw"),
-            "lake",
-            Duration.ofSeconds(60),
-            new DeadLetters(
-                new MockKafkaClients(Cluster.empty()), topics.deadLetters("lake"), stats),
             stats,
             new ManualTime());
     List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>();

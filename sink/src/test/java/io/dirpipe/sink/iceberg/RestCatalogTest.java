@@ -3,15 +3,12 @@ package io.dirpipe.sink.iceberg;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dirpipe.core.ManualTime;
-import io.dirpipe.core.kafka.MockKafkaClients;
 import io.dirpipe.schemas.Collection;
 import io.dirpipe.schemas.ObjectKey;
 import io.dirpipe.schemas.Operation;
 import io.dirpipe.schemas.Topics;
-import io.dirpipe.sink.DeadLetters;
 import io.dirpipe.sink.SinkStats;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,7 +18,6 @@ import org.apache.iceberg.rest.RestCatalogFixture;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
-import org.apache.kafka.common.Cluster;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -90,15 +86,7 @@ class RestCatalogTest {
   }
 
   IcebergSink sink(Catalog catalog) {
-    return new IcebergSink(
-        catalog,
-        topics,
-        List.of(Collection.USERS),
-        Set.of("changes"),
-        "lake",
-        Duration.ofSeconds(60),
-        new DeadLetters(new MockKafkaClients(Cluster.empty()), topics.deadLetters("lake"), stats),
-        stats,
-        new ManualTime());
+    return TestSinks.of(
+        catalog, topics, List.of(Collection.USERS), Set.of("changes"), stats, new ManualTime());
   }
 }
