@@ -50,6 +50,9 @@ class IcebergLakeIT {
       env.put("DIRPIPE_LAKE_COMMIT_INTERVAL", "100");
       env.put("DIRPIPE_KAFKA_MAX_POLL_RECORDS", "100"); // many commits: small files to compact
       env.put("DIRPIPE_SINK_COLLECTIONS", COLLECTIONS);
+      // static membership: a restarted sink takes the killed one's place at once, as a Deployment's
+      // replacement pod with a stable instance id would (no wait for the session timeout)
+      env.put("DIRPIPE_KAFKA_GROUP_INSTANCE_ID", prefix + "lake-0");
 
       InProcess.extractAndTransform(env, COLLECTIONS, "full");
       InProcess.extractAndTransform(env, COLLECTIONS, "delta"); // stores the delta links
@@ -61,10 +64,13 @@ class IcebergLakeIT {
       InProcess.extractAndTransform(env, COLLECTIONS, "delta");
       Instant t3 = InProcess.tick();
 
+      // the sink killed at five observed moments, then run to the end: every record once
+      IcebergKills.killFiveTimes(dir, env, prefix);
       StringWriter out = new StringWriter();
       assertThat(InProcess.dirpipe(env, out, "sink", "lake", "--until-idle", "2s"))
           .as(out.toString())
           .isZero();
+      IcebergKills.assertEveryRecordOnce(dir.resolve("lake"), broker, prefix, 400 + 5 - 4 + 2 - 3);
 
       Map<Instant, Set<JsonNode>> fromKafka = new java.util.LinkedHashMap<>();
       for (Instant t : new Instant[] {t1, t2, t3}) {
@@ -77,10 +83,10 @@ class IcebergLakeIT {
       Topics topics = new Topics(prefix);
       List<String> runs = CompletedRuns.of(kafka, topics).stream().map(RunEvent::getRunId).toList();
       assertThat(runs).as("completed runs").hasSizeGreaterThanOrEqualTo(4);
-      Map<String, JsonNode> verifiedFromKafka = new java.util.HashMap<>();
-      for (String run : runs) {
-        verifiedFromKafka.put(run, verify(env, run, "kafka"));
-      }
+      var verifiedFromKafka =
+          io.dirpipe.transformer.audit.RunVerifier.verifyAll(
+              io.dirpipe.core.kafka.KafkaClients.of(kafka), topics, runs);
+      JsonNode firstFromKafka = verify(env, runs.get(0), "kafka"); // the command, once
 
       // the topics' retention has passed: the raw and change topics are gone
       List<String> gone = new java.util.ArrayList<>();
@@ -119,15 +125,17 @@ class IcebergLakeIT {
             .as("users at " + t + ": the lake's answer = the topic's before it was deleted")
             .isEqualTo(fromKafka.get(t));
       }
-      for (String run : runs) {
-        JsonNode lake = verify(env, run, "lake");
-        assertThat(lake.path("ok").asBoolean())
-            .as("run %s verified from the lake: %s", run, lake)
-            .isTrue();
-        assertThat(lake.path("run"))
-            .as("run " + run)
-            .isEqualTo(verifiedFromKafka.get(run).path("run"));
-      }
+      assertThat(verify(env, runs.get(0), "lake"))
+          .as("verify --source lake of the first run")
+          .isEqualTo(firstFromKafka);
+      var verifiedFromLake =
+          io.dirpipe.transformer.audit.RunVerifier.verifyAll(
+              LakeEvidence.of(io.dirpipe.sink.iceberg.LakeCatalog.embedded(dir.resolve("lake"))),
+              runs);
+      assertThat(verifiedFromLake)
+          .as("every run verified from the lake as from the topics")
+          .isEqualTo(verifiedFromKafka)
+          .allMatch(io.dirpipe.transformer.audit.RunVerifier.Result::ok);
     }
   }
 

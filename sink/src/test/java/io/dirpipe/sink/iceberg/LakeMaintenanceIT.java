@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -38,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LakeMaintenanceIT {
   static final int FILES = 10_000;
+  static final int DISTINCT = 1_000;
   static final String TENANT = "11111111-2222-3333-4444-555555555555";
   static final Instant T = Instant.parse("2026-11-20T00:00:00Z");
   @TempDir Path lake;
@@ -52,30 +52,22 @@ class LakeMaintenanceIT {
             TableIdentifier.of(IcebergSink.NAMESPACE, "runs"),
             schema,
             RunsSchema.spec(schema),
-            Map.of("format-version", "2", "write.parquet.compression-codec", "snappy"));
+            Map.of("format-version", "2", "write.parquet.compression-codec", "uncompressed"));
+    // 1,000 files of two distinct rows each, and 9 copies of every file under another name
     Digest written = new Digest();
-    java.util.concurrent.ExecutorService writers =
-        java.util.concurrent.Executors.newFixedThreadPool(2);
-    try {
-      for (int batch = 0; batch < 20; batch++) { // 20 commits of 500 files
-        List<java.util.concurrent.Future<DataFile>> files = new ArrayList<>();
-        for (int f = 0; f < FILES / 20; f++) {
-          List<Record> rows = new ArrayList<>();
-          for (int r = 0; r < 2; r++) {
-            Record row = row(table, (batch * (FILES / 20) + f) * 2L + r);
-            rows.add(row);
-            written.add(row);
-          }
-          files.add(writers.submit(() -> write(table, rows)));
-        }
-        AppendFiles append = table.newAppend();
-        for (var file : files) {
-          append.appendFile(file.get());
-        }
-        append.commit();
+    List<DataFile> files = new ArrayList<>();
+    for (int f = 0; f < DISTINCT; f++) {
+      List<Record> rows = List.of(row(table, 2L * f), row(table, 2L * f + 1));
+      DataFile file = write(table, rows);
+      for (int copy = 0; copy < FILES / DISTINCT; copy++) {
+        files.add(copy == 0 ? file : copy(table, file));
+        rows.forEach(written::add);
       }
-    } finally {
-      writers.shutdown();
+    }
+    for (int batch = 0; batch < 20; batch++) { // 20 commits of 500 files
+      AppendFiles append = table.newAppend();
+      files.subList(batch * FILES / 20, (batch + 1) * FILES / 20).forEach(append::appendFile);
+      append.commit();
     }
     assertThat(LakeMaintenance.files(table)[0]).isEqualTo(FILES);
 
@@ -119,6 +111,17 @@ class LakeMaintenanceIT {
     return row;
   }
 
+  /** The same Parquet file under another name in the same partition folder. */
+  static DataFile copy(Table table, DataFile file) throws Exception {
+    Path from = Path.of(java.net.URI.create(file.location()));
+    Path to = from.resolveSibling(UUID.randomUUID() + ".parquet");
+    java.nio.file.Files.copy(from, to);
+    return org.apache.iceberg.DataFiles.builder(table.spec())
+        .copy(file)
+        .withPath(to.toUri().toString())
+        .build();
+  }
+
   static DataFile write(Table table, List<Record> rows) throws Exception {
     PartitionKey key = new PartitionKey(table.spec(), table.schema());
     key.partition(new InternalRecordWrapper(table.schema().asStruct()).wrap(rows.get(0)));
@@ -150,7 +153,7 @@ class LakeMaintenanceIT {
 
   static final class Digest {
     long count;
-    final byte[] sum = new byte[32];
+    final long[] sum = new long[4];
 
     void add(Record r) {
       count++;
@@ -158,8 +161,8 @@ class LakeMaintenanceIT {
         byte[] h =
             MessageDigest.getInstance("SHA-256")
                 .digest(r.toString().getBytes(StandardCharsets.UTF_8));
-        for (int i = 0; i < 32; i++) {
-          sum[i] ^= h[i];
+        for (int i = 0; i < 4; i++) { // a sum, not a xor: duplicate rows count
+          sum[i] += java.nio.ByteBuffer.wrap(h, 8 * i, 8).getLong();
         }
       } catch (java.security.NoSuchAlgorithmException e) {
         throw new IllegalStateException(e);
@@ -168,7 +171,7 @@ class LakeMaintenanceIT {
 
     @Override
     public String toString() {
-      return count + " " + HexFormat.of().formatHex(sum);
+      return count + " " + java.util.Arrays.toString(sum);
     }
   }
 }

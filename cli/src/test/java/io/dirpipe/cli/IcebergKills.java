@@ -6,11 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.dirpipe.core.Failpoints;
 import io.dirpipe.core.kafka.KafkaClients;
 import io.dirpipe.core.kafka.TopicReader;
-import io.dirpipe.sandbox.Sandbox;
-import io.dirpipe.sandbox.graph.Throttle;
-import io.dirpipe.sandbox.kafka.KafkaExtension;
 import io.dirpipe.sandbox.kafka.TestKafka;
-import io.dirpipe.sandbox.tenant.Mutator;
 import io.dirpipe.schemas.Collection;
 import io.dirpipe.schemas.ObjectKey;
 import io.dirpipe.schemas.Topic;
@@ -19,35 +15,28 @@ import io.dirpipe.schemas.entity.User;
 import io.dirpipe.sink.iceberg.IcebergSink;
 import io.dirpipe.sink.iceberg.LakeCatalog;
 import io.dirpipe.sink.iceberg.LakeRecords;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code dirpipe sink lake} with {@code lake.format=iceberg} killed with {@code kill -9} five
  * times, each at a moment it was seen to reach: data files written but not committed, one table of
  * a pair committed and not the other, every table committed but not the group's offsets (three
- * failpoints, {@link Failpoints}), and right after a commit seen in the catalog. Then a sink runs
- * to the end: every change event is in its history table once, every observation in its raw table
- * once, and {@code users_current} equals the inventory topic.
+ * failpoints, {@link Failpoints}), and right after a commit seen in the catalog; and what must hold
+ * once a sink has run to the end: every change event in its history table once, every observation
+ * in its raw table once, {@code users_current} equal to the inventory topic. Used by {@code
+ * IcebergLakeIT}.
  */
-@ExtendWith(KafkaExtension.class)
-class IcebergKillIT {
-  static final String COLLECTIONS = "users,groups,groupMembers";
-  static final int USERS = 600;
+final class IcebergKills {
   static final String[] KILLS = {
     "lake.files-written@2",
     "lake.table-committed@1",
@@ -56,34 +45,22 @@ class IcebergKillIT {
     "lake.table-committed@3",
   };
 
-  @TempDir Path dir;
+  private IcebergKills() {}
 
-  @Test
-  void killedAtObservedMomentsTheTablesHoldEveryRecordOnce(TestKafka broker) throws Exception {
-    String prefix = "ik" + UUID.randomUUID().toString().substring(0, 6) + ".";
-    Map<String, String> env;
-    try (Sandbox sandbox =
-        Sandbox.start(Sandbox.Options.defaults(USERS).withQuota(Throttle.Quota.OFF))) {
-      env = InProcess.pipelineEnv(sandbox, broker, prefix, dir.resolve("state"), COLLECTIONS);
-      InProcess.extractAndTransform(env, COLLECTIONS, "full");
-      InProcess.extractAndTransform(env, COLLECTIONS, "delta");
-      new Mutator(sandbox.tenant()).apply(new Mutator.Request("users", 20, 60, 15, 0, 0, 7));
-      InProcess.extractAndTransform(env, COLLECTIONS, "delta");
-    }
-    Path lake = dir.resolve("lake");
+  /** The packaged sink started five times with {@code env}, each killed at its moment. */
+  static void killFiveTimes(Path dir, Map<String, String> env, String prefix) throws Exception {
+    Path lake = Path.of(env.get("DIRPIPE_LAKE_ROOT"));
     Map<String, String> sink = new HashMap<>();
-    sink.put("DIRPIPE_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
-    sink.put("DIRPIPE_TOPICS_PREFIX", prefix);
-    sink.put("DIRPIPE_LAKE_FORMAT", "iceberg");
-    sink.put("DIRPIPE_LAKE_ROOT", lake.toString());
-    sink.put("DIRPIPE_LAKE_GROUP", prefix + "lake");
-    sink.put("DIRPIPE_LAKE_COMMIT_INTERVAL", "100");
-    sink.put("DIRPIPE_SINK_COLLECTIONS", COLLECTIONS);
-    sink.put("DIRPIPE_KAFKA_MAX_POLL_RECORDS", "50");
-    // static membership: a restarted sink takes the killed one's place at once, as a Deployment's
-    // replacement pod with a stable instance id would (no wait for the session timeout)
-    sink.put("DIRPIPE_KAFKA_GROUP_INSTANCE_ID", prefix + "lake-0");
-
+    env.forEach(
+        (k, v) -> {
+          if (k.startsWith("DIRPIPE_KAFKA_")
+              || k.startsWith("DIRPIPE_TOPICS_")
+              || k.startsWith("DIRPIPE_LAKE_")
+              || k.startsWith("DIRPIPE_SINK_")) {
+            sink.put(k, v);
+          }
+        });
+    sink.put("DIRPIPE_KAFKA_MAX_POLL_RECORDS", "50"); // many commits: moments to kill at
     for (int k = 0; k < KILLS.length; k++) {
       int kill = k;
       Map<String, String> child = new HashMap<>(sink);
@@ -117,12 +94,14 @@ class IcebergKillIT {
       p.destroyForcibly(); // kill -9
       assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("sink %d ended after kill -9", kill).isTrue();
     }
+  }
 
-    StringWriter out = new StringWriter();
-    assertThat(InProcess.dirpipe(sink, out, "sink", "lake", "--until-idle", "3s"))
-        .as(out.toString())
-        .isZero();
-
+  /**
+   * Every change event, observation and run event once in its table (by partition and offset), and
+   * {@code users_current} equal to the inventory topic ({@code users} objects).
+   */
+  static void assertEveryRecordOnce(Path lake, TestKafka broker, String prefix, int users)
+      throws Exception {
     Catalog catalog = LakeCatalog.embedded(lake);
     Topics topics = new Topics(prefix);
     KafkaClients kafka = KafkaClients.of(Map.of("bootstrap.servers", broker.bootstrapServers()));
@@ -147,7 +126,7 @@ class IcebergKillIT {
             inventory.put(r.key(), r.value());
           }
         });
-    assertThat(inventory).hasSize(USERS + 20 - 15);
+    assertThat(inventory).hasSize(users);
     assertThat(LakeRecords.current(catalog, Collection.USERS))
         .as("users_current = the inventory topic")
         .isEqualTo(inventory);
