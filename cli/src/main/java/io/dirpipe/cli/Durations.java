@@ -35,18 +35,35 @@ final class Durations {
     }
   }
 
-  /** An ISO-8601 instant ({@code 2026-11-24T08:00:00Z}, or with an offset), or epoch millis. */
+  /** {@link #instant(String, io.dirpipe.core.Time)} on the system clock. */
   static Instant instant(String text) {
+    return instant(text, io.dirpipe.core.Time.SYSTEM);
+  }
+
+  /**
+   * A time: {@code now}; {@code now} less a duration ({@code -P1D}, {@code -PT2H}, {@code -1d},
+   * {@code -90m}); an ISO-8601 instant ({@code 2026-11-24T08:00:00Z}, or with an offset); or epoch
+   * milliseconds.
+   */
+  static Instant instant(String text, io.dirpipe.core.Time time) {
+    String t = text.trim();
+    if (t.equalsIgnoreCase("now")) {
+      return time.now();
+    }
     try {
-      if (text.chars().allMatch(Character::isDigit)) {
-        return Instant.ofEpochMilli(Long.parseLong(text));
+      if (t.startsWith("-")) {
+        return time.now().minus(parse(t.substring(1)));
       }
-      return OffsetDateTime.parse(text).toInstant();
-    } catch (DateTimeParseException | NumberFormatException e) {
+      if (!t.isEmpty() && t.chars().allMatch(Character::isDigit)) {
+        return Instant.ofEpochMilli(Long.parseLong(t));
+      }
+      return OffsetDateTime.parse(t).toInstant();
+    } catch (IllegalArgumentException | DateTimeParseException e) {
       throw new IllegalArgumentException(
           "'"
               + text
-              + "' is not a time: use ISO-8601 with a zone (2026-11-24T08:00:00Z) or epoch milliseconds");
+              + "' is not a time: use now, a time before now (-P1D, -PT2H, -1d, -90m), ISO-8601 with a"
+              + " zone (2026-11-24T08:00:00Z) or epoch milliseconds");
     }
   }
 }

@@ -70,7 +70,9 @@ final class ReplayCommand implements Callable<Integer> {
       names = "--at",
       required = true,
       paramLabel = "TIME",
-      description = "ISO-8601 time with a zone (2026-11-24T08:00:00Z) or epoch milliseconds.")
+      description =
+          "now, a time before now (-P1D, -PT2H, -1d, -90m), an ISO-8601 time with a zone"
+              + " (2026-11-24T08:00:00Z) or epoch milliseconds.")
   Instant at;
 
   @Option(names = "--out", paramLabel = "FILE", description = "Write the objects to FILE.")

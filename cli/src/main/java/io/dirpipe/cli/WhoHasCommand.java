@@ -41,7 +41,9 @@ final class WhoHasCommand implements Callable<Integer> {
   @Option(
       names = "--at",
       paramLabel = "TIME",
-      description = "ISO-8601 time with a zone, or epoch milliseconds (default: now).")
+      description =
+          "now (the default), a time before now (-P1D, -PT2H, -1d, -90m), an ISO-8601 time with a"
+              + " zone (2026-11-24T08:00:00Z) or epoch milliseconds.")
   Instant at;
 
   @Option(names = "--tenant-id", paramLabel = "T", description = "The tenant (default: tenant.id).")
