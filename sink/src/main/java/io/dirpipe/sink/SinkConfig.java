@@ -139,7 +139,9 @@ public final class SinkConfig extends AbstractConfig {
               "raw,changes,memberships,edges,inventory",
               ValidList.in("raw", "changes", "memberships", "edges", "inventory"),
               Importance.MEDIUM,
-              "Datasets the lake sink writes.")
+              "Datasets the lake sink writes. iceberg: changes = <collection>_history and _current,"
+                  + " memberships and edges = their _history and _current, raw = <collection>_raw and"
+                  + " runs; inventory has no Iceberg table (the _current tables are the inventory).")
           .define(
               LAKE_COMPRESSION,
               Type.STRING,
