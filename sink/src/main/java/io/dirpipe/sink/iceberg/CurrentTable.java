@@ -30,7 +30,7 @@ final class CurrentTable extends LakeTable {
   void add(Record row, boolean deleted) {
     List<Object> key = key(row, identity);
     latest.remove(key); // re-inserted last
-    latest.put(key, deleted ? null : select(row, table.schema()));
+    latest.put(key, deleted ? null : HistoryRows.project(row, table.schema()));
   }
 
   @Override

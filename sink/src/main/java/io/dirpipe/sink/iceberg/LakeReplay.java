@@ -28,24 +28,16 @@ public final class LakeReplay {
 
   public static <E extends SpecificRecord> NavigableMap<ObjectKey, E> at(
       Catalog catalog, Collection<E> collection, Instant at) {
-    Table table = LakeRecords.table(catalog, collection.name() + "_history");
-    long micros = at.toEpochMilli() * 1000 + at.getNano() / 1000 % 1000;
     NavigableMap<ObjectKey, E> inventory = new TreeMap<>();
-    try (CloseableIterable<Record> rows =
-        IcebergGenerics.read(table)
-            .where(Expressions.lessThanOrEqual("valid_from", micros))
-            .build()) {
-      for (Record r : rows) {
-        if (!validAt(r, at) || "d".equals(r.getField("op"))) {
-          continue;
-        }
-        inventory.put(
-            new ObjectKey((String) r.getField("tenant_id"), (String) r.getField("id")),
-            collection.entityClass().cast(entity(r, collection.entitySchema())));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read " + table.name(), e);
-    }
+    versionsAt(
+        catalog,
+        collection.name() + "_history",
+        at,
+        Expressions.alwaysTrue(),
+        r ->
+            inventory.put(
+                new ObjectKey((String) r.getField("tenant_id"), (String) r.getField("id")),
+                collection.entityClass().cast(entity(r, collection.entitySchema()))));
     return inventory;
   }
 
@@ -55,8 +47,6 @@ public final class LakeReplay {
    */
   public static NavigableMap<io.dirpipe.schemas.EdgeKey, io.dirpipe.schemas.entity.Edge> edgesAt(
       Catalog catalog, String kind, Instant at) {
-    Table table = LakeRecords.table(catalog, "edges_history");
-    long micros = at.toEpochMilli() * 1000 + at.getNano() / 1000 % 1000;
     NavigableMap<io.dirpipe.schemas.EdgeKey, io.dirpipe.schemas.entity.Edge> edges =
         new TreeMap<>(
             java.util.Comparator.comparing(io.dirpipe.schemas.EdgeKey::getTenantId)
@@ -64,32 +54,48 @@ public final class LakeReplay {
                 .thenComparing(io.dirpipe.schemas.EdgeKey::getFromId)
                 .thenComparing(io.dirpipe.schemas.EdgeKey::getToId)
                 .thenComparing(io.dirpipe.schemas.EdgeKey::getQualifier));
-    org.apache.iceberg.expressions.Expression where =
-        Expressions.lessThanOrEqual("valid_from", micros);
-    if (kind != null) {
-      where = Expressions.and(where, Expressions.equal("kind", kind));
-    }
-    try (CloseableIterable<Record> rows = IcebergGenerics.read(table).where(where).build()) {
+    versionsAt(
+        catalog,
+        "edges_history",
+        at,
+        kind == null ? Expressions.alwaysTrue() : Expressions.equal("kind", kind),
+        r -> {
+          io.dirpipe.schemas.entity.Edge e =
+              (io.dirpipe.schemas.entity.Edge)
+                  AvroValues.entity(r, io.dirpipe.schemas.entity.Edge.getClassSchema());
+          edges.put(
+              new io.dirpipe.schemas.EdgeKey(
+                  (String) r.getField("tenant_id"),
+                  e.getKind(),
+                  e.getFromId(),
+                  e.getToId(),
+                  e.getQualifier()),
+              e);
+        });
+    return edges;
+  }
+
+  /** Every version of a history table valid at T that is not a delete, matching {@code where}. */
+  private static void versionsAt(
+      Catalog catalog,
+      String history,
+      Instant at,
+      org.apache.iceberg.expressions.Expression where,
+      java.util.function.Consumer<Record> each) {
+    Table table = LakeRecords.table(catalog, history);
+    long micros = at.toEpochMilli() * 1000 + at.getNano() / 1000 % 1000;
+    try (CloseableIterable<Record> rows =
+        IcebergGenerics.read(table)
+            .where(Expressions.and(Expressions.lessThanOrEqual("valid_from", micros), where))
+            .build()) {
       for (Record r : rows) {
-        if (!validAt(r, at) || "d".equals(r.getField("op"))) {
-          continue;
+        if (validAt(r, at) && !"d".equals(r.getField("op"))) {
+          each.accept(r);
         }
-        io.dirpipe.schemas.entity.Edge e =
-            (io.dirpipe.schemas.entity.Edge)
-                AvroValues.entity(r, io.dirpipe.schemas.entity.Edge.getClassSchema());
-        edges.put(
-            new io.dirpipe.schemas.EdgeKey(
-                (String) r.getField("tenant_id"),
-                e.getKind(),
-                e.getFromId(),
-                e.getToId(),
-                e.getQualifier()),
-            e);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read " + table.name(), e);
     }
-    return edges;
   }
 
   private static boolean validAt(Record r, Instant at) {

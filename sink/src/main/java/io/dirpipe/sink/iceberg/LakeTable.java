@@ -53,11 +53,6 @@ abstract class LakeTable {
     return key;
   }
 
-  /** A record of {@code schema} with {@code row}'s values of its columns. */
-  static Record select(Record row, org.apache.iceberg.Schema schema) {
-    return HistoryRows.project(row, schema);
-  }
-
   /** Every row appended: raw observations, run events. */
   static final class Append extends LakeTable {
     private final List<Record> rows = new ArrayList<>();
