@@ -4,35 +4,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Command-line durations and times as people type them. */
 final class Durations {
-  private static final Pattern SHORT = Pattern.compile("(\\d+)(ms|s|m|h|d)");
-
   private Durations() {}
 
   /** {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, {@code 1d} or ISO-8601 ({@code PT5S}). */
   static Duration parse(String text) {
-    Matcher m = SHORT.matcher(text.trim().toLowerCase(Locale.ROOT));
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      return switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofDays(n);
-      };
-    }
-    try {
-      return Duration.parse(text);
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(
-          "'" + text + "' is not a duration: use 500ms, 5s, 2m, 1h, 1d or ISO-8601 (PT5S)");
-    }
+    return io.dirpipe.core.Durations.parse(text);
   }
 
   /** {@link #instant(String, io.dirpipe.core.Time)} on the system clock. */

@@ -133,7 +133,7 @@ final class LakeCommand {
         }
       }
       long olderThan =
-          System.currentTimeMillis() - sink.getLong(SinkConfig.LAKE_SNAPSHOT_RETENTION);
+          System.currentTimeMillis() - io.dirpipe.core.ConfigDurations.get(sink, SinkConfig.LAKE_SNAPSHOT_RETENTION).toMillis();
       PrintWriter out = spec.commandLine().getOut();
       ObjectMapper mapper = new ObjectMapper();
       for (TableIdentifier id : ids) {

@@ -1,5 +1,7 @@
 package io.dirpipe.extractor;
 
+import io.dirpipe.core.ConfigDurations;
+import io.dirpipe.core.Durations;
 import io.dirpipe.core.RetryPolicy;
 import io.dirpipe.extractor.graph.CollectionSpec;
 import io.dirpipe.schemas.Collection;
@@ -82,11 +84,11 @@ public final class ExtractorConfig extends AbstractConfig {
                 "Attempts per page before the run fails (429s excluded: they wait for Retry-After).")
             .define(
                 RETRY_TIMEOUT,
-                Type.LONG,
-                Duration.ofMinutes(10).toMillis(),
-                Range.atLeast(1),
+                Type.STRING,
+                Durations.iso(Duration.ofMinutes(10)),
+                ConfigDurations.validator(Duration.ofMillis(1)),
                 Importance.LOW,
-                "The longest a page is retried or waits out throttling, from its first request, before the run fails (milliseconds).")
+                "The longest a page is retried or waits out throttling, from its first request, before the run fails." + ConfigDurations.DOC)
             .define(
                 ON_INVALID_OBJECT,
                 Type.STRING,
@@ -117,21 +119,21 @@ public final class ExtractorConfig extends AbstractConfig {
             + " (POST /$batch); false: one HTTP request each.");
     def.define(
         EVENTS_OVERLAP,
-        Type.LONG,
-        Duration.ofMinutes(15).toMillis(),
-        Range.atLeast(0),
+        Type.STRING,
+        Durations.iso(Duration.ofMinutes(15)),
+        ConfigDurations.validator(Duration.ZERO),
         Importance.LOW,
         "Event streams (directoryAudits, signIns): how far before the newest event published each"
             + " run reads again, for events Graph shows late; what an earlier run published is"
-            + " skipped by id (milliseconds).");
+            + " skipped by id." + ConfigDurations.DOC);
     def.define(
         EVENTS_LOOKBACK,
-        Type.LONG,
-        Duration.ofDays(7).toMillis(),
-        Range.atLeast(1),
+        Type.STRING,
+        Durations.iso(Duration.ofDays(7)),
+        ConfigDurations.validator(Duration.ofMillis(1)),
         Importance.LOW,
         "Event streams: how far back the first run of a stream reads (Entra keeps 7 days without"
-            + " P1/P2, 30 with; milliseconds).");
+            + " P1/P2, 30 with)." + ConfigDurations.DOC);
     for (Collection<?> c : Collection.all()) {
       if (c.isEventStream()) {
         continue; // read by time: no $select, no ranges
@@ -195,7 +197,7 @@ public final class ExtractorConfig extends AbstractConfig {
 
   /** How a page is retried: {@link #MAX_ATTEMPTS} within {@link #RETRY_TIMEOUT}. */
   public RetryPolicy retryPolicy() {
-    return RetryPolicy.of(getInt(MAX_ATTEMPTS), Duration.ofMillis(getLong(RETRY_TIMEOUT)));
+    return RetryPolicy.of(getInt(MAX_ATTEMPTS), ConfigDurations.get(this, RETRY_TIMEOUT));
   }
 
   /** True when an object without id fails the run instead of being skipped. */
@@ -226,7 +228,7 @@ public final class ExtractorConfig extends AbstractConfig {
   /** How event streams are read: their overlap and the first run's lookback. */
   public io.dirpipe.extractor.run.EventRun.Window eventWindow() {
     return new io.dirpipe.extractor.run.EventRun.Window(
-        Duration.ofMillis(getLong(EVENTS_OVERLAP)), Duration.ofMillis(getLong(EVENTS_LOOKBACK)));
+        ConfigDurations.get(this, EVENTS_OVERLAP), ConfigDurations.get(this, EVENTS_LOOKBACK));
   }
 
   /** The configured $select of a collection, or null for the default. */

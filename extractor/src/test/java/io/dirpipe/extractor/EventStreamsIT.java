@@ -68,7 +68,7 @@ class EventStreamsIT {
                     ExtractorConfig.MAX_ATTEMPTS,
                     1,
                     ExtractorConfig.EVENTS_OVERLAP,
-                    Duration.ofMinutes(15).toMillis()))
+                    "PT15M"))
             .runOnce();
     assertThat(runs).hasSize(1);
     return runs.get(0);

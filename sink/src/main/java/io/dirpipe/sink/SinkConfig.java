@@ -1,5 +1,7 @@
 package io.dirpipe.sink;
 
+import io.dirpipe.core.ConfigDurations;
+import io.dirpipe.core.Durations;
 import io.dirpipe.schemas.Collection;
 import java.time.Duration;
 import java.util.List;
@@ -115,11 +117,11 @@ public final class SinkConfig extends AbstractConfig {
               "Attempts of a batch the service answers 429, 5xx or not at all, before the sink stops without committing.")
           .define(
               LOGS_RETRY_TIMEOUT,
-              Type.LONG,
-              Duration.ofMinutes(10).toMillis(),
-              Range.atLeast(1),
+              Type.STRING,
+              Durations.iso(Duration.ofMinutes(10)),
+              ConfigDurations.validator(Duration.ofMillis(1)),
               Importance.LOW,
-              "... or once this long has passed since the batch's first attempt (milliseconds).")
+              "... or once this long has passed since the batch's first attempt." + ConfigDurations.DOC)
           .define(
               LOGS_GROUP,
               Type.STRING,
@@ -158,18 +160,18 @@ public final class SinkConfig extends AbstractConfig {
               "A partition's open files are closed and committed once they hold this many bytes.")
           .define(
               LAKE_ROLL_INTERVAL,
-              Type.LONG,
-              Duration.ofMinutes(5).toMillis(),
-              Range.atLeast(100),
+              Type.STRING,
+              Durations.iso(Duration.ofMinutes(5)),
+              ConfigDurations.validator(Duration.ofMillis(100)),
               Importance.LOW,
-              "... or once their first record is this old (milliseconds).")
+              "... or once their first record is this old." + ConfigDurations.DOC)
           .define(
               LAKE_INVENTORY_INTERVAL,
-              Type.LONG,
-              Duration.ofHours(1).toMillis(),
-              Range.atLeast(1000),
+              Type.STRING,
+              Durations.iso(Duration.ofHours(1)),
+              ConfigDurations.validator(Duration.ofMillis(1000)),
               Importance.LOW,
-              "How often the inventory dataset gets a full snapshot per collection (milliseconds).")
+              "How often the inventory dataset gets a full snapshot per collection." + ConfigDurations.DOC)
           .define(
               LAKE_CONNECTION_STRING,
               Type.PASSWORD,
@@ -202,21 +204,21 @@ public final class SinkConfig extends AbstractConfig {
                   + " <lake.root>/catalog.db, no server.")
           .define(
               LAKE_COMMIT_INTERVAL,
-              Type.LONG,
-              Duration.ofMinutes(1).toMillis(),
-              Range.atLeast(100),
+              Type.STRING,
+              Durations.iso(Duration.ofMinutes(1)),
+              ConfigDurations.validator(Duration.ofMillis(100)),
               Importance.LOW,
-              "iceberg: one commit per table this often (milliseconds).")
+              "iceberg: one commit per table this often." + ConfigDurations.DOC)
           .define(
               LAKE_SNAPSHOT_RETENTION,
-              Type.LONG,
-              Duration.ofDays(7).toMillis(),
-              Range.atLeast(0),
+              Type.STRING,
+              Durations.iso(Duration.ofDays(7)),
+              ConfigDurations.validator(Duration.ZERO),
               Importance.LOW,
-              "iceberg: lake maintain expires snapshots older than this (milliseconds); never rows"
+              "iceberg: lake maintain expires snapshots older than this; never rows"
                   + " of the current snapshot, never the newest snapshot recording a sink's offsets."
                   + " Time travel by snapshot reaches back this far; the history tables' valid_from"
-                  + " and valid_to reach back to the first event whatever it is.")
+                  + " and valid_to reach back to the first event whatever it is." + ConfigDurations.DOC)
           .define(
               LAKE_SNAPSHOT_KEEP,
               Type.INT,

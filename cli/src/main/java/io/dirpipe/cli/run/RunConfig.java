@@ -1,5 +1,7 @@
 package io.dirpipe.cli.run;
 
+import io.dirpipe.core.ConfigDurations;
+import io.dirpipe.core.Durations;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,11 +31,11 @@ public final class RunConfig extends AbstractConfig {
               "Roles of this process: extract (DELTA every run.interval), transform, lake, loganalytics.")
           .define(
               INTERVAL,
-              Type.LONG,
-              Duration.ofMinutes(5).toMillis(),
-              Range.atLeast(1000),
+              Type.STRING,
+              Durations.iso(Duration.ofMinutes(5)),
+              ConfigDurations.validator(Duration.ofMillis(1000)),
               Importance.MEDIUM,
-              "Pause between DELTA runs of the extract role (milliseconds).")
+              "Pause between DELTA runs of the extract role." + ConfigDurations.DOC)
           .define(
               METRICS_HOST,
               Type.STRING,
@@ -51,12 +53,12 @@ public final class RunConfig extends AbstractConfig {
               "Port of the /metrics and /health endpoint (0: any free port, printed at start).")
           .define(
               GRACE,
-              Type.LONG,
-              Duration.ofSeconds(30).toMillis(),
-              Range.atLeast(0),
+              Type.STRING,
+              Durations.iso(Duration.ofSeconds(30)),
+              ConfigDurations.validator(Duration.ZERO),
               Importance.LOW,
               "On SIGTERM, how long a run in progress may take to finish before it is interrupted"
-                  + " (its open transaction aborts; the next start resumes from the checkpoint).");
+                  + " (its open transaction aborts; the next start resumes from the checkpoint)." + ConfigDurations.DOC);
 
   public RunConfig(Map<String, ?> values) {
     super(DEF, values, false);
@@ -67,10 +69,10 @@ public final class RunConfig extends AbstractConfig {
   }
 
   public Duration interval() {
-    return Duration.ofMillis(getLong(INTERVAL));
+    return ConfigDurations.get(this, INTERVAL);
   }
 
   public Duration grace() {
-    return Duration.ofMillis(getLong(GRACE));
+    return ConfigDurations.get(this, GRACE);
   }
 }

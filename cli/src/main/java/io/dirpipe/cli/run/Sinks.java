@@ -77,7 +77,7 @@ public final class Sinks {
                 config.collections(),
                 new java.util.HashSet<>(config.getList(SinkConfig.LAKE_DATASETS)),
                 config.getString(SinkConfig.LAKE_GROUP),
-                java.time.Duration.ofMillis(config.getLong(SinkConfig.LAKE_COMMIT_INTERVAL)),
+                io.dirpipe.core.ConfigDurations.get(config, SinkConfig.LAKE_COMMIT_INTERVAL),
                 deadLetters,
                 stats,
                 Time.SYSTEM);

@@ -1,5 +1,7 @@
 package io.dirpipe.core.kafka;
 
+import io.dirpipe.core.ConfigDurations;
+import io.dirpipe.core.Durations;
 import io.dirpipe.schemas.Topics;
 import io.dirpipe.schemas.wire.Formats;
 import io.dirpipe.schemas.wire.Formats.TopicClass;
@@ -49,12 +51,12 @@ public final class TopicsConfig extends AbstractConfig {
               "Prefix of every topic name, e.g. 'dirpipe.' or 'prod.dirpipe.'.")
           .define(
               BROKER_TIMEOUT,
-              Type.LONG,
-              KafkaClients.DEFAULT_TIMEOUT.toMillis(),
-              ConfigDef.Range.atLeast(1_000),
+              Type.STRING,
+              Durations.iso(KafkaClients.DEFAULT_TIMEOUT),
+              ConfigDurations.validator(Duration.ofMillis(1000)),
               Importance.MEDIUM,
-              "The longest any call to the brokers waits (milliseconds): a dead, frozen or unreachable"
-                  + " broker stops a stage within about this long, naming the bootstrap servers.")
+              "The longest any call to the brokers waits: a dead, frozen or unreachable"
+                  + " broker stops a stage within about this long, naming the bootstrap servers." + ConfigDurations.DOC)
           .define(
               VALUE_FORMAT,
               Type.STRING,
@@ -205,6 +207,6 @@ public final class TopicsConfig extends AbstractConfig {
 
   /** Kafka clients with these properties, waiting at most {@link #BROKER_TIMEOUT}. */
   public KafkaClients clients() {
-    return KafkaClients.of(kafkaProperties(), Duration.ofMillis(getLong(BROKER_TIMEOUT)));
+    return KafkaClients.of(kafkaProperties(), ConfigDurations.get(this, BROKER_TIMEOUT));
   }
 }

@@ -82,7 +82,7 @@ public final class LogAnalyticsSink implements SinkRunner.Delivery {
     RetryPolicy policy =
         RetryPolicy.of(
             config.getInt(SinkConfig.LOGS_MAX_ATTEMPTS),
-            Duration.ofMillis(config.getLong(SinkConfig.LOGS_RETRY_TIMEOUT)));
+            io.dirpipe.core.ConfigDurations.get(config, SinkConfig.LOGS_RETRY_TIMEOUT));
     return new LogAnalyticsSink(
         new LogRows(topics, config),
         new LogsUploader(
