@@ -289,7 +289,7 @@ public final class SinkBench implements AutoCloseable {
 
   private void publish(Topics topics, String tenant, int events) throws Exception {
     Topic<ObjectKey, Change> t = topics.changes(Collection.USERS);
-    TopicSetup.ensure(kafkaProps(), List.of(t), 3);
+    TopicSetup.ensure(kafkaProps(), List.of(t), io.dirpipe.schemas.TopicLayout.DEFAULT);
     ClientSettings config =
         ClientSettings.of("bench-publish")
             .withDefault(ProducerConfig.LINGER_MS_CONFIG, 20)

@@ -47,7 +47,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * near-real-time feed ({@code extract --follow} + {@code transform}).
  */
 public final class TransformBench implements AutoCloseable {
-  private static final int PARTITIONS = 3;
+  private static final int PARTITIONS = io.dirpipe.schemas.TopicLayout.DEFAULT_PARTITIONS;
 
   /** One measured line. */
   public record Figure(String what, long records, double seconds) {
@@ -81,7 +81,7 @@ public final class TransformBench implements AutoCloseable {
   public Snapshot snapshot(int objects) throws Exception {
     Topics topics = new Topics("bt" + UUID.randomUUID().toString().substring(0, 6) + ".");
     Topic<ObjectKey, Observation> raw = topics.raw(Collection.USERS);
-    TopicSetup.ensure(kafkaProps(), List.of(raw), PARTITIONS);
+    TopicSetup.ensure(kafkaProps(), List.of(raw), io.dirpipe.schemas.TopicLayout.DEFAULT);
     long markers = PARTITIONS;
     long run1 = publishRun(raw, "run-1", objects, false) + markers;
     long run2 = publishRun(raw, "run-2", objects, true) + markers;

@@ -2,6 +2,11 @@ package io.dirpipe.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dirpipe.cli.config.LoadedConfig;
+import io.dirpipe.cli.observe.ConsumerLag;
+import io.dirpipe.cli.observe.ExtractMetrics;
+import io.dirpipe.cli.observe.MetricsServer;
+import io.dirpipe.cli.observe.Observability;
+import io.dirpipe.cli.observe.RoleHealth;
 import io.dirpipe.core.Repeat;
 import io.dirpipe.core.Time;
 import io.dirpipe.core.kafka.TopicsConfig;
@@ -10,6 +15,7 @@ import io.dirpipe.extractor.ExtractorConfig;
 import io.dirpipe.extractor.Worker;
 import io.dirpipe.extractor.run.RunSummary;
 import io.dirpipe.identity.IdentityConfig;
+import io.dirpipe.identity.credential.CachingCredential;
 import io.dirpipe.identity.credential.Credentials;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -100,43 +106,59 @@ final class ExtractCommand implements Callable<Integer> {
     if (worker) {
       return work(loaded, extract, kafka);
     }
+    CachingCredential credential = Credentials.build(identity);
     Extractor extractor =
         new Extractor(
             extract,
             identity.tenantId(),
             identity.graphUrl(),
-            Credentials.build(identity),
+            credential,
             kafka.clients(),
             kafka.topics());
     Repeat repeat = new Repeat(Time.SYSTEM, follow ? interval : null);
-    if (follow) {
-      Shutdown.onSignals().then(repeat::stop);
-    }
     boolean[] ok = {true};
-    repeat.run(
-        () -> {
-          List<RunSummary> runs;
-          try (AutoCloseable progress = ProgressLine.onTerminal(json, extractor::progress)) {
-            runs = extractor.runOnce();
-          }
-          print(runs);
-          ok[0] = runs.stream().allMatch(r -> r.status().equals("completed"));
-        });
+    try (Observability observe = new Observability("extract", loaded.values(), null)) {
+      ExtractMetrics metrics = new ExtractMetrics(observe.registry(), Time.SYSTEM);
+      RoleHealth health = new RoleHealth();
+      if (follow) {
+        Shutdown.onSignals().then(repeat::stop);
+        metrics.quota(identity.tenantId(), extract.getInt(ExtractorConfig.QUOTA));
+        metrics.token(identity.tenantId(), credential);
+        observe.serve(MetricsServer.Health.readyWhen(health::problem));
+      }
+      repeat.run(
+          () -> {
+            List<RunSummary> runs;
+            try (AutoCloseable progress = ProgressLine.onTerminal(json, extractor::progress)) {
+              runs = extractor.runOnce();
+            }
+            runs.forEach(metrics::record);
+            health.update(runs);
+            print(runs);
+            ok[0] = runs.stream().allMatch(r -> r.status().equals("completed"));
+          });
+    }
     return ok[0] ? Main.OK : Main.FAILURE;
   }
 
   private int work(LoadedConfig loaded, ExtractorConfig extract, TopicsConfig kafka)
       throws InterruptedException {
     Shutdown shutdown = Shutdown.onSignals();
+    Observability observe = new Observability("worker", loaded.values(), null);
+    ExtractMetrics metrics = new ExtractMetrics(observe.registry(), Time.SYSTEM);
+    RoleHealth health = new RoleHealth();
     Worker w =
         new Worker(
             tenant -> {
               IdentityConfig identity = IdentityConfig.forTenant(loaded.values(), tenant);
+              CachingCredential credential = Credentials.build(identity);
+              metrics.quota(tenant, extract.getInt(ExtractorConfig.QUOTA));
+              metrics.token(tenant, credential);
               return new Extractor(
                   extract,
                   tenant,
                   identity.graphUrl(),
-                  Credentials.build(identity),
+                  credential,
                   kafka.clients(),
                   kafka.topics());
             },
@@ -144,6 +166,8 @@ final class ExtractCommand implements Callable<Integer> {
             kafka.topics(),
             group,
             runs -> {
+              runs.forEach(metrics::record);
+              health.update(runs);
               try {
                 if (!runs.isEmpty()) {
                   print(runs);
@@ -152,6 +176,16 @@ final class ExtractCommand implements Callable<Integer> {
                 throw new IllegalStateException(e);
               }
             });
+    observe.own(
+        new ConsumerLag(
+            observe.registry(),
+            kafka.clients(),
+            group,
+            List.of(kafka.topics().tasks().name()),
+            Time.SYSTEM));
+    observe.serve(
+        MetricsServer.Health.readyWhen(
+            () -> w.polling() ? health.problem() : "worker not yet in its group"));
     Thread stopper =
         new Thread(
             () -> {
@@ -165,7 +199,9 @@ final class ExtractCommand implements Callable<Integer> {
             "worker-shutdown");
     stopper.setDaemon(true);
     stopper.start();
-    w.run();
+    try (observe) {
+      w.run();
+    }
     return Main.OK;
   }
 

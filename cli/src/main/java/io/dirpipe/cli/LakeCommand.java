@@ -133,7 +133,9 @@ final class LakeCommand {
         }
       }
       long olderThan =
-          System.currentTimeMillis() - io.dirpipe.core.ConfigDurations.get(sink, SinkConfig.LAKE_SNAPSHOT_RETENTION).toMillis();
+          System.currentTimeMillis()
+              - io.dirpipe.core.ConfigDurations.get(sink, SinkConfig.LAKE_SNAPSHOT_RETENTION)
+                  .toMillis();
       PrintWriter out = spec.commandLine().getOut();
       ObjectMapper mapper = new ObjectMapper();
       for (TableIdentifier id : ids) {

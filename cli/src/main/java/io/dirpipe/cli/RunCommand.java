@@ -1,13 +1,10 @@
 package io.dirpipe.cli;
 
 import io.dirpipe.cli.config.LoadedConfig;
-import io.dirpipe.cli.run.MetricsServer;
+import io.dirpipe.cli.observe.MetricsServer;
+import io.dirpipe.cli.observe.Observability;
 import io.dirpipe.cli.run.Pipeline;
 import io.dirpipe.cli.run.RunConfig;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -23,7 +20,7 @@ import picocli.CommandLine.Spec;
     description = {
       "Runs the roles of run.roles in one process (a small deployment): DELTA extraction every"
           + " run.interval, the transformer, the lake and Log Analytics sinks. Serves Prometheus"
-          + " metrics at /metrics and role health at /health on run.metrics-host:run.metrics-port.",
+          + " metrics at /metrics and role health at /health on metrics.host:metrics.port (default 9464).",
       "SIGTERM or Ctrl-C stops the roles in order and exits 0; whatever was in flight resumes on the"
           + " next start."
     })
@@ -36,23 +33,16 @@ final class RunCommand implements Callable<Integer> {
     LoadedConfig loaded = config.load(Map.of());
     Map<String, Object> values = new HashMap<>(loaded.values());
     RunConfig run = new RunConfig(values);
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    new JvmMemoryMetrics().bindTo(registry);
-    new JvmThreadMetrics().bindTo(registry);
     Shutdown shutdown = Shutdown.onSignals();
-    Pipeline pipeline = new Pipeline(values, registry);
-    try (MetricsServer server =
-        new MetricsServer(
-            run.getString(RunConfig.METRICS_HOST),
-            run.getInt(RunConfig.METRICS_PORT),
-            registry,
-            pipeline::health)) {
+    try (Observability observe = new Observability("run", values, RunConfig.DEFAULT_METRICS_PORT)) {
+      Pipeline pipeline = new Pipeline(values, observe.registry());
+      int port = observe.serve(new MetricsServer.Health(pipeline::stopped, pipeline::health));
       pipeline.start();
       spec.commandLine()
           .getOut()
           .printf(
               "dirpipe run: %s; metrics at http://%s:%d/metrics, health at /health%n",
-              String.join(", ", run.roles()), run.getString(RunConfig.METRICS_HOST), server.port());
+              String.join(", ", run.roles()), observe.host(), port);
       spec.commandLine().getOut().flush();
       shutdown.await();
       pipeline.stop();

@@ -2,7 +2,12 @@ package io.dirpipe.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dirpipe.cli.config.LoadedConfig;
+import io.dirpipe.cli.observe.ConsumerLag;
+import io.dirpipe.cli.observe.MetricsServer;
+import io.dirpipe.cli.observe.Observability;
+import io.dirpipe.cli.observe.RoleMeters;
 import io.dirpipe.cli.run.Sinks;
+import io.dirpipe.core.Time;
 import io.dirpipe.sink.SinkRunner;
 import io.dirpipe.sink.SinkStats;
 import java.time.Duration;
@@ -54,9 +59,21 @@ final class SinkCommand implements Callable<Integer> {
     LoadedConfig loaded = config.load(Map.of());
     long t0 = System.nanoTime();
     SinkStats stats;
-    try (Sinks.Wired sink = Sinks.wire(kind.name(), loaded.values())) {
+    try (Observability observe = new Observability("sink-" + kind, loaded.values(), null);
+        Sinks.Wired sink = Sinks.wire(kind.name(), loaded.values())) {
       SinkRunner runner = sink.runner();
       stats = sink.stats();
+      RoleMeters.sink(observe.registry(), kind.name(), stats);
+      observe.own(
+          new ConsumerLag(
+              observe.registry(),
+              KafkaWiring.config(loaded.values()).clients(),
+              sink.group(),
+              sink.inputs(),
+              Time.SYSTEM));
+      observe.serve(
+          MetricsServer.Health.readyWhen(
+              () -> runner.polling() ? null : "sink not yet in its group"));
       if (untilIdle == null) {
         Shutdown shutdown = Shutdown.onSignals();
         Thread stopper =

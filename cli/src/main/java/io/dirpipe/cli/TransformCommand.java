@@ -2,6 +2,11 @@ package io.dirpipe.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dirpipe.cli.config.LoadedConfig;
+import io.dirpipe.cli.observe.ConsumerLag;
+import io.dirpipe.cli.observe.MetricsServer;
+import io.dirpipe.cli.observe.Observability;
+import io.dirpipe.cli.observe.RoleMeters;
+import io.dirpipe.core.Time;
 import io.dirpipe.core.kafka.TopicsConfig;
 import io.dirpipe.transformer.Transformer;
 import io.dirpipe.transformer.TransformerConfig;
@@ -46,8 +51,18 @@ final class TransformCommand implements Callable<Integer> {
     TopicsConfig kafka = KafkaWiring.config(loaded.values());
     Shutdown shutdown = untilIdle == null ? Shutdown.onSignals() : null;
     long t0 = System.nanoTime();
-    try (Transformer transformer = new Transformer(transform, kafka.clients(), kafka.topics())) {
+    try (Observability observe = new Observability("transform", loaded.values(), null);
+        Transformer transformer = new Transformer(transform, kafka.clients(), kafka.topics())) {
       transformer.start();
+      RoleMeters.transformer(observe.registry(), transformer, transform);
+      observe.own(
+          new ConsumerLag(
+              observe.registry(),
+              kafka.clients(),
+              transform.applicationId(),
+              transform.collections().stream().map(c -> kafka.topics().raw(c).name()).toList(),
+              Time.SYSTEM));
+      observe.serve(new MetricsServer.Health(transformer::problem, transformer::notRunning));
       if (untilIdle != null) {
         transformer.awaitIdle(untilIdle);
       } else {

@@ -47,7 +47,8 @@ class LakeAzuriteIT {
       String prefix = "az" + UUID.randomUUID().toString().substring(0, 6) + ".";
       Map<String, Object> kafka = Map.of("bootstrap.servers", broker.bootstrapServers());
       Topic<ObjectKey, Observation> raw = new Topics(prefix).raw(Collection.USERS);
-      TopicSetup.ensure(KafkaClients.of(kafka), List.of(raw), 3);
+      TopicSetup.ensure(
+          KafkaClients.of(kafka), List.of(raw), io.dirpipe.schemas.TopicLayout.DEFAULT);
       try (KafkaProducer<ObjectKey, Observation> p =
           new KafkaProducer<>(
               TestProducers.config(kafka),

@@ -178,7 +178,7 @@ class LogAnalyticsSinkIT {
 
   private void publishChanges() throws Exception {
     Topic<ObjectKey, Change> t = topics.changes(Collection.USERS);
-    TopicSetup.ensure(KafkaClients.of(kafka), List.of(t), 3);
+    TopicSetup.ensure(KafkaClients.of(kafka), List.of(t), io.dirpipe.schemas.TopicLayout.DEFAULT);
     String tenant = sandbox.tenant().tenantId();
     Instant now = Instant.now();
     List<java.util.concurrent.Future<?>> sent = new ArrayList<>();

@@ -59,8 +59,8 @@ class RunIT {
       env.put("DIRPIPE_LAKE_ROOT", dir.resolve("lake").toString());
       // files are published (and their rows counted) within seconds, not at the 5-minute default
       env.put("DIRPIPE_LAKE_ROLL_INTERVAL", "2000");
-      env.put("DIRPIPE_RUN_METRICS_HOST", "127.0.0.1");
-      env.put("DIRPIPE_RUN_METRICS_PORT", "0");
+      env.put("DIRPIPE_METRICS_HOST", "127.0.0.1");
+      env.put("DIRPIPE_METRICS_PORT", "0");
       env.put("DIRPIPE_RUN_INTERVAL", "2000");
       env.put("DIRPIPE_RUN_GRACE", "500");
 
@@ -90,16 +90,18 @@ class RunIT {
             .pollInterval(Duration.ofMillis(200))
             .until(() -> completed(kafka, topics).size() >= 4);
         List<String> completed = completed(kafka, topics);
-        List<String> series =
+        List<String[]> series =
             List.of(
-                "dirpipe_extract_records_total{collection=\"users\"}",
-                "dirpipe_transform_events_total{collection=\"users\",op=\"CREATE\"}",
-                "dirpipe_sink_rows_total{sink=\"lake\"}",
-                "dirpipe_sink_rows_total{sink=\"loganalytics\"}");
+                new String[] {"dirpipe_extract_records_total", "collection=\"users\""},
+                new String[] {
+                  "dirpipe_transform_events_total", "collection=\"users\"", "op=\"CREATE\""
+                },
+                new String[] {"dirpipe_sink_rows_total", "sink=\"lake\""},
+                new String[] {"dirpipe_sink_rows_total", "sink=\"loganalytics\""});
         java.util.concurrent.atomic.AtomicReference<String> last =
             new java.util.concurrent.atomic.AtomicReference<>("");
         try {
-          await("/metrics shows a positive " + series)
+          await("/metrics shows a positive " + names(series))
               .atMost(Duration.ofSeconds(90))
               .pollInterval(Duration.ofMillis(200))
               .until(
@@ -112,18 +114,15 @@ class RunIT {
           throw new AssertionError(
               e.getMessage()
                   + "; not positive: "
-                  + series.stream().filter(x -> value(last.get(), x) <= 0).toList(),
+                  + names(series.stream().filter(x -> value(last.get(), x) <= 0).toList()),
               e);
         }
         String metrics = get(port, "/metrics").body();
-        assertThat(metrics)
-            .contains("dirpipe_extract_records_total{collection=\"users\"}")
-            .contains("dirpipe_extract_throttled_total")
-            .contains("dirpipe_transform_events_total{collection=\"users\",op=\"CREATE\"}")
-            .contains("dirpipe_sink_rows_total{sink=\"lake\"}")
-            .contains("dirpipe_sink_rows_total{sink=\"loganalytics\"}");
-        assertThat(value(metrics, "dirpipe_extract_records_total{collection=\"users\"}"))
-            .isPositive();
+        assertThat(metrics).contains("dirpipe_extract_throttled_total");
+        assertThat(
+                Scrape.value(metrics, "dirpipe_extract_freshness_seconds", "collection=\"users\""))
+            .as("freshness of users after completed runs")
+            .isGreaterThanOrEqualTo(0);
         assertThat(get(port, "/health").body()).contains("UP");
         second.destroy();
         assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -163,13 +162,12 @@ class RunIT {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  private static double value(String metrics, String series) {
-    for (String line : metrics.split("\n")) {
-      if (line.startsWith(series + " ")) {
-        return Double.parseDouble(line.substring(series.length() + 1).trim());
-      }
-    }
-    return -1;
+  private static double value(String metrics, String[] series) {
+    return Scrape.value(metrics, series[0], java.util.Arrays.copyOfRange(series, 1, series.length));
+  }
+
+  private static List<String> names(List<String[]> series) {
+    return series.stream().map(x -> String.join(" ", x)).toList();
   }
 
   private static List<String> completed(Map<String, Object> kafka, Topics topics) {

@@ -339,7 +339,9 @@ class TransformIT {
     Topics source = new Topics(from);
     Topics target = new Topics(to);
     TopicSetup.ensure(
-        KafkaClients.of(kafka), List.of(target.runs(), target.raw(Collection.USERS)), 3);
+        KafkaClients.of(kafka),
+        List.of(target.runs(), target.raw(Collection.USERS)),
+        io.dirpipe.schemas.TopicLayout.DEFAULT);
     String[] dropped = new String[1];
     Map<String, Object> config = new HashMap<>(kafka);
     try (KafkaProducer<byte[], byte[]> p =

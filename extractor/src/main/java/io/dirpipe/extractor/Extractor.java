@@ -98,7 +98,7 @@ public final class Extractor {
       throws InterruptedException {
     List<Topic<?, ?>> needed = new ArrayList<>(List.of(topics.checkpoints(), topics.runs()));
     collections.forEach(c -> needed.add(topics.raw(c)));
-    TopicSetup.ensure(kafka, needed, 3);
+    TopicSetup.ensure(kafka, needed, topics.layout());
     GraphTransport transport = new GraphTransport(graphUrl, credential, !delta, time);
     PageFetcher fetcher = new PageFetcher(transport, limiter, config.retryPolicy(), time);
     String base = graphUrl + "/" + config.apiVersion();

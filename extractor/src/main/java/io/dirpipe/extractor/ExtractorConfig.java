@@ -88,7 +88,8 @@ public final class ExtractorConfig extends AbstractConfig {
                 Durations.iso(Duration.ofMinutes(10)),
                 ConfigDurations.validator(Duration.ofMillis(1)),
                 Importance.LOW,
-                "The longest a page is retried or waits out throttling, from its first request, before the run fails." + ConfigDurations.DOC)
+                "The longest a page is retried or waits out throttling, from its first request, before the run fails."
+                    + ConfigDurations.DOC)
             .define(
                 ON_INVALID_OBJECT,
                 Type.STRING,
@@ -125,7 +126,8 @@ public final class ExtractorConfig extends AbstractConfig {
         Importance.LOW,
         "Event streams (directoryAudits, signIns): how far before the newest event published each"
             + " run reads again, for events Graph shows late; what an earlier run published is"
-            + " skipped by id." + ConfigDurations.DOC);
+            + " skipped by id."
+            + ConfigDurations.DOC);
     def.define(
         EVENTS_LOOKBACK,
         Type.STRING,
@@ -133,7 +135,8 @@ public final class ExtractorConfig extends AbstractConfig {
         ConfigDurations.validator(Duration.ofMillis(1)),
         Importance.LOW,
         "Event streams: how far back the first run of a stream reads (Entra keeps 7 days without"
-            + " P1/P2, 30 with)." + ConfigDurations.DOC);
+            + " P1/P2, 30 with)."
+            + ConfigDurations.DOC);
     for (Collection<?> c : Collection.all()) {
       if (c.isEventStream()) {
         continue; // read by time: no $select, no ranges

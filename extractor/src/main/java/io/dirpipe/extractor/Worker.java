@@ -66,7 +66,7 @@ public final class Worker implements AutoCloseable {
     this.deadTasks = topics.deadLetters("tasks");
     this.kafka = kafka;
     this.onDone = onDone;
-    TopicSetup.ensure(kafka, List.of(tasks, deadTasks), 3);
+    TopicSetup.ensure(kafka, List.of(tasks, deadTasks), topics.layout());
     ClientSettings settings =
         ClientSettings.of("extract-worker")
             .require(ConsumerConfig.GROUP_ID_CONFIG, groupId)
@@ -80,6 +80,13 @@ public final class Worker implements AutoCloseable {
     this.consumer =
         kafka.consumer(
             settings, tasks.keySerde().deserializer(), tasks.valueSerde().deserializer());
+  }
+
+  private volatile boolean polling;
+
+  /** True once the worker has joined its group and polled for tasks. */
+  public boolean polling() {
+    return polling;
   }
 
   /** Consumes tasks until {@link #close} is called from another thread. */
@@ -99,7 +106,9 @@ public final class Worker implements AutoCloseable {
         });
     try {
       while (true) {
-        for (ConsumerRecord<String, ExtractionTask> r : consumer.poll(Duration.ofSeconds(1))) {
+        var polled = consumer.poll(Duration.ofSeconds(1));
+        polling = true;
+        for (ConsumerRecord<String, ExtractionTask> r : polled) {
           onDone.accept(handle(r));
           consumer.commitSync(
               Map.of(
@@ -151,7 +160,7 @@ public final class Worker implements AutoCloseable {
   /** Publishes a task for the workers. */
   public static void submit(KafkaClients kafka, Topics topics, ExtractionTask task) {
     Topic<String, ExtractionTask> t = topics.tasks();
-    TopicSetup.ensure(kafka, List.of(t), 3);
+    TopicSetup.ensure(kafka, List.of(t), topics.layout());
     ClientSettings settings = ClientSettings.of("task").require(ProducerConfig.ACKS_CONFIG, "all");
     try (Producer<String, ExtractionTask> p =
         kafka.producer(settings, t.keySerde().serializer(), t.valueSerde().serializer())) {

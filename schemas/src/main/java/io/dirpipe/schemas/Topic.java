@@ -9,13 +9,19 @@ import org.apache.kafka.common.serialization.Serde;
  * @param name the full topic name, prefix included
  * @param keySerde serde of the keys
  * @param valueSerde serde of the values (null values are tombstones)
- * @param compacted whether the topic is meant to be created with {@code cleanup.policy=compact}
+ * @param kind its class: partitions, retention and cleanup policy when dirpipe creates it
  */
-public record Topic<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde, boolean compacted) {
+public record Topic<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde, TopicKind kind) {
   public Topic {
     Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(keySerde, "keySerde");
     Objects.requireNonNull(valueSerde, "valueSerde");
+  }
+
+  /** Whether the topic is meant to be created with {@code cleanup.policy=compact}. */
+  public boolean compacted() {
+    return kind.compacted();
   }
 
   /**

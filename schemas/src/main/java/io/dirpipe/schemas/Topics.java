@@ -29,6 +29,7 @@ public final class Topics {
 
   private final String prefix;
   private final Formats formats;
+  private final TopicLayout layout;
   private final Map<String, Serde<?>> serdes = new ConcurrentHashMap<>();
 
   public Topics() {
@@ -46,6 +47,13 @@ public final class Topics {
    *     names
    */
   public Topics(String prefix, Formats formats) {
+    this(prefix, formats, TopicLayout.DEFAULT);
+  }
+
+  /**
+   * @param layout partitions and retention of the topics a stage creates when they are missing
+   */
+  public Topics(String prefix, Formats formats, TopicLayout layout) {
     if (prefix == null || !LEGAL.matcher(prefix).matches() || prefix.length() > 200) {
       throw new IllegalArgumentException(
           "Invalid topic prefix '"
@@ -54,6 +62,12 @@ public final class Topics {
     }
     this.prefix = prefix;
     this.formats = formats;
+    this.layout = layout;
+  }
+
+  /** Partitions and retention of the topics a stage creates. */
+  public TopicLayout layout() {
+    return layout;
   }
 
   public Formats formats() {
@@ -106,12 +120,12 @@ public final class Topics {
       Class<V> value,
       Collection<?> collection,
       TopicClass topicClass,
-      boolean compacted) {
+      TopicKind kind) {
     return new Topic<>(
         name,
         serde(name, true, key, collection, topicClass),
         serde(name, false, value, collection, topicClass),
-        compacted);
+        kind);
   }
 
   public String prefix() {
@@ -130,7 +144,7 @@ public final class Topics {
         Observation.class,
         collection,
         TopicClass.RAW,
-        false);
+        TopicKind.RAW);
   }
 
   /** {@code checkpoints}: where each (tenant, collection) run stands. Compacted. */
@@ -139,14 +153,17 @@ public final class Topics {
         prefix + "checkpoints",
         AvroSerde.of(CheckpointKey.class),
         AvroSerde.of(Checkpoint.class),
-        true);
+        TopicKind.CHECKPOINTS);
   }
 
   /** {@code runs}: run started / completed / failed, keyed by run id. */
   public Topic<String, RunEvent> runs() {
     String name = prefix + "runs";
     return new Topic<>(
-        name, Serdes.String(), serde(name, false, RunEvent.class, null, TopicClass.RUNS), false);
+        name,
+        Serdes.String(),
+        serde(name, false, RunEvent.class, null, TopicClass.RUNS),
+        TopicKind.RUNS);
   }
 
   /** {@code changes.<collection>}: create / update / delete events of directory objects. */
@@ -158,7 +175,7 @@ public final class Topics {
         Change.class,
         collection,
         TopicClass.CHANGES,
-        false);
+        TopicKind.CHANGES);
   }
 
   /** {@code changes.memberships}: membership ADD / REMOVE edges. */
@@ -169,7 +186,7 @@ public final class Topics {
         MembershipChange.class,
         null,
         TopicClass.CHANGES,
-        false);
+        TopicKind.CHANGES);
   }
 
   /**
@@ -178,13 +195,23 @@ public final class Topics {
    */
   public Topic<EdgeKey, EdgeChange> edgeChanges() {
     return publicTopic(
-        prefix + "changes.edges", EdgeKey.class, EdgeChange.class, null, TopicClass.CHANGES, false);
+        prefix + "changes.edges",
+        EdgeKey.class,
+        EdgeChange.class,
+        null,
+        TopicClass.CHANGES,
+        TopicKind.CHANGES);
   }
 
   /** {@code inventory.edges}: every edge that holds now, a tombstone when removed. Compacted. */
   public Topic<EdgeKey, Edge> edgeInventory() {
     return publicTopic(
-        prefix + "inventory.edges", EdgeKey.class, Edge.class, null, TopicClass.INVENTORY, true);
+        prefix + "inventory.edges",
+        EdgeKey.class,
+        Edge.class,
+        null,
+        TopicClass.INVENTORY,
+        TopicKind.INVENTORY);
   }
 
   /**
@@ -198,20 +225,21 @@ public final class Topics {
         collection.entityClass(),
         collection,
         TopicClass.INVENTORY,
-        true);
+        TopicKind.INVENTORY);
   }
 
   /** {@code tasks}: extraction work, keyed by tenant id. */
   public Topic<String, ExtractionTask> tasks() {
     return new Topic<>(
-        prefix + "tasks", Serdes.String(), AvroSerde.of(ExtractionTask.class), false);
+        prefix + "tasks", Serdes.String(), AvroSerde.of(ExtractionTask.class), TopicKind.TASKS);
   }
 
   /**
    * {@code dlq.<sink>}: records a sink could never deliver, bytes as read, the error in headers.
    */
   public Topic<byte[], byte[]> deadLetters(String sink) {
-    return new Topic<>(prefix + "dlq." + sink, Serdes.ByteArray(), Serdes.ByteArray(), false);
+    return new Topic<>(
+        prefix + "dlq." + sink, Serdes.ByteArray(), Serdes.ByteArray(), TopicKind.DLQ);
   }
 
   private static void requireObjectCollection(Collection<?> collection) {

@@ -121,7 +121,8 @@ public final class SinkConfig extends AbstractConfig {
               Durations.iso(Duration.ofMinutes(10)),
               ConfigDurations.validator(Duration.ofMillis(1)),
               Importance.LOW,
-              "... or once this long has passed since the batch's first attempt." + ConfigDurations.DOC)
+              "... or once this long has passed since the batch's first attempt."
+                  + ConfigDurations.DOC)
           .define(
               LOGS_GROUP,
               Type.STRING,
@@ -171,7 +172,8 @@ public final class SinkConfig extends AbstractConfig {
               Durations.iso(Duration.ofHours(1)),
               ConfigDurations.validator(Duration.ofMillis(1000)),
               Importance.LOW,
-              "How often the inventory dataset gets a full snapshot per collection." + ConfigDurations.DOC)
+              "How often the inventory dataset gets a full snapshot per collection."
+                  + ConfigDurations.DOC)
           .define(
               LAKE_CONNECTION_STRING,
               Type.PASSWORD,
@@ -218,7 +220,8 @@ public final class SinkConfig extends AbstractConfig {
               "iceberg: lake maintain expires snapshots older than this; never rows"
                   + " of the current snapshot, never the newest snapshot recording a sink's offsets."
                   + " Time travel by snapshot reaches back this far; the history tables' valid_from"
-                  + " and valid_to reach back to the first event whatever it is." + ConfigDurations.DOC)
+                  + " and valid_to reach back to the first event whatever it is."
+                  + ConfigDurations.DOC)
           .define(
               LAKE_SNAPSHOT_KEEP,
               Type.INT,

@@ -5,6 +5,7 @@ import io.dirpipe.core.kafka.ClientSettings;
 import io.dirpipe.core.kafka.KafkaClients;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,7 @@ import java.util.Set;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -54,6 +56,12 @@ public final class SinkRunner {
   private final Delivery delivery;
   private final SinkStats stats;
   private volatile boolean stopped;
+  private volatile boolean polling;
+
+  /** Per partition: the offset after the last record poll returned, and what was committed. */
+  private final Map<TopicPartition, Long> returned = new HashMap<>();
+
+  private final Map<TopicPartition, Long> committed = new HashMap<>();
 
   public SinkRunner(
       KafkaClients kafka,
@@ -96,10 +104,17 @@ public final class SinkRunner {
         } else {
           records = consumer.poll(POLL);
         }
+        polling = true;
         if (!records.isEmpty()) {
           stats.records.add(records.count());
+          for (TopicPartition tp : records.partitions()) {
+            List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
+            returned.put(tp, list.get(list.size() - 1).offset() + 1);
+          }
           commit(delivery.accept(records));
           lastRecord = time.nanoTime();
+        } else {
+          commitPastMarkers();
         }
         commit(delivery.tick());
         if (idle != null
@@ -154,10 +169,39 @@ public final class SinkRunner {
   private void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
     if (!offsets.isEmpty()) {
       consumer.commitSync(offsets);
+      offsets.forEach((tp, o) -> committed.put(tp, o.offset()));
     }
   }
 
+  /**
+   * Where every record poll returned from a partition is durable and committed, and the consumer's
+   * position has moved past transaction markers since, commits the position: the group's lag (last
+   * stable offset minus committed offset) then reads 0 when the sink is caught up, as lag monitors
+   * expect, rather than one per transaction marker. Nothing is skipped: between the last record and
+   * the position there are only markers (and aborted records, which read_committed never returns).
+   */
+  private void commitPastMarkers() {
+    Map<TopicPartition, OffsetAndMetadata> ahead = new HashMap<>();
+    for (TopicPartition tp : consumer.assignment()) {
+      Long last = returned.get(tp);
+      Long done = committed.get(tp);
+      if (last != null && last.equals(done)) {
+        long position = consumer.position(tp);
+        if (position > done) {
+          ahead.put(tp, new OffsetAndMetadata(position));
+          returned.put(tp, position);
+        }
+      }
+    }
+    commit(ahead);
+  }
+
   /** Ends {@link #run} after the current delivery; callable from any thread. */
+  /** True once the runner has subscribed and polled: it is in its group and delivering. */
+  public boolean polling() {
+    return polling;
+  }
+
   public void stop() {
     stopped = true;
     consumer.wakeup();
@@ -173,6 +217,8 @@ public final class SinkRunner {
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
       try {
         commit(delivery.flush(partitions));
+        returned.keySet().removeAll(partitions);
+        committed.keySet().removeAll(partitions);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         log.warn(

@@ -75,6 +75,30 @@ class SinkRunnerTest {
   }
 
   @Test
+  void onceEverythingReturnedIsDurableTheCommitMovesPastTransactionMarkers() throws Exception {
+    // durable at once; then the consumer's position moves past a transaction marker (offset 2)
+    Recording delivery = new Recording(true);
+    SinkRunner runner = runner(delivery);
+    consumer.updateEndOffsets(Map.of(p0, 3L, p1, 0L));
+    consumer.schedulePollTask(
+        () -> {
+          consumer.rebalance(List.of(p0, p1));
+          add(p0, 0);
+          add(p0, 1);
+        });
+    consumer.schedulePollTask(
+        () -> {
+          assertThat(consumer.committed(Set.of(p0))).containsEntry(p0, new OffsetAndMetadata(2));
+          consumer.seek(p0, 3); // what fetching the marker does to a real consumer's position
+        });
+    runner.run(Duration.ofSeconds(1));
+    assertThat(consumer.committed(Set.of(p0)))
+        .as("the group's lag reads 0: committed at the last stable offset, past the marker")
+        .containsEntry(p0, new OffsetAndMetadata(3));
+    assertThat(delivery.taken).hasSize(2);
+  }
+
+  @Test
   void untilIdleWaitsTheIdleTimeAfterTheLastRecordOnTheClock() throws Exception {
     Recording delivery = new Recording(true);
     SinkRunner runner = runner(delivery);

@@ -58,7 +58,7 @@ public final class Transformer implements AutoCloseable {
 
   /** Creates missing topics, then starts the stream threads. */
   public void start() {
-    TopicSetup.ensure(kafka, topicsUsed(), config.partitions());
+    TopicSetup.ensure(kafka, topicsUsed(), topics.layout());
     streams = new KafkaStreams(ChangeTopology.build(config, topics, stats), streamsProperties());
     Path stateDir = Path.of(config.stateDir());
     StateOrigin origin =
@@ -155,6 +155,12 @@ public final class Transformer implements AutoCloseable {
         return;
       }
     }
+  }
+
+  /** Null when the stream threads process their tasks; else the state they are in. */
+  public String notRunning() {
+    KafkaStreams.State s = streams == null ? null : streams.state();
+    return s == KafkaStreams.State.RUNNING ? null : "transformer state " + s;
   }
 
   /** Null while the application runs (or rebalances); what stopped it otherwise. */

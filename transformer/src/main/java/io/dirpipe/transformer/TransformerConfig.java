@@ -19,7 +19,6 @@ public final class TransformerConfig extends AbstractConfig {
   public static final String COLLECTIONS = "transform.collections";
   public static final String STATE_DIR = "transform.state-dir";
   public static final String THREADS = "transform.threads";
-  public static final String PARTITIONS = "transform.partitions";
   public static final String VOLATILE_PREFIX = "transform.volatile.";
 
   /**
@@ -67,14 +66,7 @@ public final class TransformerConfig extends AbstractConfig {
                 2,
                 Range.between(1, 64),
                 Importance.LOW,
-                "Stream threads of this instance (num.stream.threads).")
-            .define(
-                PARTITIONS,
-                Type.INT,
-                3,
-                Range.between(1, 10_000),
-                Importance.LOW,
-                "Partitions of topics the transformer creates when missing.");
+                "Stream threads of this instance (num.stream.threads).");
     for (Collection<?> c : Collection.all()) {
       if (!c.isObjectCollection()) {
         continue;
@@ -150,10 +142,6 @@ public final class TransformerConfig extends AbstractConfig {
 
   public int threads() {
     return getInt(THREADS);
-  }
-
-  public int partitions() {
-    return getInt(PARTITIONS);
   }
 
   /** The volatile fields of an object collection. */

@@ -19,6 +19,7 @@ public final class ConfigKeys {
           io.dirpipe.extractor.ExtractorConfig.DEF,
           io.dirpipe.transformer.TransformerConfig.DEF,
           io.dirpipe.cli.run.RunConfig.DEF,
+          io.dirpipe.cli.observe.MetricsConfig.DEF,
           SinkConfig.DEF,
           SandboxConfig.DEF);
 

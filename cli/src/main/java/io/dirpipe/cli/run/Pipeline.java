@@ -1,5 +1,8 @@
 package io.dirpipe.cli.run;
 
+import io.dirpipe.cli.observe.ExtractMetrics;
+import io.dirpipe.cli.observe.RoleHealth;
+import io.dirpipe.cli.observe.RoleMeters;
 import io.dirpipe.core.Repeat;
 import io.dirpipe.core.Time;
 import io.dirpipe.core.kafka.KafkaClients;
@@ -8,22 +11,17 @@ import io.dirpipe.extractor.Extractor;
 import io.dirpipe.extractor.ExtractorConfig;
 import io.dirpipe.extractor.run.RunSummary;
 import io.dirpipe.identity.IdentityConfig;
+import io.dirpipe.identity.credential.CachingCredential;
 import io.dirpipe.identity.credential.Credentials;
-import io.dirpipe.schemas.Collection;
 import io.dirpipe.schemas.Topics;
 import io.dirpipe.sink.SinkRunner;
-import io.dirpipe.sink.SinkStats;
 import io.dirpipe.transformer.Transformer;
 import io.dirpipe.transformer.TransformerConfig;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +39,7 @@ public final class Pipeline {
   private final RunConfig run;
   private final Map<String, Object> values;
   private final MeterRegistry registry;
+  private final ExtractMetrics extractMetrics;
   private final RoleHealth failures = new RoleHealth();
   private Repeat extractions;
   private final List<Thread> threads = new ArrayList<>();
@@ -48,11 +47,13 @@ public final class Pipeline {
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private Thread extractThread;
   private Transformer transformer;
+  private volatile boolean stopping;
 
   public Pipeline(Map<String, Object> values, MeterRegistry registry) {
     this.values = values;
     this.run = new RunConfig(values);
     this.registry = registry;
+    this.extractMetrics = new ExtractMetrics(registry, Time.SYSTEM);
   }
 
   /** Starts the configured roles. */
@@ -67,7 +68,7 @@ public final class Pipeline {
     if (roles.contains("transform")) {
       transformer = new Transformer(new TransformerConfig(values), kafka, topics);
       transformer.start();
-      registerTransformMetrics();
+      RoleMeters.transformer(registry, transformer, new TransformerConfig(values));
     }
     for (String sink : List.of("lake", "loganalytics")) {
       if (roles.contains(sink)) {
@@ -80,14 +81,12 @@ public final class Pipeline {
     Map<String, Object> settings = new HashMap<>(values);
     settings.put(ExtractorConfig.MODE, "delta");
     IdentityConfig identity = new IdentityConfig(values);
+    ExtractorConfig config = new ExtractorConfig(settings);
+    CachingCredential credential = Credentials.build(identity);
+    extractMetrics.quota(identity.tenantId(), config.getInt(ExtractorConfig.QUOTA));
+    extractMetrics.token(identity.tenantId(), credential);
     Extractor extractor =
-        new Extractor(
-            new ExtractorConfig(settings),
-            identity.tenantId(),
-            identity.graphUrl(),
-            Credentials.build(identity),
-            kafka,
-            topics);
+        new Extractor(config, identity.tenantId(), identity.graphUrl(), credential, kafka, topics);
     Repeat repeat = new Repeat(Time.SYSTEM, run.interval());
     extractions = repeat;
     extractThread =
@@ -113,59 +112,20 @@ public final class Pipeline {
 
   private void record(RunSummary r) {
     String c = r.collection();
-    registry.counter("dirpipe.extract.runs", "collection", c, "status", r.status()).increment();
+    extractMetrics.record(r);
     if (!r.status().equals("completed")) {
       failures.failed("extract " + c);
       log.warn("Extraction of {} failed: {}", c, r.error());
       return;
     }
     failures.recovered("extract " + c);
-    count("dirpipe.extract.records", c, r.records(), "Objects observed.");
-    count("dirpipe.extract.removed", c, r.removed(), "Objects reported removed.");
-    count("dirpipe.extract.pages", c, r.pages(), "Pages committed.");
-    count("dirpipe.extract.requests", c, r.requests(), "Graph requests sent.");
-    count("dirpipe.extract.throttled", c, r.throttled(), "Graph requests answered 429.");
-    count("dirpipe.extract.resource.units", c, r.resourceUnits(), "Graph resource units used.");
-  }
-
-  private void count(String name, String collection, long n, String description) {
-    Counter.builder(name)
-        .description(description)
-        .tag("collection", collection)
-        .register(registry)
-        .increment(n);
-  }
-
-  private void registerTransformMetrics() {
-    for (Collection<?> c : new TransformerConfig(values).collections()) {
-      List<String> ops =
-          c.isObjectCollection() ? List.of("CREATE", "UPDATE", "DELETE") : List.of("ADD", "REMOVE");
-      fn("dirpipe.transform.input", c.name(), null, "Observations processed.", "input");
-      for (String op : ops) {
-        fn("dirpipe.transform.events", c.name(), op, "Change events emitted.", op);
-      }
-    }
-  }
-
-  private void fn(String name, String collection, String op, String description, String key) {
-    FunctionCounter.Builder<Transformer> b =
-        FunctionCounter.builder(
-                name,
-                transformer,
-                t -> t.stats().snapshot().getOrDefault(collection, Map.of()).getOrDefault(key, 0L))
-            .description(description)
-            .tag("collection", collection);
-    if (op != null) {
-      b.tag("op", op);
-    }
-    b.register(registry);
   }
 
   private void startSink(String kind) {
     Sinks.Wired sink = Sinks.wire(kind, values);
     closeables.add(sink);
     sinks.add(sink.runner());
-    registerSinkMetrics(kind, sink.stats());
+    RoleMeters.sink(registry, kind, sink.stats());
     Thread t =
         new Thread(
             () -> {
@@ -185,37 +145,36 @@ public final class Pipeline {
     t.start();
   }
 
-  private void registerSinkMetrics(String kind, SinkStats stats) {
-    Map<String, Function<SinkStats, LongAdder>> fields =
-        Map.of(
-            "dirpipe.sink.records", s -> s.records,
-            "dirpipe.sink.rows", s -> s.rows,
-            "dirpipe.sink.bytes", s -> s.bytes,
-            "dirpipe.sink.batches", s -> s.batches,
-            "dirpipe.sink.files", s -> s.files,
-            "dirpipe.sink.retries", s -> s.retries,
-            "dirpipe.sink.dead.lettered", s -> s.deadLettered);
-    fields.forEach(
-        (name, field) ->
-            FunctionCounter.builder(name, stats, s -> field.apply(s).sum())
-                .tag("sink", kind)
-                .register(registry));
-  }
-
-  /** Null when every role runs; otherwise what failed. */
-  public String health() {
-    RoleHealth now = failures.copy();
+  /** Null when every role's threads work; otherwise the roles that stopped (liveness). */
+  public String stopped() {
+    RoleHealth now = new RoleHealth();
     if (transformer != null && transformer.problem() != null) {
       now.stopped("transform");
     }
     if (extractThread != null && !extractThread.isAlive() && !extractions.stopped()) {
       now.stopped("extract");
     }
+    for (Thread t : threads) {
+      if (!t.isAlive() && !stopping) {
+        now.stopped(t.getName().substring("run-".length()));
+      }
+    }
+    return now.problem();
+  }
+
+  /** Null when every role runs and its last run or delivery succeeded; otherwise what failed. */
+  public String health() {
+    RoleHealth now = failures.copy();
+    String dead = stopped();
+    if (dead != null) {
+      now.stopped(dead);
+    }
     return now.problem();
   }
 
   /** Stops every role in order; returns when they have. */
   public void stop() throws InterruptedException {
+    stopping = true;
     if (extractions != null) {
       extractions.stop();
     }

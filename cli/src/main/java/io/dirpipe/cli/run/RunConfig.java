@@ -8,7 +8,6 @@ import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
-import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidList;
 
@@ -19,6 +18,9 @@ public final class RunConfig extends AbstractConfig {
   public static final String METRICS_HOST = "run.metrics-host";
   public static final String METRICS_PORT = "run.metrics-port";
   public static final String GRACE = "run.grace";
+
+  /** The port {@code dirpipe run} serves /metrics and /health on when none is configured. */
+  public static final int DEFAULT_METRICS_PORT = 9464;
 
   public static final ConfigDef DEF =
       new ConfigDef()
@@ -39,18 +41,15 @@ public final class RunConfig extends AbstractConfig {
           .define(
               METRICS_HOST,
               Type.STRING,
-              "127.0.0.1",
+              null,
               Importance.LOW,
-              "Address the /metrics (Prometheus) and /health endpoint listens on: loopback by"
-                  + " default; 0.0.0.0 in a pod or container, where the scraper and probes come"
-                  + " from outside.")
+              "Older name of metrics.host, read when that is not set.")
           .define(
               METRICS_PORT,
               Type.INT,
-              9464,
-              Range.between(0, 65535),
+              null,
               Importance.LOW,
-              "Port of the /metrics and /health endpoint (0: any free port, printed at start).")
+              "Older name of metrics.port, read when that is not set.")
           .define(
               GRACE,
               Type.STRING,
@@ -58,7 +57,8 @@ public final class RunConfig extends AbstractConfig {
               ConfigDurations.validator(Duration.ZERO),
               Importance.LOW,
               "On SIGTERM, how long a run in progress may take to finish before it is interrupted"
-                  + " (its open transaction aborts; the next start resumes from the checkpoint)." + ConfigDurations.DOC);
+                  + " (its open transaction aborts; the next start resumes from the checkpoint)."
+                  + ConfigDurations.DOC);
 
   public RunConfig(Map<String, ?> values) {
     super(DEF, values, false);

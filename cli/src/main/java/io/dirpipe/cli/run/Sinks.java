@@ -31,7 +31,12 @@ public final class Sinks {
   private Sinks() {}
 
   /** A sink ready to run. Close it after its runner returned. */
-  public record Wired(SinkRunner runner, DeadLetters deadLetters, SinkStats stats)
+  public record Wired(
+      SinkRunner runner,
+      DeadLetters deadLetters,
+      SinkStats stats,
+      String group,
+      List<String> inputs)
       implements AutoCloseable {
     @Override
     public void close() {
@@ -94,7 +99,7 @@ public final class Sinks {
       }
       List<Topic<?, ?>> created = new ArrayList<>(inputs);
       created.add(dlq);
-      TopicSetup.ensure(kafka, created, 3); // to subscribe, the inputs must exist
+      TopicSetup.ensure(kafka, created, topics.layout()); // to subscribe, the inputs must exist
       SinkRunner runner =
           new SinkRunner(
               kafka,
@@ -103,7 +108,8 @@ public final class Sinks {
               delivery,
               stats,
               Time.SYSTEM);
-      return new Wired(runner, deadLetters, stats);
+      return new Wired(
+          runner, deadLetters, stats, group, inputs.stream().map(Topic::name).toList());
     } catch (RuntimeException e) {
       deadLetters.close();
       throw e;

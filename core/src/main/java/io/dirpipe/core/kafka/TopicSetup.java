@@ -1,6 +1,7 @@
 package io.dirpipe.core.kafka;
 
 import io.dirpipe.schemas.Topic;
+import io.dirpipe.schemas.TopicLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,24 +46,36 @@ public final class TopicSetup {
     }
   }
 
+  /** The topic as the layout says: its kind's partitions, cleanup policy and retention. */
+  static NewTopic newTopic(Topic<?, ?> t, TopicLayout layout) {
+    Map<String, String> configs = new java.util.HashMap<>();
+    configs.put(
+        TopicConfig.CLEANUP_POLICY_CONFIG,
+        t.compacted() ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE);
+    layout
+        .retention(t.kind())
+        .ifPresent(
+            r ->
+                configs.put(
+                    TopicConfig.RETENTION_MS_CONFIG,
+                    r.isNegative() ? "-1" : Long.toString(r.toMillis())));
+    return new NewTopic(
+            t.name(),
+            java.util.Optional.of(layout.partitions(t.kind())),
+            java.util.Optional.empty())
+        .configs(configs);
+  }
+
   /**
-   * @param partitions partitions of new topics; replication: the broker's default
+   * @param layout partitions and retention of new topics by kind; replication: the broker's default
    */
-  public static void ensure(KafkaClients kafka, List<Topic<?, ?>> topics, int partitions) {
+  public static void ensure(KafkaClients kafka, List<Topic<?, ?>> topics, TopicLayout layout) {
     try (Admin admin = kafka.admin("topic-setup")) {
       Set<String> existing = admin.listTopics().names().get();
       List<NewTopic> missing = new ArrayList<>();
       for (Topic<?, ?> t : topics) {
         if (!existing.contains(t.name())) {
-          NewTopic n =
-              new NewTopic(t.name(), java.util.Optional.of(partitions), java.util.Optional.empty());
-          n.configs(
-              Map.of(
-                  TopicConfig.CLEANUP_POLICY_CONFIG,
-                  t.compacted()
-                      ? TopicConfig.CLEANUP_POLICY_COMPACT
-                      : TopicConfig.CLEANUP_POLICY_DELETE));
-          missing.add(n);
+          missing.add(newTopic(t, layout));
         }
       }
       if (!missing.isEmpty()) {

@@ -2,6 +2,8 @@ package io.dirpipe.core.kafka;
 
 import io.dirpipe.core.ConfigDurations;
 import io.dirpipe.core.Durations;
+import io.dirpipe.schemas.TopicKind;
+import io.dirpipe.schemas.TopicLayout;
 import io.dirpipe.schemas.Topics;
 import io.dirpipe.schemas.wire.Formats;
 import io.dirpipe.schemas.wire.Formats.TopicClass;
@@ -30,6 +32,11 @@ public final class TopicsConfig extends AbstractConfig {
   public static final String REGISTRY_URL = "schema-registry.url";
   public static final String REGISTRY_USER_INFO = "schema-registry.basic-auth.user-info";
   public static final String REGISTRY_BEARER_SCOPE = "schema-registry.bearer-auth.scope";
+  public static final String PARTITIONS = "topics.partitions";
+  public static final String RETENTION = "topics.retention";
+
+  /** What a retention of {@code forever} is sent as: {@code retention.ms=-1}. */
+  public static final String FOREVER = "forever";
 
   /** Keys under this prefix are Kafka client properties; they are not declared here. */
   public static final String KAFKA_PREFIX = "kafka.";
@@ -56,7 +63,8 @@ public final class TopicsConfig extends AbstractConfig {
               ConfigDurations.validator(Duration.ofMillis(1000)),
               Importance.MEDIUM,
               "The longest any call to the brokers waits: a dead, frozen or unreachable"
-                  + " broker stops a stage within about this long, naming the bootstrap servers." + ConfigDurations.DOC)
+                  + " broker stops a stage within about this long, naming the bootstrap servers."
+                  + ConfigDurations.DOC)
           .define(
               VALUE_FORMAT,
               Type.STRING,
@@ -92,6 +100,41 @@ public final class TopicsConfig extends AbstractConfig {
                   + " api://<registry-app-id>/.default (Confluent's bearer.auth.scope).");
 
   static {
+    DEF.define(
+        PARTITIONS,
+        Type.INT,
+        TopicLayout.DEFAULT_PARTITIONS,
+        ConfigDef.Range.between(1, 10_000),
+        Importance.MEDIUM,
+        "Partitions of each topic dirpipe creates (an existing topic keeps its own). A partition is"
+            + " read by one consumer of a group: this many extraction workers, transformer"
+            + " instances or sink instances share the load.");
+    for (TopicKind k : TopicKind.values()) {
+      if (k == TopicKind.INTERNAL) {
+        continue;
+      }
+      DEF.define(
+          PARTITIONS + "." + k.configName(),
+          Type.INT,
+          null,
+          (name, value) -> {
+            if (value != null) {
+              ConfigDef.Range.between(1, 10_000).ensureValid(name, value);
+            }
+          },
+          Importance.LOW,
+          "Partitions of the " + k.configName() + " topics, overriding " + PARTITIONS + ".");
+      DEF.define(
+          RETENTION + "." + k.configName(),
+          Type.STRING,
+          "",
+          TopicsConfig::validRetention,
+          Importance.LOW,
+          "retention.ms of the "
+              + k.configName()
+              + " topics dirpipe creates: a duration (P7D), forever, or empty for the broker's"
+              + " default (Kafka's log.retention.hours; an Event Hubs namespace's retention).");
+    }
     for (TopicClass c : TopicClass.values()) {
       DEF.define(
           VALUE_FORMAT + "." + c.configName(),
@@ -105,6 +148,40 @@ public final class TopicsConfig extends AbstractConfig {
               + VALUE_FORMAT
               + " for them (same values).");
     }
+  }
+
+  private static void validRetention(String name, Object value) {
+    String v = value == null ? "" : ((String) value).trim();
+    if (!v.isEmpty() && !v.equalsIgnoreCase(FOREVER)) {
+      try {
+        Durations.parseConfig(v);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(
+            name, value, "use a duration (" + Durations.EXPECTED + "), forever, or empty");
+      }
+    }
+  }
+
+  /**
+   * Partitions and retention per kind of topic, from {@link #PARTITIONS} and {@link #RETENTION}.
+   */
+  public TopicLayout layout() {
+    Map<TopicKind, Integer> partitions = new EnumMap<>(TopicKind.class);
+    Map<TopicKind, Duration> retention = new EnumMap<>(TopicKind.class);
+    for (TopicKind k : TopicKind.values()) {
+      if (k == TopicKind.INTERNAL) {
+        continue;
+      }
+      Integer own = getInt(PARTITIONS + "." + k.configName());
+      partitions.put(k, own != null ? own : getInt(PARTITIONS));
+      String r = getString(RETENTION + "." + k.configName()).trim();
+      if (r.equalsIgnoreCase(FOREVER)) {
+        retention.put(k, Duration.ofMillis(-1));
+      } else if (!r.isEmpty()) {
+        retention.put(k, Durations.parseConfig(r));
+      }
+    }
+    return new TopicLayout(partitions, retention);
   }
 
   private static void validFormat(String name, Object value) {
@@ -161,7 +238,7 @@ public final class TopicsConfig extends AbstractConfig {
 
   /** The topic catalogue in the configured formats, with the registry client when one is set. */
   public Topics topics() {
-    return new Topics(getString(TOPICS_PREFIX), formats());
+    return new Topics(getString(TOPICS_PREFIX), formats(), layout());
   }
 
   /**

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 class TopicReaderTest {
   static final Topic<String, String> TOPIC =
-      new Topic<>("t", Serdes.String(), Serdes.String(), false);
+      new Topic<>("t", Serdes.String(), Serdes.String(), io.dirpipe.schemas.TopicKind.RAW);
   static final TopicPartition P0 = new TopicPartition("t", 0);
 
   /**

@@ -104,6 +104,17 @@ public final class CachingCredential implements TokenCredential {
   }
 
   /**
+   * When the cached token soonest to expire does, or null when none is cached: what the token
+   * expiry metric shows (a value in the past means refreshing has been failing).
+   */
+  public OffsetDateTime earliestExpiry() {
+    return cache.values().stream()
+        .map(e -> e.token().getExpiresAt())
+        .min(OffsetDateTime::compareTo)
+        .orElse(null);
+  }
+
+  /**
    * Forgets the token of these scopes (after the service answered 401): the next call asks the
    * credential for a new one, past MSAL's cache where the credential is a confidential client.
    */

@@ -33,8 +33,9 @@ final class SchemasTopic implements AutoCloseable {
 
   SchemasTopic(KafkaClients kafka) {
     this.kafka = kafka;
-    this.topic = new Topic<>(NAME, Serdes.String(), Serdes.String(), true);
-    TopicSetup.ensure(kafka, List.of(topic), 1);
+    this.topic =
+        new Topic<>(NAME, Serdes.String(), Serdes.String(), io.dirpipe.schemas.TopicKind.INTERNAL);
+    TopicSetup.ensure(kafka, List.of(topic), io.dirpipe.schemas.TopicLayout.DEFAULT);
     this.producer =
         kafka.producer(
             ClientSettings.of("schema-registry").require(ProducerConfig.ACKS_CONFIG, "all"),

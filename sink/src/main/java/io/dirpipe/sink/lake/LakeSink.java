@@ -72,7 +72,8 @@ public final class LakeSink implements SinkRunner.Delivery {
         CompressionCodecName.valueOf(
             config.getString(SinkConfig.LAKE_COMPRESSION).toUpperCase(java.util.Locale.ROOT));
     this.rollBytes = config.getLong(SinkConfig.LAKE_ROLL_BYTES);
-    this.rollNanos = io.dirpipe.core.ConfigDurations.get(config, SinkConfig.LAKE_ROLL_INTERVAL).toNanos();
+    this.rollNanos =
+        io.dirpipe.core.ConfigDurations.get(config, SinkConfig.LAKE_ROLL_INTERVAL).toNanos();
     this.deadLetters = deadLetters;
     this.stats = stats;
     List<String> datasets = config.getList(SinkConfig.LAKE_DATASETS);
@@ -123,7 +124,8 @@ public final class LakeSink implements SinkRunner.Delivery {
                 topics,
                 config.collections().stream().filter(Collection::isObjectCollection).toList(),
                 store,
-                io.dirpipe.core.ConfigDurations.get(config, SinkConfig.LAKE_INVENTORY_INTERVAL).toMillis(),
+                io.dirpipe.core.ConfigDurations.get(config, SinkConfig.LAKE_INVENTORY_INTERVAL)
+                    .toMillis(),
                 stats,
                 time)
             : null;

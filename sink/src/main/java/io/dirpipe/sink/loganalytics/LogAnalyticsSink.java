@@ -16,7 +16,6 @@ import io.dirpipe.sink.DeadLetters;
 import io.dirpipe.sink.SinkConfig;
 import io.dirpipe.sink.SinkRunner;
 import io.dirpipe.sink.SinkStats;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;

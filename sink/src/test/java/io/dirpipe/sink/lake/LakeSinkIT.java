@@ -102,7 +102,7 @@ class LakeSinkIT {
   @Test
   void theInventoryDatasetIsAFullSnapshotPerTenant() throws Exception {
     Topic<ObjectKey, User> inventory = topics.inventory(Collection.USERS);
-    TopicSetup.ensure(kafka, List.of(inventory), 3);
+    TopicSetup.ensure(kafka, List.of(inventory), io.dirpipe.schemas.TopicLayout.DEFAULT);
     try (Producer<ObjectKey, User> p =
         kafka.producer(
             io.dirpipe.core.kafka.ClientSettings.of("test")

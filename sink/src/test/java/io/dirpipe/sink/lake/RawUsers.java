@@ -49,7 +49,7 @@ public final class RawUsers {
   public static void publish(
       KafkaClients kafka, Topic<ObjectKey, Observation> raw, String tenant, int n, LocalDate day)
       throws Exception {
-    TopicSetup.ensure(kafka, List.of(raw), 3);
+    TopicSetup.ensure(kafka, List.of(raw), io.dirpipe.schemas.TopicLayout.DEFAULT);
     Instant first = day.atTime(12, 0).toInstant(ZoneOffset.UTC);
     List<Future<?>> sent = new ArrayList<>();
     // One request in flight: right after a topic is created, the in-process broker can answer the
