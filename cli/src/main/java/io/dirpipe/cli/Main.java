@@ -39,6 +39,9 @@ public final class Main {
   static final int FAILURE = 1;
   static final int USAGE = 2;
 
+  /** The variable logback.xml picks the log appender by: {@code text} or {@code json}. */
+  static final String LOG_FORMAT = "DIRPIPE_LOG_FORMAT";
+
   public static void main(String[] args) {
     System.exit(
         run(
@@ -50,6 +53,14 @@ public final class Main {
 
   /** Runs one command line; the environment is passed in so nothing below reads it. */
   public static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
+    String format = env.getOrDefault(LOG_FORMAT, "text");
+    if (!format.equals("text") && !format.equals("json")) {
+      err.println(
+          "dirpipe: "
+              + LOG_FORMAT
+              + " must be text or json (logback.xml picks the appender by it); unset it for text.");
+      return USAGE;
+    }
     CommandLine cli = commandLine(env);
     cli.setOut(out);
     cli.setErr(err);

@@ -57,7 +57,9 @@ class ObservabilityIT {
 
       Map<String, Process> roles = new LinkedHashMap<>();
       try {
-        roles.put("worker", start(env, "worker", "extract", "--worker", "--group", prefix + "w"));
+        Map<String, String> json = new HashMap<>(env);
+        json.put("DIRPIPE_LOG_FORMAT", "json");
+        roles.put("worker", start(json, "worker", "extract", "--worker", "--group", prefix + "w"));
         roles.put(
             "extract",
             start(
@@ -116,6 +118,7 @@ class ObservabilityIT {
             .as("freshness right after the second run, against %s before it", risen.get())
             .isLessThan(risen.get());
         assertThat(Scrape.get(worker, "/health/ready").statusCode()).isEqualTo(200);
+        assertJsonLogWithRunContext(dir.resolve("worker.log"), tenant);
 
         // extract --follow: its first run made groups fresh
         int follow = ports.get("extract");
@@ -177,6 +180,38 @@ class ObservabilityIT {
         .redirectError(dir.resolve(name + ".log").toFile())
         .redirectOutput(dir.resolve(name + ".out").toFile())
         .start();
+  }
+
+  /**
+   * DIRPIPE_LOG_FORMAT=json: every line of the log is a JSON object, and the lines of a run carry
+   * its tenant, collection and run id.
+   */
+  private static void assertJsonLogWithRunContext(Path log, String tenant) throws Exception {
+    com.fasterxml.jackson.databind.ObjectMapper mapper =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    List<String> lines = java.nio.file.Files.readAllLines(log);
+    assertThat(lines).isNotEmpty();
+    boolean runLine = false;
+    for (String line : lines) {
+      com.fasterxml.jackson.databind.JsonNode n;
+      try {
+        n = mapper.readTree(line);
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new AssertionError("a log line that is not JSON: " + line, e);
+      }
+      assertThat(n.has("level") && n.has("loggerName") && n.has("formattedMessage"))
+          .as("fields of " + line)
+          .isTrue();
+      com.fasterxml.jackson.databind.JsonNode mdc = n.path("mdc");
+      if (mdc.path("run_id").asText().startsWith("users-")) {
+        assertThat(mdc.path("tenant").asText()).isEqualTo(tenant);
+        assertThat(mdc.path("collection").asText()).isEqualTo("users");
+        runLine = true;
+      }
+    }
+    assertThat(runLine)
+        .as("a line with the run's tenant, collection and run_id in " + log)
+        .isTrue();
   }
 
   private static double freshness(int port, String... labels) throws Exception {

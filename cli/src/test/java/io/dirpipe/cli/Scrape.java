@@ -22,7 +22,8 @@ final class Scrape {
     if (!Files.exists(log)) {
       return -1;
     }
-    Matcher m = LOGGED.matcher(Files.readString(log));
+    // a JSON log (DIRPIPE_LOG_FORMAT=json) escapes the slashes
+    Matcher m = LOGGED.matcher(Files.readString(log).replace("\\/", "/"));
     return m.find() ? Integer.parseInt(m.group(1)) : -1;
   }
 

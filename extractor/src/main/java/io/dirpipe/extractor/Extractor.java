@@ -12,6 +12,7 @@ import io.dirpipe.extractor.publish.Publisher;
 import io.dirpipe.extractor.ratelimit.ResourceUnitLimiter;
 import io.dirpipe.extractor.run.CollectionRun;
 import io.dirpipe.extractor.run.EventRun;
+import io.dirpipe.extractor.run.LogContext;
 import io.dirpipe.extractor.run.PageFetcher;
 import io.dirpipe.extractor.run.Progress;
 import io.dirpipe.extractor.run.ProgressBoard;
@@ -149,7 +150,8 @@ public final class Extractor {
       PageFetcher listings,
       ExecutorService prefetch) {
     String transactionalId = config.transactionalIdPrefix() + "-" + tenantId + "-" + c.name();
-    try (Publisher publisher = new Publisher(kafka, transactionalId, topics)) {
+    try (LogContext context = LogContext.of(tenantId, c.name());
+        Publisher publisher = new Publisher(kafka, transactionalId, topics)) {
       // read after initTransactions: that waits until the coordinator has written the commit or
       // abort markers of this pair's previous transaction (a run that just ended, or was killed),
       // so its last checkpoint is below the last stable offset and seen here
@@ -172,14 +174,26 @@ public final class Extractor {
               config.failOnInvalidObject(),
               config.maxCursors(c),
               config.objectsPerCursor());
-      if (c.isEventStream()) {
-        return new EventRun(ctx, c, config.eventWindow()).run(checkpoint);
-      }
       Optional<Relation> relation = Relation.of(c);
-      return relation.isPresent()
-          ? new RelationRun(ctx, relation.get()).run(checkpoint)
-          : new CollectionRun(CollectionSpec.of(c, config.select(c), config.selectAdded(c)), ctx)
-              .run(checkpoint);
+      RunSummary done =
+          c.isEventStream()
+              ? new EventRun(ctx, c, config.eventWindow()).run(checkpoint)
+              : relation.isPresent()
+                  ? new RelationRun(ctx, relation.get()).run(checkpoint)
+                  : new CollectionRun(
+                          CollectionSpec.of(c, config.select(c), config.selectAdded(c)), ctx)
+                      .run(checkpoint);
+      log.info(
+          "{}: run {} {}: {} records, {} removed, {} pages, {} requests, {} 429s",
+          c,
+          done.runId(),
+          done.status(),
+          done.records(),
+          done.removed(),
+          done.pages(),
+          done.requests(),
+          done.throttled());
+      return done;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return failed(c, delta, "interrupted");

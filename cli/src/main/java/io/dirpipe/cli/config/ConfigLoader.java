@@ -34,7 +34,7 @@ public final class ConfigLoader {
    * tests.
    */
   static final Set<String> NOT_CONFIG =
-      Set.of("DIRPIPE_JAVA_OPTS", "DIRPIPE_LOG_LEVEL", "DIRPIPE_TEST_KAFKA");
+      Set.of("DIRPIPE_JAVA_OPTS", "DIRPIPE_LOG_LEVEL", "DIRPIPE_LOG_FORMAT", "DIRPIPE_TEST_KAFKA");
 
   private static final String KAFKA_ENV = ENV_PREFIX + "KAFKA_";
 

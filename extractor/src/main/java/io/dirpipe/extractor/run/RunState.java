@@ -45,6 +45,7 @@ final class RunState {
     this.tenantId = tenantId;
     this.collection = collection;
     this.runId = runId;
+    org.slf4j.MDC.put(LogContext.RUN_ID, runId); // the run's thread logs under its id
     this.mode = mode;
     this.startedAt = startedAt;
     this.digest = digest;
