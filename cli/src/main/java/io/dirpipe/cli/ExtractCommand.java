@@ -109,12 +109,13 @@ final class ExtractCommand implements Callable<Integer> {
     CachingCredential credential = Credentials.build(identity);
     Extractor extractor =
         new Extractor(
-            extract,
-            identity.tenantId(),
-            identity.graphUrl(),
-            credential,
-            kafka.clients(),
-            kafka.topics());
+                extract,
+                identity.tenantId(),
+                identity.graphUrl(),
+                credential,
+                kafka.clients(),
+                kafka.topics())
+            .trusting(Credentials.trustManager(identity));
     Repeat repeat = new Repeat(Time.SYSTEM, follow ? interval : null);
     boolean[] ok = {true};
     try (Observability observe = new Observability("extract", loaded.values(), null)) {
@@ -155,12 +156,13 @@ final class ExtractCommand implements Callable<Integer> {
               metrics.quota(tenant, extract.getInt(ExtractorConfig.QUOTA));
               metrics.token(tenant, credential);
               return new Extractor(
-                  extract,
-                  tenant,
-                  identity.graphUrl(),
-                  credential,
-                  kafka.clients(),
-                  kafka.topics());
+                      extract,
+                      tenant,
+                      identity.graphUrl(),
+                      credential,
+                      kafka.clients(),
+                      kafka.topics())
+                  .trusting(Credentials.trustManager(identity));
             },
             kafka.clients(),
             kafka.topics(),

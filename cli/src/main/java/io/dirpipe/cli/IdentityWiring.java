@@ -29,12 +29,12 @@ final class IdentityWiring {
   }
 
   ApiClient graph() {
-    return new ApiClient(config.graphUrl(), credential, Audience.GRAPH, http);
+    return new ApiClient(config.graphUrl(), credential, Audience.GRAPH, http, config.cloud());
   }
 
   ApiClient arm() {
     return config.subscriptionId() == null
         ? null
-        : new ApiClient(config.armUrl(), credential, Audience.ARM, http);
+        : new ApiClient(config.armUrl(), credential, Audience.ARM, http, config.cloud());
   }
 }

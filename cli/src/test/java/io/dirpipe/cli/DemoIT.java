@@ -64,5 +64,10 @@ class DemoIT {
     }
     assertThat(summary.path("seconds").asDouble()).isPositive();
     assertThat(data).as("removed without --keep").doesNotExist();
+    // the terminal tells dirpipe's story: the libraries' lines (broker, clients) go to the log file
+    assertThat(Files.readAllLines(dir.resolve("demo.log")))
+        .as("log lines of loggers outside io.dirpipe on the demo's terminal")
+        .noneMatch(
+            line -> line.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} [A-Z]+ +(?!i\\.d\\.)\\S+ - .*"));
   }
 }

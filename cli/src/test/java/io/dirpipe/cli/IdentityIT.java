@@ -304,19 +304,18 @@ class IdentityIT {
         .put("exp", now + 3600);
     Path tokenFile = dir.resolve("azure-identity-token");
     Files.writeString(tokenFile, sandbox.issuer().sign(sa));
-    Run byWorkload =
-        dirpipe(
-            env(
-                "DIRPIPE_CREDENTIAL",
-                "workload-identity",
-                "DIRPIPE_CLIENT_ID",
-                workload.clientId(),
-                "DIRPIPE_WORKLOAD_TOKEN_FILE",
-                tokenFile.toString()),
-            "diagnose",
-            "--collections",
-            "users");
+    // what the AKS workload identity webhook injects, and nothing of dirpipe's own identity keys
+    Map<String, String> aks = env();
+    aks.remove("DIRPIPE_TENANT_ID");
+    aks.put("AZURE_AUTHORITY_HOST", aks.remove("DIRPIPE_AUTHORITY_HOST"));
+    aks.put("AZURE_TENANT_ID", sandbox.tenant().tenantId());
+    aks.put("AZURE_CLIENT_ID", workload.clientId());
+    aks.put("AZURE_FEDERATED_TOKEN_FILE", tokenFile.toString());
+    Run byWorkload = dirpipe(aks, "diagnose", "--collections", "users", "--json");
     assertThat(byWorkload.code()).as(byWorkload.out() + byWorkload.err()).isZero();
+    assertThat(new ObjectMapper().readTree(byWorkload.out()).path("token").path("appid").asText())
+        .as("the token is the workload identity's, chosen by AZURE_FEDERATED_TOKEN_FILE")
+        .isEqualTo(workload.clientId());
 
     Run cli = dirpipe(env("DIRPIPE_CREDENTIAL", "azure-cli"), "diagnose", "--json");
 

@@ -57,6 +57,14 @@ public final class Extractor {
    */
   private final ResourceUnitLimiter limiter;
 
+  private javax.net.ssl.X509TrustManager trust;
+
+  /** Graph's TLS certificate is checked against this trust store too (null: the JDK's only). */
+  public Extractor trusting(javax.net.ssl.X509TrustManager trustStore) {
+    this.trust = trustStore;
+    return this;
+  }
+
   public Extractor(
       ExtractorConfig config,
       String tenantId,
@@ -100,7 +108,7 @@ public final class Extractor {
     List<Topic<?, ?>> needed = new ArrayList<>(List.of(topics.checkpoints(), topics.runs()));
     collections.forEach(c -> needed.add(topics.raw(c)));
     TopicSetup.ensure(kafka, needed, topics.layout());
-    GraphTransport transport = new GraphTransport(graphUrl, credential, !delta, time);
+    GraphTransport transport = new GraphTransport(graphUrl, credential, !delta, time, trust);
     PageFetcher fetcher = new PageFetcher(transport, limiter, config.retryPolicy(), time);
     String base = graphUrl + "/" + config.apiVersion();
     // member listings go in JSON batches: as many batches in flight as fill up with the listings

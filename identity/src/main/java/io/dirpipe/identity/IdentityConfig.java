@@ -1,5 +1,6 @@
 package io.dirpipe.identity;
 
+import io.dirpipe.core.Cloud;
 import io.dirpipe.core.TenantIds;
 import io.dirpipe.identity.credential.CredentialKind;
 import java.net.URI;
@@ -36,6 +37,7 @@ public final class IdentityConfig extends AbstractConfig {
   public static final String GRAPH_ALLOW_HTTP = "graph.allow-http";
   public static final String ARM_URL = "arm.url";
   public static final String SUBSCRIPTION_ID = "subscription.id";
+  public static final String CLOUD = "cloud";
 
   public static final ConfigDef DEF =
       new ConfigDef()
@@ -112,11 +114,27 @@ public final class IdentityConfig extends AbstractConfig {
               Importance.LOW,
               "Federated token file of workload identity (default: AZURE_FEDERATED_TOKEN_FILE).")
           .define(
+              CLOUD,
+              Type.STRING,
+              Cloud.PUBLIC.configName(),
+              (name, value) -> {
+                try {
+                  Cloud.of((String) value);
+                } catch (IllegalArgumentException e) {
+                  throw new ConfigException(name, value, e.getMessage());
+                }
+              },
+              Importance.MEDIUM,
+              "The Azure cloud: public, usgov (Graph for US Government L4, GCC High), usgov-dod"
+                  + " (L5), or china (21Vianet). Sets the sign-in authority, Graph, Resource"
+                  + " Manager and Monitor endpoints and the token audiences together.")
+          .define(
               AUTHORITY_HOST,
               Type.STRING,
-              "https://login.microsoftonline.com",
+              null,
               Importance.LOW,
-              "Entra authority host (https only).")
+              "Entra authority host (https only). Default: the cloud's"
+                  + " (https://login.microsoftonline.com in the public cloud).")
           .define(
               INSTANCE_DISCOVERY,
               Type.BOOLEAN,
@@ -138,9 +156,10 @@ public final class IdentityConfig extends AbstractConfig {
           .define(
               GRAPH_URL,
               Type.STRING,
-              "https://graph.microsoft.com",
+              null,
               Importance.LOW,
-              "Microsoft Graph base URL. Graph tokens are sent to this host only, over https (plain"
+              "Microsoft Graph base URL; default: the cloud's (https://graph.microsoft.com in the"
+                  + " public cloud). Graph tokens are sent to this host only, over https (plain"
                   + " http only to a loopback address such as the local sandbox, or with"
                   + " graph.allow-http).")
           .define(
@@ -153,9 +172,9 @@ public final class IdentityConfig extends AbstractConfig {
           .define(
               ARM_URL,
               Type.STRING,
-              "https://management.azure.com",
+              null,
               Importance.LOW,
-              "Azure Resource Manager base URL.")
+              "Azure Resource Manager base URL; default: the cloud's.")
           .define(
               SUBSCRIPTION_ID,
               Type.STRING,
@@ -247,8 +266,19 @@ public final class IdentityConfig extends AbstractConfig {
    * @throws ConfigException when the URL is plain http to a host that is not loopback and {@code
    *     graph.allow-http} is not set: the bearer token would travel unencrypted
    */
+  public Cloud cloud() {
+    return Cloud.of(getString(CLOUD));
+  }
+
+  /** {@code authority.host}, else the cloud's sign-in authority. */
+  public String authorityHost() {
+    String host = getString(AUTHORITY_HOST);
+    return host != null ? host : cloud().authorityHost();
+  }
+
   public String graphUrl() {
-    String url = stripSlash(getString(GRAPH_URL));
+    String configured = getString(GRAPH_URL);
+    String url = stripSlash(configured != null ? configured : cloud().graph());
     URI uri;
     try {
       uri = new URI(url);
@@ -281,7 +311,8 @@ public final class IdentityConfig extends AbstractConfig {
   }
 
   public String armUrl() {
-    return stripSlash(getString(ARM_URL));
+    String configured = getString(ARM_URL);
+    return stripSlash(configured != null ? configured : cloud().arm());
   }
 
   public String subscriptionId() {

@@ -1,10 +1,12 @@
 package io.dirpipe.sandbox;
 
+import io.dirpipe.core.Cloud;
 import io.dirpipe.core.Time;
 import io.dirpipe.sandbox.arm.ArmSurface;
 import io.dirpipe.sandbox.control.ControlSurface;
 import io.dirpipe.sandbox.graph.GraphSurface;
 import io.dirpipe.sandbox.graph.Throttle;
+import io.dirpipe.sandbox.http.CloudHosts;
 import io.dirpipe.sandbox.http.Faults;
 import io.dirpipe.sandbox.http.LoopbackServer;
 import io.dirpipe.sandbox.http.Stats;
@@ -67,10 +69,19 @@ public final class Sandbox implements AutoCloseable {
       List<String> miRoles,
       Throttle.Quota quota,
       Network network,
-      Time time) {
+      Time time,
+      Cloud cloud) {
     public Options(
         int port, int httpsPort, Tenant.Spec spec, List<String> miRoles, Throttle.Quota quota) {
-      this(port, httpsPort, spec, miRoles, quota, Network.LOOPBACK, Time.SYSTEM);
+      this(port, httpsPort, spec, miRoles, quota, Network.LOOPBACK, Time.SYSTEM, Cloud.PUBLIC);
+    }
+
+    /**
+     * The sandbox posing as that cloud: tokens only for its audiences, Graph, Logs Ingestion and
+     * ARM accept only those, and a request to another cloud's host name is refused (421).
+     */
+    public Options withCloud(Cloud c) {
+      return new Options(port, httpsPort, spec, miRoles, quota, network, time, c);
     }
 
     /**
@@ -78,7 +89,7 @@ public final class Sandbox implements AutoCloseable {
      * (a manual time in tests, so throttling is asserted exactly).
      */
     public Options withTime(Time t) {
-      return new Options(port, httpsPort, spec, miRoles, quota, network, t);
+      return new Options(port, httpsPort, spec, miRoles, quota, network, t, cloud);
     }
 
     public static Options defaults(int users) {
@@ -87,15 +98,15 @@ public final class Sandbox implements AutoCloseable {
     }
 
     public Options withQuota(Throttle.Quota q) {
-      return new Options(port, httpsPort, spec, miRoles, q, network, time);
+      return new Options(port, httpsPort, spec, miRoles, q, network, time, cloud);
     }
 
     public Options withMiRoles(List<String> roles) {
-      return new Options(port, httpsPort, spec, roles, quota, network, time);
+      return new Options(port, httpsPort, spec, roles, quota, network, time, cloud);
     }
 
     public Options withNetwork(Network n) {
-      return new Options(port, httpsPort, spec, miRoles, quota, n, time);
+      return new Options(port, httpsPort, spec, miRoles, quota, n, time, cloud);
     }
   }
 
@@ -140,16 +151,18 @@ public final class Sandbox implements AutoCloseable {
   private final Identity systemAssigned;
   private final Identity userAssigned;
   private final Identity application;
+  private final java.util.Set<String> hostsSeen =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private Sandbox(Options options) throws IOException {
     long started = System.nanoTime();
     Clock clock = options.time().clock();
     this.tenant = new Tenant(options.spec(), clock);
-    this.issuer = new TokenIssuer(tenant.tenantId(), clock);
+    this.issuer = new TokenIssuer(tenant.tenantId(), clock, options.cloud());
     Network network = options.network();
     this.network = network;
     this.advertise = network.advertise();
-    this.tls = TlsMaterial.generate(advertise);
+    this.tls = TlsMaterial.generate(advertise, options.cloud().hosts());
     this.throttle =
         new Throttle(
             options.quota() != null
@@ -205,6 +218,9 @@ public final class Sandbox implements AutoCloseable {
             options.httpsPort(),
             tls.serverContext(),
             List.of(new TokenEndpointSurface(tenant, issuer, faults, stats), graph, logs, arm));
+    CloudHosts guard = new CloudHosts(options.cloud(), hostsSeen);
+    http.guard(guard);
+    https.guard(guard);
     log.info(
         "Sandbox tenant {} with {} users ready at {} (token endpoint {}) in {} ms",
         tenant.tenantId(),
@@ -264,6 +280,11 @@ public final class Sandbox implements AutoCloseable {
     env.put("DIRPIPE_LOGS_RULE_ID", dataCollectionRule());
     env.put("DIRPIPE_TENANT_ID", tenant.tenantId());
     return env;
+  }
+
+  /** Every host name clients called this sandbox by (the Host header without its port). */
+  public java.util.Set<String> hostsSeen() {
+    return java.util.Set.copyOf(hostsSeen);
   }
 
   public Path trustStore() {

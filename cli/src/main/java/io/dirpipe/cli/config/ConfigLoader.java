@@ -38,6 +38,28 @@ public final class ConfigLoader {
 
   private static final String KAFKA_ENV = ENV_PREFIX + "KAFKA_";
 
+  /**
+   * azure-identity's standard variables (what AKS workload identity and most Azure hosts inject),
+   * each read for a dirpipe key that neither the file nor a {@code DIRPIPE_*} variable sets.
+   */
+  public static final Map<String, String> AZURE_ENV =
+      mapOf(
+          "AZURE_TENANT_ID", IdentityConfig.TENANT_ID,
+          "AZURE_CLIENT_ID", IdentityConfig.CLIENT_ID,
+          "AZURE_CLIENT_SECRET", IdentityConfig.CLIENT_SECRET,
+          "AZURE_CLIENT_CERTIFICATE_PATH", IdentityConfig.CLIENT_CERTIFICATE,
+          "AZURE_CLIENT_CERTIFICATE_PASSWORD", IdentityConfig.CLIENT_CERTIFICATE_PASSWORD,
+          "AZURE_FEDERATED_TOKEN_FILE", IdentityConfig.WORKLOAD_TOKEN_FILE,
+          "AZURE_AUTHORITY_HOST", IdentityConfig.AUTHORITY_HOST);
+
+  private static Map<String, String> mapOf(String... pairs) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      m.put(pairs[i], pairs[i + 1]);
+    }
+    return java.util.Collections.unmodifiableMap(m);
+  }
+
   private final ConfigDef known;
 
   public ConfigLoader(ConfigDef known) {
@@ -66,6 +88,20 @@ public final class ConfigLoader {
         .filter(e -> !isServiceLink(e.getKey(), e.getValue()))
         .sorted(Map.Entry.comparingByKey())
         .forEach(e -> put(values, origins, keyOf(e.getKey()), e.getValue(), e.getKey()));
+    AZURE_ENV.forEach(
+        (variable, key) -> {
+          String value = env.get(variable);
+          if (value != null && !value.isBlank() && !values.containsKey(key)) {
+            values.put(key, value);
+            origins.put(key, variable);
+          }
+        });
+    // AKS workload identity injects the token file: that is the credential meant
+    if (!values.containsKey(IdentityConfig.CREDENTIAL)
+        && "AZURE_FEDERATED_TOKEN_FILE".equals(origins.get(IdentityConfig.WORKLOAD_TOKEN_FILE))) {
+      values.put(IdentityConfig.CREDENTIAL, "workload-identity");
+      origins.put(IdentityConfig.CREDENTIAL, "AZURE_FEDERATED_TOKEN_FILE (workload identity)");
+    }
     validate(values, origins);
     return new LoadedConfig(values, origins);
   }

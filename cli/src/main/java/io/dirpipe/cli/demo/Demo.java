@@ -65,7 +65,13 @@ public final class Demo {
   public Summary run() throws Exception {
     long t0 = System.nanoTime();
     Path data = options.dataDir();
-    Files.createDirectories(data);
+    Files.createDirectories(data.resolve("logs"));
+    try (LibraryLogs libraries = LibraryLogs.toFile(data.resolve("logs").resolve("demo.log"))) {
+      return story(t0, data);
+    }
+  }
+
+  private Summary story(long t0, Path data) throws Exception {
     Tenant.Spec spec = Tenant.Spec.forUsers(42, options.users());
     spec =
         new Tenant.Spec(

@@ -86,7 +86,8 @@ public final class Pipeline {
     extractMetrics.quota(identity.tenantId(), config.getInt(ExtractorConfig.QUOTA));
     extractMetrics.token(identity.tenantId(), credential);
     Extractor extractor =
-        new Extractor(config, identity.tenantId(), identity.graphUrl(), credential, kafka, topics);
+        new Extractor(config, identity.tenantId(), identity.graphUrl(), credential, kafka, topics)
+            .trusting(Credentials.trustManager(identity));
     Repeat repeat = new Repeat(Time.SYSTEM, run.interval());
     extractions = repeat;
     extractThread =

@@ -206,4 +206,32 @@ class ConfigLoaderTest {
     Files.writeString(file, yaml);
     return file;
   }
+
+  @Test
+  void azureIdentitysStandardVariablesFillWhatDirpipesOwnDoNotSet() {
+    ConfigLoader all = new ConfigLoader(ConfigKeys.all());
+    Map<String, String> aks =
+        Map.of(
+            "AZURE_TENANT_ID", "11111111-2222-3333-4444-555555555555",
+            "AZURE_CLIENT_ID", "cid-from-azure",
+            "AZURE_FEDERATED_TOKEN_FILE", "/var/run/secrets/azure/tokens/azure-identity-token",
+            "AZURE_AUTHORITY_HOST", "https://login.microsoftonline.us/");
+    LoadedConfig config = all.load(null, aks);
+    assertThat(config.values())
+        .containsEntry("tenant.id", "11111111-2222-3333-4444-555555555555")
+        .containsEntry("client.id", "cid-from-azure")
+        .containsEntry("workload.token-file", "/var/run/secrets/azure/tokens/azure-identity-token")
+        .containsEntry("authority.host", "https://login.microsoftonline.us/")
+        .as("the injected token file means workload identity")
+        .containsEntry("credential", "workload-identity");
+
+    Map<String, String> both = new java.util.HashMap<>(aks);
+    both.put("DIRPIPE_CLIENT_ID", "cid-from-dirpipe");
+    both.put("DIRPIPE_CREDENTIAL", "managed-identity");
+    LoadedConfig overridden = all.load(null, both);
+    assertThat(overridden.values())
+        .as("dirpipe's own keys win")
+        .containsEntry("client.id", "cid-from-dirpipe")
+        .containsEntry("credential", "managed-identity");
+  }
 }

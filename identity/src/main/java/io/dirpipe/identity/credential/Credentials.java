@@ -10,6 +10,7 @@ import com.azure.identity.ClientSecretCredentialBuilder;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.identity.ManagedIdentityCredentialBuilder;
 import com.azure.identity.WorkloadIdentityCredentialBuilder;
+import io.dirpipe.core.Cloud;
 import io.dirpipe.core.EnvNames;
 import io.dirpipe.core.Time;
 import io.dirpipe.identity.IdentityConfig;
@@ -21,7 +22,9 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 
@@ -38,7 +41,10 @@ public final class Credentials {
           case CLIENT_SECRET, CLIENT_CERTIFICATE, WORKLOAD_IDENTITY -> true;
           default -> false;
         };
-    return new CachingCredential(azure(config), Time.SYSTEM, confidential);
+    TokenCredential azure = azure(config);
+    Cloud cloud = config.cloud();
+    return new CachingCredential(
+        cloud == Cloud.PUBLIC ? azure : new CloudScopes(azure, cloud), Time.SYSTEM, confidential);
   }
 
   /** The bare azure-identity credential. */
@@ -64,8 +70,7 @@ public final class Credentials {
       }
       case DEFAULT -> {
         DefaultAzureCredentialBuilder b =
-            new DefaultAzureCredentialBuilder()
-                .authorityHost(config.getString(IdentityConfig.AUTHORITY_HOST));
+            new DefaultAzureCredentialBuilder().authorityHost(config.authorityHost());
         if (config.tenantId() != null) {
           b.tenantId(config.tenantId());
         }
@@ -138,7 +143,7 @@ public final class Credentials {
       T builder, IdentityConfig config, HttpClient http, boolean needsClientId) {
     builder
         .tenantId(require(config, IdentityConfig.TENANT_ID))
-        .authorityHost(config.getString(IdentityConfig.AUTHORITY_HOST));
+        .authorityHost(config.authorityHost());
     if (needsClientId) {
       builder.clientId(require(config, IdentityConfig.CLIENT_ID));
     }
@@ -206,6 +211,24 @@ public final class Credentials {
 
   /** An SSL context trusting the configured trust store, or null when none is configured. */
   public static SSLContext trustStore(IdentityConfig config) {
+    X509TrustManager trust = trustManager(config);
+    if (trust == null) {
+      return null;
+    }
+    try {
+      SSLContext ctx = SSLContext.getInstance("TLS");
+      ctx.init(null, new TrustManager[] {trust}, null);
+      return ctx;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("TLS is not available: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The trust manager of the configured trust store (the authority's and Graph's certificates, e.g.
+   * the sandbox's or a TLS-inspecting proxy's CA), or null when none is configured.
+   */
+  public static X509TrustManager trustManager(IdentityConfig config) {
     String path = config.getString(IdentityConfig.TRUSTSTORE);
     if (path == null) {
       return null;
@@ -217,9 +240,12 @@ public final class Credentials {
       TrustManagerFactory tmf =
           TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(store);
-      SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(null, tmf.getTrustManagers(), null);
-      return ctx;
+      for (TrustManager tm : tmf.getTrustManagers()) {
+        if (tm instanceof X509TrustManager x) {
+          return x;
+        }
+      }
+      throw new GeneralSecurityException("no X.509 trust manager");
     } catch (IOException | GeneralSecurityException e) {
       throw new ConfigException(
           IdentityConfig.TRUSTSTORE,

@@ -2,7 +2,6 @@ package io.dirpipe.identity.diagnose;
 
 import com.azure.core.exception.ClientAuthenticationException;
 import com.azure.identity.CredentialUnavailableException;
-import io.dirpipe.identity.Audience;
 import io.dirpipe.identity.IdentityException;
 import io.dirpipe.identity.graph.ApiClient;
 import io.dirpipe.identity.token.TokenClaims;
@@ -191,7 +190,7 @@ public final class Diagnosis {
         r.status() == 403 && NON_PREMIUM.equals(r.errorCode())
             ? Verdict.LICENSE_REQUIRED
             : Explain.verdict(
-                r.status(), claims, Audience.GRAPH.scope(), clock.instant(), permission);
+                r.status(), claims, graph.expectedScope(), clock.instant(), permission);
     String error = r.errorCode() == null ? "" : " " + r.errorCode() + ": " + r.errorMessage();
     return switch (v) {
       case OK -> new Probe(collection, request, r.status(), v, "readable", null);
@@ -210,7 +209,7 @@ public final class Diagnosis {
               r.status(),
               v,
               "The token is for '" + claims.aud() + "', not Microsoft Graph." + error,
-              "Request the token with scope " + Audience.GRAPH.scope() + ".");
+              "Request the token with scope " + graph.expectedScope() + ".");
       case DELEGATED_TOKEN ->
           new Probe(
               collection,
@@ -316,7 +315,7 @@ public final class Diagnosis {
           e.getMessage(),
           "Check arm.url.");
     }
-    Verdict v = Explain.verdict(r.status(), claims, Audience.ARM.scope(), clock.instant());
+    Verdict v = Explain.verdict(r.status(), claims, arm.expectedScope(), clock.instant());
     String error = r.errorCode() == null ? "" : " " + r.errorCode() + ": " + r.errorMessage();
     if (v == Verdict.MISSING_PERMISSION) {
       return new Probe(

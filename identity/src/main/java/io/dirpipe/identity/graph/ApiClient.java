@@ -44,13 +44,34 @@ public final class ApiClient {
   private final CachingCredential credential;
   private final Audience audience;
   private final HttpClient http;
+  private final io.dirpipe.core.Cloud cloud;
 
   public ApiClient(
       String baseUrl, CachingCredential credential, Audience audience, HttpClient http) {
+    this(baseUrl, credential, audience, http, io.dirpipe.core.Cloud.PUBLIC);
+  }
+
+  /**
+   * @param cloud whose audience the token is asked for (the credential translates the scope)
+   */
+  public ApiClient(
+      String baseUrl,
+      CachingCredential credential,
+      Audience audience,
+      HttpClient http,
+      io.dirpipe.core.Cloud cloud) {
     this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     this.credential = credential;
     this.audience = audience;
     this.http = http;
+    this.cloud = cloud;
+  }
+
+  /**
+   * The scope the token is for in this client's cloud, e.g. https://graph.microsoft.us/.default.
+   */
+  public String expectedScope() {
+    return cloud.scope(audience.scope());
   }
 
   /** The current token of this client's audience (acquiring it if needed). */

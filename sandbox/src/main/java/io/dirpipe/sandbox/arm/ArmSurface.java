@@ -212,7 +212,12 @@ public final class ArmSurface implements Surface {
               : "The access token is invalid.",
           0);
     }
-    if (!AUDIENCES.contains(claims.path("aud").asText())) {
+    String arm = issuer.cloud().arm();
+    java.util.Set<String> audiences =
+        issuer.cloud() == io.dirpipe.core.Cloud.PUBLIC
+            ? AUDIENCES
+            : java.util.Set.of(arm, arm + "/");
+    if (!audiences.contains(claims.path("aud").asText())) {
       throw new Refusal(
           401,
           "InvalidAuthenticationTokenAudience",

@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,11 +24,6 @@ import java.util.regex.Pattern;
  * Microsoft Graph on the sandbox's HTTP port: routing, authentication, throttling, faults, errors.
  */
 public final class GraphSurface implements Surface {
-  static final Set<String> AUDIENCES =
-      Set.of(
-          "https://graph.microsoft.com",
-          "https://graph.microsoft.com/",
-          GraphPermissions.GRAPH_APP_ID);
   private static final Pattern PATH = Pattern.compile("/(v1\\.0|beta)(/.*)?");
   private static final Pattern BATCH = Pattern.compile("/(v1\\.0|beta)/\\$batch");
   private static final String ID = "([0-9a-fA-F-]{36})";
@@ -388,7 +382,11 @@ public final class GraphSurface implements Surface {
         case SIGNATURE -> GraphError.invalidToken("Access token validation failure.");
       };
     }
-    if (!AUDIENCES.contains(claims.path("aud").asText())) {
+    String aud = claims.path("aud").asText();
+    io.dirpipe.core.Cloud cloud = issuer.cloud();
+    if (!(aud.equals(cloud.graph())
+        || aud.equals(cloud.graph() + "/")
+        || aud.equals(GraphPermissions.GRAPH_APP_ID))) {
       throw GraphError.invalidToken("Access token validation failure. Invalid audience.");
     }
     if (!claims.path("tid").asText().equals(issuer.tenantId())) {

@@ -27,6 +27,7 @@ public final class LoopbackServer implements AutoCloseable {
   private final ExecutorService executor;
   private final String baseUrl;
   private final List<Surface> surfaces;
+  private volatile java.util.function.Function<String, String> guard = host -> null;
 
   static {
     // Without TCP_NODELAY small answers wait for the client's delayed ACK: ~40 ms per request.
@@ -81,6 +82,14 @@ public final class LoopbackServer implements AutoCloseable {
         : new InetSocketAddress(bind, port);
   }
 
+  /**
+   * Checks each request's Host header before any surface: the function answers null to serve it, or
+   * why it is refused (421).
+   */
+  public void guard(java.util.function.Function<String, String> check) {
+    this.guard = check;
+  }
+
   public String baseUrl() {
     return baseUrl;
   }
@@ -92,6 +101,12 @@ public final class LoopbackServer implements AutoCloseable {
   private void dispatch(HttpExchange http) {
     Exchange exchange = new Exchange(http, baseUrl);
     try {
+      String refused = guard.apply(exchange.header("Host"));
+      if (refused != null) {
+        exchange.sendJson(
+            421, Map.of("error", Map.of("code", "MisdirectedRequest", "message", refused)));
+        return;
+      }
       for (Surface s : surfaces) {
         if (s.owns(exchange.path())) {
           s.handle(exchange);

@@ -99,7 +99,7 @@ public final class ManagedIdentitySurface implements Surface {
     if (resource == null || resource.isBlank()) {
       throw new Refusal(400, "invalid_request", "Required query variable 'resource' is missing");
     }
-    if (!Audiences.known(resource)) {
+    if (!Audiences.known(resource, issuer.cloud())) {
       throw new Refusal(
           400,
           "invalid_resource",
@@ -142,7 +142,7 @@ public final class ManagedIdentitySurface implements Surface {
         faults.tokenLifetimeSeconds > 0
             ? Duration.ofSeconds(faults.tokenLifetimeSeconds)
             : DEFAULT_LIFETIME;
-    String token = issuer.issue(Audiences.grant(tenant, id, resource, lifetime));
+    String token = issuer.issue(Audiences.grant(tenant, id, resource, lifetime, issuer.cloud()));
     long now = tenant.clock().instant().getEpochSecond();
     Map<String, Object> a = new LinkedHashMap<>();
     a.put("access_token", token);

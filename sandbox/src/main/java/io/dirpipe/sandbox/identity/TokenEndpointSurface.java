@@ -149,7 +149,9 @@ public final class TokenEndpointSurface implements Surface {
     a.put("token_type", "Bearer");
     a.put("expires_in", lifetime.toSeconds());
     a.put("ext_expires_in", lifetime.toSeconds());
-    a.put("access_token", issuer.issue(Audiences.grant(tenant, app, resource, lifetime)));
+    a.put(
+        "access_token",
+        issuer.issue(Audiences.grant(tenant, app, resource, lifetime, issuer.cloud())));
     return a;
   }
 
@@ -157,7 +159,7 @@ public final class TokenEndpointSurface implements Surface {
    * The one resource of a {@code <resource>/.default} scope; msal4j adds openid profile
    * offline_access.
    */
-  private static String resource(String scope) {
+  private String resource(String scope) {
     if (scope == null || scope.isBlank()) {
       throw new AadError(
           400,
@@ -191,7 +193,7 @@ public final class TokenEndpointSurface implements Surface {
               : "The provided value for the input parameter scope is not valid because it contains more than one resource.");
     }
     String resource = resources.get(0);
-    if (!Audiences.known(resource)) {
+    if (!Audiences.known(resource, issuer.cloud())) {
       throw new AadError(
           400,
           "invalid_resource",

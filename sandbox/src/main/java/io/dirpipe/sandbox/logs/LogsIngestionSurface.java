@@ -24,8 +24,6 @@ public final class LogsIngestionSurface implements Surface {
   private static final String ROUTE = "POST /dataCollectionRules/{dcr}/streams/{stream}";
   private static final Pattern PATH =
       Pattern.compile("/dataCollectionRules/([^/]+)/streams/([^/]+)");
-  private static final Set<String> AUDIENCES =
-      Set.of("https://monitor.azure.com", "https://monitor.azure.com/");
 
   /** Bytes per call, uncompressed (FACTS.md §8: 1 MB). */
   public static final int DEFAULT_MAX_BYTES = 1024 * 1024;
@@ -180,7 +178,8 @@ public final class LogsIngestionSurface implements Surface {
           "The access token is invalid: " + e.getMessage() + ".",
           0);
     }
-    if (!AUDIENCES.contains(claims.path("aud").asText())) {
+    String monitor = issuer.cloud().monitor();
+    if (!Set.of(monitor, monitor + "/").contains(claims.path("aud").asText())) {
       throw new Refusal(
           401,
           "InvalidAuthenticationTokenAudience",

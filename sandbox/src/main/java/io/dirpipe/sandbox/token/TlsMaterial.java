@@ -14,6 +14,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -48,8 +49,15 @@ public final class TlsMaterial {
 
   /** A certificate for localhost, 127.0.0.1 and {@code host} (the name other containers use). */
   public static TlsMaterial generate(String host) {
+    return generate(host, List.of());
+  }
+
+  /** ... and the host names of the cloud the sandbox poses as. */
+  public static TlsMaterial generate(String host, List<String> more) {
     KeyPair keys = rsaKeyPair();
-    return new TlsMaterial(keys, selfSigned(keys, "CN=localhost", true, host));
+    List<String> names = new java.util.ArrayList<>(List.of(host));
+    names.addAll(more);
+    return new TlsMaterial(keys, selfSigned(keys, "CN=localhost", true, names));
   }
 
   public static KeyPair rsaKeyPair() {
@@ -64,11 +72,11 @@ public final class TlsMaterial {
 
   /** A self-signed certificate for the key pair, valid for a year. */
   public static X509Certificate selfSigned(KeyPair keys, String subject, boolean loopbackNames) {
-    return selfSigned(keys, subject, loopbackNames, "localhost");
+    return selfSigned(keys, subject, loopbackNames, List.of("localhost"));
   }
 
   private static X509Certificate selfSigned(
-      KeyPair keys, String subject, boolean loopbackNames, String host) {
+      KeyPair keys, String subject, boolean loopbackNames, List<String> hosts) {
     try {
       Instant now = Instant.now();
       X500Name name = new X500Name(subject);
@@ -85,12 +93,20 @@ public final class TlsMaterial {
             Extension.subjectAlternativeName,
             false,
             new GeneralNames(
-                new GeneralName[] {
-                  new GeneralName(GeneralName.dNSName, "localhost"),
-                  new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-                  new GeneralName(
-                      host.matches("[0-9.]+") ? GeneralName.iPAddress : GeneralName.dNSName, host)
-                }));
+                java.util.stream.Stream.concat(
+                        java.util.stream.Stream.of(
+                            new GeneralName(GeneralName.dNSName, "localhost"),
+                            new GeneralName(GeneralName.iPAddress, "127.0.0.1")),
+                        hosts.stream()
+                            .distinct()
+                            .map(
+                                h ->
+                                    new GeneralName(
+                                        h.matches("[0-9.]+")
+                                            ? GeneralName.iPAddress
+                                            : GeneralName.dNSName,
+                                        h)))
+                    .toArray(GeneralName[]::new)));
       }
       return new JcaX509CertificateConverter()
           .getCertificate(

@@ -21,7 +21,17 @@ public final class TokenIssuer {
   private final String tenantId;
   private final Clock clock;
 
+  private final io.dirpipe.core.Cloud cloud;
+
   public TokenIssuer(String tenantId, Clock clock) {
+    this(tenantId, clock, io.dirpipe.core.Cloud.PUBLIC);
+  }
+
+  /**
+   * @param cloud whose audiences the sandbox's token endpoints issue and its services accept
+   */
+  public TokenIssuer(String tenantId, Clock clock, io.dirpipe.core.Cloud cloud) {
+    this.cloud = cloud;
     this.tenantId = tenantId;
     this.clock = clock;
     try {
@@ -112,6 +122,11 @@ public final class TokenIssuer {
   /** The key id in the header of every token this issuer signs. */
   public String kid() {
     return kid;
+  }
+
+  /** The cloud the sandbox poses as. */
+  public io.dirpipe.core.Cloud cloud() {
+    return cloud;
   }
 
   public String tenantId() {
