@@ -28,7 +28,8 @@ WORKDIR /var/lib/dirpipe
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"
 # dirpipe run serves /metrics and /health here; in a container the scraper and the probes come from
 # outside, so it listens on every interface (the default outside a container is loopback)
-ENV DIRPIPE_RUN_METRICS_HOST=0.0.0.0
+# every long-running role serves /metrics, /health/live and /health/ready on 9464
+ENV DIRPIPE_METRICS_HOST=0.0.0.0 DIRPIPE_METRICS_PORT=9464
 EXPOSE 9464
 ENTRYPOINT ["java", "-jar", "/opt/dirpipe/dirpipe.jar"]
 CMD ["--help"]
