@@ -54,12 +54,8 @@ resource eventHubs 'Microsoft.EventHub/namespaces@2024-01-01' = {
   properties: {
     kafkaEnabled: true
     minimumTlsVersion: '1.2'
+    disableLocalAuth: true // Entra tokens only: no shared access keys
   }
-}
-
-resource eventHubsAuth 'Microsoft.EventHub/namespaces/authorizationRules@2024-01-01' existing = {
-  parent: eventHubs
-  name: 'RootManageSharedAccessKey'
 }
 
 resource eventHubsOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
@@ -120,8 +116,9 @@ var common = [
   { name: 'DIRPIPE_CLIENT_ID', value: identity.properties.clientId }
   { name: 'DIRPIPE_KAFKA_BOOTSTRAP_SERVERS', value: '${eventHubs.name}.servicebus.windows.net:9093' }
   { name: 'DIRPIPE_KAFKA_SECURITY_PROTOCOL', value: 'SASL_SSL' }
-  { name: 'DIRPIPE_KAFKA_SASL_MECHANISM', value: 'PLAIN' }
-  { name: 'DIRPIPE_KAFKA_SASL_JAAS_CONFIG', secretRef: 'event-hubs-jaas' }
+  // SASL OAUTHBEARER with the identity's Entra token for the namespace (its Azure Event Hubs Data Owner role):
+  // no connection string anywhere
+  { name: 'DIRPIPE_KAFKA_SASL_MECHANISM', value: 'OAUTHBEARER' }
   { name: 'DIRPIPE_TOPICS_VALUE_FORMAT', value: 'json' }
   { name: 'DIRPIPE_TOPICS_PARTITIONS', value: '6' }
   { name: 'DIRPIPE_TOPICS_RETENTION_RAW', value: 'P7D' }
@@ -153,12 +150,6 @@ resource roleApps 'Microsoft.App/containerApps@2024-03-01' = [for app in apps: {
     managedEnvironmentId: appsEnvironment.id
     configuration: {
       activeRevisionsMode: 'Single'
-      secrets: [
-        {
-          name: 'event-hubs-jaas'
-          value: 'org.apache.kafka.common.security.plain.PlainLoginModule required username="$ConnectionString" password="${eventHubsAuth.listKeys().primaryConnectionString}";'
-        }
-      ]
     }
     template: {
       containers: [

@@ -106,6 +106,15 @@ public enum Cloud {
     return storageSuffix;
   }
 
+  /** Event Hubs namespaces' suffix: {@code <namespace>.servicebus.windows.net}. */
+  public String serviceBusSuffix() {
+    return switch (this) {
+      case PUBLIC -> "servicebus.windows.net";
+      case USGOV, USGOV_DOD -> "servicebus.usgovcloudapi.net";
+      case CHINA -> "servicebus.chinacloudapi.cn";
+    };
+  }
+
   /** The host names of this cloud's endpoints (authority, Graph, ARM, Monitor). */
   public List<String> hosts() {
     return Stream.of(authorityHost, graph, arm, monitor).map(u -> URI.create(u).getHost()).toList();

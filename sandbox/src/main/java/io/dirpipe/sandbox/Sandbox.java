@@ -207,6 +207,7 @@ public final class Sandbox implements AutoCloseable {
                 graph,
                 logs,
                 arm,
+                new io.dirpipe.sandbox.identity.KeysSurface(issuer),
                 new ControlSurface(tenant, issuer, faults, stats, ingested, logs, describe())));
     // azure-core sends bearer tokens over https only: Logs Ingestion and ARM clients need this
     // port. Graph is served here too (the same tenant, quota and cursors), for clients that send
@@ -285,6 +286,16 @@ public final class Sandbox implements AutoCloseable {
   /** Every host name clients called this sandbox by (the Host header without its port). */
   public java.util.Set<String> hostsSeen() {
     return java.util.Set.copyOf(hostsSeen);
+  }
+
+  /** The {@code iss} of the sandbox's access tokens (Entra's v1 token issuer for the tenant). */
+  public String issuerUrl() {
+    return "https://sts.windows.net/" + tenant.tenantId() + "/";
+  }
+
+  /** Where the token signing keys are published (JWKS), as Entra's {@code discovery/v2.0/keys}. */
+  public String jwksUrl() {
+    return http.baseUrl() + "/" + tenant.tenantId() + "/discovery/v2.0/keys";
   }
 
   public Path trustStore() {

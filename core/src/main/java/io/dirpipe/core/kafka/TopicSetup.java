@@ -87,6 +87,18 @@ public final class TopicSetup {
       if (BrokerUnavailable.isTimeout(e)) {
         throw BrokerUnavailable.of(kafka, "Checking the topics", e.getCause());
       }
+      if (e.getCause() instanceof org.apache.kafka.common.errors.AuthenticationException a) {
+        throw new IllegalStateException(
+            "The brokers at "
+                + kafka.properties().get("bootstrap.servers")
+                + " refused the login ("
+                + a.getMessage()
+                + "): check kafka.security.protocol and kafka.sasl.*; with SASL OAUTHBEARER (Azure"
+                + " Event Hubs), the token's scope (https://<namespace>.servicebus.windows.net/"
+                + ".default, or the JAAS option scope) and the identity's Azure Event Hubs Data"
+                + " role on the namespace",
+            a);
+      }
       if (!(e.getCause() instanceof TopicExistsException)) {
         throw new IllegalStateException(
             "Cannot create topics: " + e.getCause().getMessage(), e.getCause());

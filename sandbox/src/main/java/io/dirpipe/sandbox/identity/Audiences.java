@@ -28,13 +28,23 @@ final class Audiences {
     if (isGraph(resource, cloud)
         || resource.startsWith(cloud.arm())
         || resource.startsWith(cloud.monitor())
-        || resource.startsWith(Cloud.STORAGE_AUDIENCE)) {
+        || resource.startsWith(Cloud.STORAGE_AUDIENCE)
+        || isEventHubs(resource, cloud)) {
       return true;
     }
     return cloud == Cloud.PUBLIC
         && (resource.startsWith("https://management.core.windows.net")
             || resource.startsWith("https://vault.azure.net")
             || resource.startsWith("https://api.loganalytics.io"));
+  }
+
+  /** An Event Hubs namespace ({@code https://<ns>.servicebus.windows.net}) of the cloud. */
+  static boolean isEventHubs(String resource, Cloud cloud) {
+    return resource.matches(
+            "https://[a-z0-9-]+\\."
+                + java.util.regex.Pattern.quote(cloud.serviceBusSuffix())
+                + "/?")
+        || resource.equals("https://eventhubs.azure.net");
   }
 
   static TokenIssuer.Grant grant(

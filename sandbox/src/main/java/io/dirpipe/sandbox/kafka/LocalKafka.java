@@ -85,6 +85,34 @@ public final class LocalKafka implements AutoCloseable {
    * @throws IllegalStateException when the broker cannot start, with the cause
    */
   public static LocalKafka start(Path dataDir, String listen, String advertise) {
+    return start(dataDir, listen, advertise, null);
+  }
+
+  /**
+   * An Entra-style SASL OAUTHBEARER listener, as Azure Event Hubs' Kafka endpoint has: tokens are
+   * validated with the issuer's published keys and must be for {@code audience}.
+   *
+   * @param jwksUrl where the token issuer publishes its keys (the sandbox's {@code jwksUrl()})
+   * @param audience the {@code aud} the broker requires, e.g. {@code
+   *     https://dirpipe-events.servicebus.windows.net}
+   * @param issuer the {@code iss} the broker requires
+   */
+  public record OAuth(String jwksUrl, String audience, String issuer) {}
+
+  /**
+   * A loopback broker with a second listener taking SASL OAUTHBEARER ({@link
+   * #oauthBootstrapServers()}), beside the plain one.
+   */
+  public static LocalKafka startWithOAuth(OAuth oauth) {
+    // Kafka (4.0+) fetches only the JWKS and token URLs this property allows
+    String allowed = System.getProperty("org.apache.kafka.sasl.oauthbearer.allowed.urls");
+    System.setProperty(
+        "org.apache.kafka.sasl.oauthbearer.allowed.urls",
+        allowed == null || allowed.isBlank() ? oauth.jwksUrl() : allowed + "," + oauth.jwksUrl());
+    return start(null, null, null, oauth);
+  }
+
+  private static LocalKafka start(Path dataDir, String listen, String advertise, OAuth oauth) {
     long started = System.nanoTime();
     String bind = listen == null ? LOOPBACK : listen;
     String host = advertise != null ? advertise : bind.equals("0.0.0.0") ? LOOPBACK : bind;
@@ -99,10 +127,13 @@ public final class LocalKafka implements AutoCloseable {
     }
     KafkaRaftServer server = null;
     String bootstrap;
+    String oauthBootstrap;
     try {
       int brokerPort = freePort(bind);
       int controllerPort = freePort(bind);
+      int oauthPort = oauth == null ? -1 : freePort(bind);
       bootstrap = host + ":" + brokerPort;
+      oauthBootstrap = oauth == null ? null : host + ":" + oauthPort;
       Map<String, Object> props = new HashMap<>(BROKER_CONFIG);
       props.put("process.roles", "broker,controller");
       props.put("node.id", "1");
@@ -121,6 +152,26 @@ public final class LocalKafka implements AutoCloseable {
       props.put("controller.listener.names", "CONTROLLER");
       props.put("inter.broker.listener.name", "PLAINTEXT");
       props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+      if (oauth != null) {
+        String p = "listener.name.oauth.oauthbearer.";
+        props.put("listeners", props.get("listeners") + ",OAUTH://" + bind + ":" + oauthPort);
+        props.put(
+            "advertised.listeners",
+            props.get("advertised.listeners") + ",OAUTH://" + oauthBootstrap);
+        props.put(
+            "listener.security.protocol.map",
+            props.get("listener.security.protocol.map") + ",OAUTH:SASL_PLAINTEXT");
+        props.put("listener.name.oauth.sasl.enabled.mechanisms", "OAUTHBEARER");
+        props.put(
+            p + "sasl.jaas.config",
+            "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;");
+        props.put(
+            p + "sasl.server.callback.handler.class",
+            "org.apache.kafka.common.security.oauthbearer.OAuthBearerValidatorCallbackHandler");
+        props.put(p + "sasl.oauthbearer.jwks.endpoint.url", oauth.jwksUrl());
+        props.put(p + "sasl.oauthbearer.expected.audience", oauth.audience());
+        props.put(p + "sasl.oauthbearer.expected.issuer", oauth.issuer());
+      }
       props.put("log.dirs", dir.toAbsolutePath().toString());
       KafkaConfig config = new KafkaConfig(props, false);
       formatQuietly(dir);
@@ -141,12 +192,20 @@ public final class LocalKafka implements AutoCloseable {
           e);
     }
     LocalKafka kafka = new LocalKafka(server, dir, dataDir == null, bootstrap);
+    kafka.oauthBootstrapServers = oauthBootstrap;
     log.info(
         "Local Kafka broker ready at {} (listening on {}) in {} ms",
         bootstrap,
         bind,
         Duration.ofNanos(System.nanoTime() - started).toMillis());
     return kafka;
+  }
+
+  private String oauthBootstrapServers;
+
+  /** The OAUTHBEARER listener's {@code bootstrap.servers} ({@link #startWithOAuth}), or null. */
+  public String oauthBootstrapServers() {
+    return oauthBootstrapServers;
   }
 
   /** The {@code bootstrap.servers} value clients use, e.g. {@code 127.0.0.1:41234}. */

@@ -82,6 +82,38 @@ public final class TokenIssuer {
   }
 
   /**
+   * The signing key as a JSON Web Key Set, as Entra publishes at {@code
+   * /<tenant>/discovery/v2.0/keys}: what a resource (a Kafka broker validating OAUTHBEARER tokens,
+   * say) verifies the sandbox's tokens with.
+   */
+  public java.util.Map<String, Object> jwks() {
+    java.security.interfaces.RSAPublicKey rsa =
+        (java.security.interfaces.RSAPublicKey) keys.getPublic();
+    java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+    return java.util.Map.of(
+        "keys",
+        java.util.List.of(
+            java.util.Map.of(
+                "kty",
+                "RSA",
+                "use",
+                "sig",
+                "alg",
+                "RS256",
+                "kid",
+                kid,
+                "n",
+                b64.encodeToString(unsigned(rsa.getModulus())),
+                "e",
+                b64.encodeToString(unsigned(rsa.getPublicExponent())))));
+  }
+
+  private static byte[] unsigned(java.math.BigInteger n) {
+    byte[] b = n.toByteArray();
+    return b.length > 1 && b[0] == 0 ? java.util.Arrays.copyOfRange(b, 1, b.length) : b;
+  }
+
+  /**
    * Signs any claims with the sandbox key: tests build expired, wrong-audience or delegated tokens.
    */
   public String sign(ObjectNode claims) {
