@@ -31,17 +31,13 @@ class ExtractFollowIT {
     try (Sandbox sandbox =
         Sandbox.start(Sandbox.Options.defaults(1_000).withQuota(Throttle.Quota.OFF))) {
       String prefix = "follow" + UUID.randomUUID().toString().substring(0, 6) + ".";
+      java.util.Map<String, String> env = PackagedDirpipe.extractorEnv(sandbox, kafka, prefix);
+      env.put("DIRPIPE_METRICS_PORT", "0");
+      java.nio.file.Path log = java.nio.file.Files.createTempFile("follow", ".log");
       ProcessBuilder pb =
           PackagedDirpipe.command(
-              PackagedDirpipe.extractorEnv(sandbox, kafka, prefix),
-              "extract",
-              "--collections",
-              "users",
-              "--follow",
-              "--interval",
-              "PT1S",
-              "--json");
-      pb.redirectErrorStream(true);
+              env, "extract", "--collections", "users", "--follow", "--interval", "PT1S", "--json");
+      pb.redirectError(log.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
       Process follow = pb.start();
       try {
         Topics topics = new Topics(prefix);
@@ -51,6 +47,21 @@ class ExtractFollowIT {
             new SandboxClients(sandbox)
                 .control("mutate", "{\"collection\":\"users\",\"updates\":7,\"seed\":5}");
         List<RunEvent> completed = waitForCompletedRuns(k, topics, 3);
+
+        // the role is observable: ready, and its freshness of users is that of a recent run
+        int port = Scrape.loggedPort(log);
+        assertThat(port).as("the metrics address in " + log).isPositive();
+        assertThat(Scrape.get(port, "/health/live").statusCode()).isEqualTo(200);
+        assertThat(Scrape.get(port, "/health/ready").statusCode()).isEqualTo(200);
+        String metrics = Scrape.get(port, "/metrics").body();
+        assertThat(metrics).contains("role=\"extract\"");
+        assertThat(
+                Scrape.value(
+                    metrics, "dirpipe_extract_runs_total", "collection=\"users\"", "completed"))
+            .isGreaterThanOrEqualTo(3);
+        assertThat(
+                Scrape.value(metrics, "dirpipe_extract_freshness_seconds", "collection=\"users\""))
+            .isGreaterThanOrEqualTo(0);
 
         assertThat(completed.get(0).getMode()).isEqualTo(Mode.DELTA);
         assertThat(completed.get(0).getRecords()).as("the initial delta sync").isEqualTo(1_000);

@@ -27,10 +27,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every long-running role in its own process, as deployed, each with {@code metrics.port}: {@code
- * extract --worker}, {@code extract --follow}, {@code transform} and {@code sink lake} answer
- * {@code /health/live}, {@code /health/ready} and {@code /metrics} with their role's meters; the
- * worker's freshness rises while it has no task and falls after a run; the transformer's and the
- * sink's consumer lag falls to zero once they have processed what was extracted.
+ * extract --worker}, {@code transform} and {@code sink lake} answer {@code /health/live}, {@code
+ * /health/ready} and {@code /metrics} with their role's meters; the worker's freshness rises while
+ * it has no task and falls after a run; the transformer's and the sink's consumer lag falls to zero
+ * once they have processed what was extracted. ({@code extract --follow} answers them in
+ * ExtractFollowIT.)
  */
 @ExtendWith(KafkaExtension.class)
 class ObservabilityIT {
@@ -60,17 +61,6 @@ class ObservabilityIT {
         Map<String, String> json = new HashMap<>(env);
         json.put("DIRPIPE_LOG_FORMAT", "json");
         roles.put("worker", start(json, "worker", "extract", "--worker", "--group", prefix + "w"));
-        roles.put(
-            "extract",
-            start(
-                env,
-                "extract",
-                "extract",
-                "--collections",
-                "groups",
-                "--follow",
-                "--interval",
-                "1h"));
         roles.put("transform", start(env, "transform", "transform"));
         roles.put("sink-lake", start(env, "sink-lake", "sink", "lake"));
         Map<String, Integer> ports = new HashMap<>();
@@ -119,19 +109,6 @@ class ObservabilityIT {
             .isLessThan(risen.get());
         assertThat(Scrape.get(worker, "/health/ready").statusCode()).isEqualTo(200);
         assertJsonLogWithRunContext(dir.resolve("worker.log"), tenant);
-
-        // extract --follow: its first run made groups fresh
-        int follow = ports.get("extract");
-        awaitMetric(
-            "extract",
-            follow,
-            "dirpipe_extract_runs_total",
-            1,
-            "collection=\"groups\"",
-            "completed");
-        assertThat(Scrape.get(follow, "/metrics").body())
-            .contains("dirpipe_extract_freshness_seconds{collection=\"groups\"");
-        awaitReady("extract", follow);
 
         // transform and sink: ready, and their lag reaches zero once everything is processed
         for (String role : List.of("transform", "sink-lake")) {
