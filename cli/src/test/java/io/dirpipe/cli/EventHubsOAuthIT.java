@@ -10,7 +10,6 @@ import io.dirpipe.sandbox.kafka.LocalKafka;
 import io.dirpipe.schemas.Collection;
 import io.dirpipe.schemas.Topics;
 import java.io.StringWriter;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -32,20 +31,7 @@ class EventHubsOAuthIT {
         LocalKafka broker =
             LocalKafka.startWithOAuth(
                 new LocalKafka.OAuth(sandbox.jwksUrl(), NAMESPACE, sandbox.issuerUrl()))) {
-      // the sandbox's application by its secret (in this JVM, azure-identity's managed identity
-      // would read the process's environment, not the map a command is given)
-      Map<String, String> env = new HashMap<>();
-      sandbox
-          .environment()
-          .forEach(
-              (k, v) -> {
-                if (k.startsWith("DIRPIPE_")) {
-                  env.put(k, v);
-                }
-              });
-      env.put("DIRPIPE_CREDENTIAL", "client-secret");
-      env.put("DIRPIPE_CLIENT_ID", sandbox.application().clientId());
-      env.put("DIRPIPE_CLIENT_SECRET", sandbox.application().secrets().get(0).value());
+      Map<String, String> env = PackagedDirpipe.applicationEnv(sandbox);
       env.put("DIRPIPE_KAFKA_BOOTSTRAP_SERVERS", broker.oauthBootstrapServers());
       env.put("DIRPIPE_KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT");
       env.put("DIRPIPE_KAFKA_SASL_MECHANISM", "OAUTHBEARER");

@@ -33,6 +33,18 @@ final class PackagedDirpipe {
    * broker, a topic prefix.
    */
   static Map<String, String> extractorEnv(Sandbox sandbox, TestKafka kafka, String prefix) {
+    Map<String, String> env = applicationEnv(sandbox);
+    env.put("DIRPIPE_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+    env.put("DIRPIPE_TOPICS_PREFIX", prefix);
+    return env;
+  }
+
+  /**
+   * The sandbox's DIRPIPE_* variables and its dirpipe-app's secret: what a command needs for Graph
+   * and tokens, in this JVM too (azure-identity's managed identity would read the process's own
+   * environment, not the map a command is given).
+   */
+  static Map<String, String> applicationEnv(Sandbox sandbox) {
     Map<String, String> env = new HashMap<>();
     sandbox
         .environment()
@@ -45,8 +57,6 @@ final class PackagedDirpipe {
     env.put("DIRPIPE_CREDENTIAL", "client-secret");
     env.put("DIRPIPE_CLIENT_ID", sandbox.application().clientId());
     env.put("DIRPIPE_CLIENT_SECRET", sandbox.application().secrets().get(0).value());
-    env.put("DIRPIPE_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-    env.put("DIRPIPE_TOPICS_PREFIX", prefix);
     return env;
   }
 }
