@@ -101,7 +101,11 @@ public final class Transformer implements AutoCloseable {
     Properties p = new Properties();
     p.putAll(kafka.properties());
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    // without transactions (delivery.guarantee=at-least-once), a restart processes again what
+    // followed the last commit: change events may repeat (each carries its event id)
+    p.put(
+        StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
+        kafka.transactions() ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
     p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.threads());
     p.putIfAbsent("processing.exception.handler.global.enabled", true);

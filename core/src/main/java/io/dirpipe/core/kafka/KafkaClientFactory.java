@@ -20,10 +20,17 @@ import org.apache.kafka.common.serialization.Serializer;
 final class KafkaClientFactory implements KafkaClients {
   private final Map<String, Object> kafka;
   private final Duration timeout;
+  private final boolean transactions;
 
-  KafkaClientFactory(Map<String, Object> kafka, Duration timeout) {
+  KafkaClientFactory(Map<String, Object> kafka, Duration timeout, boolean transactions) {
     this.kafka = Map.copyOf(kafka);
     this.timeout = timeout;
+    this.transactions = transactions;
+  }
+
+  @Override
+  public boolean transactions() {
+    return transactions;
   }
 
   @Override

@@ -44,11 +44,28 @@ public interface KafkaClients {
 
   /** Real clients for these {@code kafka.*} properties, with the default timeout. */
   static KafkaClients of(Map<String, Object> kafka) {
-    return new KafkaClientFactory(kafka, DEFAULT_TIMEOUT);
+    return new KafkaClientFactory(kafka, DEFAULT_TIMEOUT, true);
   }
 
   /** Real clients for these {@code kafka.*} properties whose calls wait at most {@code timeout}. */
   static KafkaClients of(Map<String, Object> kafka, Duration timeout) {
-    return new KafkaClientFactory(kafka, timeout);
+    return new KafkaClientFactory(kafka, timeout, true);
+  }
+
+  /**
+   * ... on brokers with ({@code transactions}) or without Kafka transactions ({@code
+   * delivery.guarantee=at-least-once}).
+   */
+  static KafkaClients of(Map<String, Object> kafka, Duration timeout, boolean transactions) {
+    return new KafkaClientFactory(kafka, timeout, transactions);
+  }
+
+  /**
+   * Whether the brokers have Kafka transactions, so writes are exactly once ({@code
+   * delivery.guarantee=exactly-once}, the default); false on brokers without them (Azure Event Hubs
+   * below Premium): idempotent writes, at least once, duplicates named by {@code verify}.
+   */
+  default boolean transactions() {
+    return true;
   }
 }

@@ -34,6 +34,7 @@ public final class TopicsConfig extends AbstractConfig {
   public static final String REGISTRY_BEARER_SCOPE = "schema-registry.bearer-auth.scope";
   public static final String PARTITIONS = "topics.partitions";
   public static final String RETENTION = "topics.retention";
+  public static final String GUARANTEE = "delivery.guarantee";
 
   /** What a retention of {@code forever} is sent as: {@code retention.ms=-1}. */
   public static final String FOREVER = "forever";
@@ -100,6 +101,16 @@ public final class TopicsConfig extends AbstractConfig {
                   + " api://<registry-app-id>/.default (Confluent's bearer.auth.scope).");
 
   static {
+    DEF.define(
+        GUARANTEE,
+        Type.STRING,
+        "exactly-once",
+        ConfigDef.ValidString.in("exactly-once", "at-least-once"),
+        Importance.MEDIUM,
+        "exactly-once: Kafka transactions (every observation, change event and checkpoint once);"
+            + " at-least-once: for brokers without transactions (Azure Event Hubs Standard):"
+            + " idempotent writes, each page's records acknowledged before its checkpoint, so a"
+            + " killed extractor may write a page's records again and dirpipe verify names them.");
     DEF.define(
         PARTITIONS,
         Type.INT,
@@ -284,6 +295,9 @@ public final class TopicsConfig extends AbstractConfig {
 
   /** Kafka clients with these properties, waiting at most {@link #BROKER_TIMEOUT}. */
   public KafkaClients clients() {
-    return KafkaClients.of(kafkaProperties(), ConfigDurations.get(this, BROKER_TIMEOUT));
+    return KafkaClients.of(
+        kafkaProperties(),
+        ConfigDurations.get(this, BROKER_TIMEOUT),
+        getString(GUARANTEE).equals("exactly-once"));
   }
 }

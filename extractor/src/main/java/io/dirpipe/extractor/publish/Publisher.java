@@ -22,7 +22,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * The transactional producer of one (tenant, collection). Its transactional.id is derived from the
  * pair, so a second extractor of the same pair fences this one (a zombie cannot commit). Each
  * {@link #commit} is one transaction: a page's observations, its checkpoint and, at the end of a
- * run, the RUN_END markers and the run event, all or nothing.
+ * run, the RUN_END markers and the run event, all or nothing. On brokers without transactions
+ * ({@code delivery.guarantee=at-least-once}) it is an idempotent producer that writes a batch's
+ * content, waits for its acknowledgements, then writes the checkpoint.
  */
 public final class Publisher implements AutoCloseable {
   private final Producer<byte[], byte[]> producer;
@@ -42,13 +44,17 @@ public final class Publisher implements AutoCloseable {
   public record Marker(Topic<ObjectKey, Observation> raw, Observation runEnd) {}
 
   private final KafkaClients kafka;
+  private final boolean transactional;
   private boolean unusable;
 
   public Publisher(KafkaClients kafka, String transactionalId, Topics topics) {
+    this.transactional = kafka.transactions();
+    ClientSettings base = ClientSettings.of(transactionalId);
+    if (transactional) {
+      base = base.require(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+    }
     ClientSettings settings =
-        ClientSettings.of(transactionalId)
-            .require(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId)
-            .require(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)
+        base.require(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)
             .require(ProducerConfig.ACKS_CONFIG, "all")
             .withDefault(ProducerConfig.LINGER_MS_CONFIG, 5)
             .withDefault(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024)
@@ -56,6 +62,9 @@ public final class Publisher implements AutoCloseable {
     this.kafka = kafka;
     this.producer = kafka.producer(settings, new ByteArraySerializer(), new ByteArraySerializer());
     this.topics = topics;
+    if (!transactional) {
+      return;
+    }
     try {
       producer.initTransactions();
     } catch (org.apache.kafka.common.errors.TimeoutException e) {
@@ -69,42 +78,14 @@ public final class Publisher implements AutoCloseable {
    * thrown.
    */
   public void commit(Batch batch) {
+    if (!transactional) {
+      commitAtLeastOnce(batch);
+      return;
+    }
     try {
       producer.beginTransaction();
-      for (Serialized r : batch.records()) {
-        producer.send(new ProducerRecord<>(r.topic(), r.key(), r.value()));
-      }
-      for (Marker m : batch.markers()) {
-        int partitions = producer.partitionsFor(m.raw().name()).size();
-        byte[] value = m.raw().valueSerde().serializer().serialize(m.raw().name(), m.runEnd());
-        byte[] key =
-            m.raw()
-                .keySerde()
-                .serializer()
-                .serialize(m.raw().name(), new ObjectKey(m.runEnd().getTenantId(), ""));
-        for (int p = 0; p < partitions; p++) {
-          producer.send(new ProducerRecord<>(m.raw().name(), p, key, value));
-        }
-      }
-      Topic<String, RunEvent> runs = topics.runs();
-      for (RunEvent event : batch.events()) {
-        producer.send(
-            new ProducerRecord<>(
-                runs.name(),
-                runs.keySerde().serializer().serialize(runs.name(), event.getRunId()),
-                runs.valueSerde().serializer().serialize(runs.name(), event)));
-      }
-      Topic<CheckpointKey, Checkpoint> cps = topics.checkpoints();
-      Checkpoint cp = batch.checkpoint();
-      if (cp != null) { // null: events only (a FAILED run keeps its committed checkpoint)
-        producer.send(
-            new ProducerRecord<>(
-                cps.name(),
-                cps.keySerde()
-                    .serializer()
-                    .serialize(cps.name(), new CheckpointKey(cp.getTenantId(), cp.getCollection())),
-                cps.valueSerde().serializer().serialize(cps.name(), cp)));
-      }
+      sendContent(batch);
+      sendCheckpoint(batch);
       producer.commitTransaction();
     } catch (ProducerFencedException e) {
       throw new IllegalStateException(
@@ -126,6 +107,88 @@ public final class Publisher implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /**
+   * Without transactions (delivery.guarantee=at-least-once): the page's records, markers and run
+   * events are sent and acknowledged (idempotent producer, acks=all) before its checkpoint is, so a
+   * checkpoint never covers a record that is not written. A process killed between the two leaves
+   * records the next start writes again from that checkpoint: the duplicates {@code dirpipe verify}
+   * names.
+   */
+  private void commitAtLeastOnce(Batch batch) {
+    try {
+      List<java.util.concurrent.Future<?>> acks = sendContent(batch);
+      producer.flush();
+      for (java.util.concurrent.Future<?> ack : acks) {
+        ack.get();
+      }
+      io.dirpipe.core.Failpoints.reach("extract.records-acknowledged");
+      java.util.concurrent.Future<?> checkpoint = sendCheckpoint(batch);
+      producer.flush();
+      if (checkpoint != null) {
+        checkpoint.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while committing " + owner(batch), e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (BrokerUnavailable.isTimeout(cause)) {
+        unusable = true;
+        throw BrokerUnavailable.of(kafka, "Committing " + owner(batch), cause);
+      }
+      throw new IllegalStateException(
+          "Writing a page of " + owner(batch) + " failed: " + cause.getMessage(), cause);
+    }
+  }
+
+  /** The batch's records, RUN_END markers and run events; their acknowledgements. */
+  private List<java.util.concurrent.Future<?>> sendContent(Batch batch) {
+    List<java.util.concurrent.Future<?>> acks = new java.util.ArrayList<>();
+    {
+      for (Serialized r : batch.records()) {
+        acks.add(producer.send(new ProducerRecord<>(r.topic(), r.key(), r.value())));
+      }
+      for (Marker m : batch.markers()) {
+        int partitions = producer.partitionsFor(m.raw().name()).size();
+        byte[] value = m.raw().valueSerde().serializer().serialize(m.raw().name(), m.runEnd());
+        byte[] key =
+            m.raw()
+                .keySerde()
+                .serializer()
+                .serialize(m.raw().name(), new ObjectKey(m.runEnd().getTenantId(), ""));
+        for (int p = 0; p < partitions; p++) {
+          acks.add(producer.send(new ProducerRecord<>(m.raw().name(), p, key, value)));
+        }
+      }
+      Topic<String, RunEvent> runs = topics.runs();
+      for (RunEvent event : batch.events()) {
+        acks.add(
+            producer.send(
+                new ProducerRecord<>(
+                    runs.name(),
+                    runs.keySerde().serializer().serialize(runs.name(), event.getRunId()),
+                    runs.valueSerde().serializer().serialize(runs.name(), event))));
+      }
+    }
+    return acks;
+  }
+
+  /** The batch's checkpoint, if any (a FAILED run keeps its committed checkpoint). */
+  private java.util.concurrent.Future<?> sendCheckpoint(Batch batch) {
+    Topic<CheckpointKey, Checkpoint> cps = topics.checkpoints();
+    Checkpoint cp = batch.checkpoint();
+    if (cp == null) {
+      return null;
+    }
+    return producer.send(
+        new ProducerRecord<>(
+            cps.name(),
+            cps.keySerde()
+                .serializer()
+                .serialize(cps.name(), new CheckpointKey(cp.getTenantId(), cp.getCollection())),
+            cps.valueSerde().serializer().serialize(cps.name(), cp)));
   }
 
   /** tenant/collection of a batch, for messages. */

@@ -49,7 +49,8 @@ public final class RunVerifier {
       String expectedDigest,
       String actualDigest,
       List<String> duplicates,
-      List<String> missing) {
+      List<String> missing,
+      List<String> resent) {
     public boolean ok() {
       return expectedRecords == actualRecords
           && expectedRemoved == actualRemoved
@@ -116,15 +117,25 @@ public final class RunVerifier {
   /** Verifies several runs from the topics. */
   public static List<Result> verifyAll(
       KafkaClients kafka, Topics topics, java.util.Collection<String> runIds) {
-    return verifyAll(topics(kafka, topics), runIds);
+    return verifyAll(topics(kafka, topics), runIds, !kafka.transactions());
+  }
+
+  /** Verifies several runs, reading the run events and each raw collection once. */
+  public static List<Result> verifyAll(Source source, java.util.Collection<String> runIds) {
+    return verifyAll(source, runIds, false);
   }
 
   /**
    * Verifies several runs, reading the run events and each raw collection once.
    *
+   * @param atLeastOnce the runs were written without transactions ({@code
+   *     delivery.guarantee=at-least-once}): a second copy of an observation, the same object with
+   *     the same content in the same run, is a record an extractor wrote again after a restart (its
+   *     checkpoint did not cover it yet); it is counted once and named in {@link Result#resent}
    * @throws IllegalArgumentException naming a run with no COMPLETED event
    */
-  public static List<Result> verifyAll(Source source, java.util.Collection<String> runIds) {
+  public static List<Result> verifyAll(
+      Source source, java.util.Collection<String> runIds, boolean atLeastOnce) {
     List<RunEvent> completed = new ArrayList<>();
     source.runEvents(
         e -> {
@@ -149,7 +160,7 @@ public final class RunVerifier {
                               + source.runsName()
                               + ": check the id (dirpipe extract --json prints it), the topic"
                               + " prefix and the source"));
-      Tally t = new Tally(run, previousFullRun(completed, run));
+      Tally t = new Tally(run, previousFullRun(completed, run), atLeastOnce);
       tallies.put(runId, t);
       if (t.previous != null) {
         previousIds.put(t.previous, new HashSet<>());
@@ -190,21 +201,32 @@ public final class RunVerifier {
     final String previous;
     final RunDigest digest = new RunDigest();
     final Map<String, Integer> seen = new HashMap<>();
+    final boolean atLeastOnce;
+    final Set<String> terms = new HashSet<>();
+    final Set<String> resent = new TreeSet<>();
     long observed;
     long removed;
 
-    Tally(RunEvent run, String previous) {
+    Tally(RunEvent run, String previous, boolean atLeastOnce) {
       this.run = run;
       this.previous = previous;
+      this.atLeastOnce = atLeastOnce;
     }
 
     void add(Observation o) {
       String id = termId(o);
+      byte[] hash =
+          o.getKind() == ObservationKind.OBSERVED
+              ? ContentHash.of((SpecificRecord) o.getPayload())
+              : ContentHash.removed(o.getRemovedReason().name());
+      if (atLeastOnce && !terms.add(id + "/" + java.util.HexFormat.of().formatHex(hash))) {
+        resent.add(id); // the same observation again: written twice, counted once
+        return;
+      }
+      digest.add(id, hash);
       if (o.getKind() == ObservationKind.OBSERVED) {
-        digest.add(id, ContentHash.of((SpecificRecord) o.getPayload()));
         observed++;
       } else {
-        digest.add(id, ContentHash.removed(o.getRemovedReason().name()));
         removed++;
       }
       seen.merge(id, 1, Integer::sum);
@@ -231,7 +253,8 @@ public final class RunVerifier {
           run.getDigest() == null ? "" : run.getDigest(),
           digest.hex(),
           duplicates,
-          List.copyOf(missing));
+          List.copyOf(missing),
+          List.copyOf(resent));
     }
   }
 
