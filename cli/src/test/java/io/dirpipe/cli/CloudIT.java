@@ -63,6 +63,18 @@ class CloudIT {
           .as("hosts dirpipe called")
           .containsExactlyInAnyOrder("login.microsoftonline.us", "graph.microsoft.us");
 
+      // Graph over plain http to a host that is not loopback, as a development sandbox in another
+      // container is reached (graph.allow-http): the token still goes to that host only
+      Map<String, String> http = new java.util.HashMap<>(env);
+      http.put(
+          "DIRPIPE_GRAPH_URL", "http://graph.microsoft.us:" + URI.create(sandbox.url()).getPort());
+      http.put("DIRPIPE_GRAPH_ALLOW_HTTP", "true");
+      Result plain = extract(http, hosts, "plain-http");
+      assertThat(plain.code()).as(plain.log()).isZero();
+      assertThat(
+              new ObjectMapper().readTree(plain.out()).path("runs").get(0).path("status").asText())
+          .isEqualTo("completed");
+
       // the public cloud's audience: the usgov token service refuses it
       env.put("DIRPIPE_CLOUD", "public");
       Result publicScope = extract(env, hosts, "public-scope");

@@ -73,9 +73,12 @@ public final class GraphTransport implements BatchTransport {
     this.guard = new HostGuard(graphBaseUrl);
     this.lowPriority = lowPriority;
     String host = URI.create(graphBaseUrl).getHost();
-    var auth =
-        new AzureIdentityAuthenticationProvider(
-            credential, new String[] {host}, Audience.GRAPH.scope());
+    com.microsoft.kiota.authentication.AuthenticationProvider auth =
+        URI.create(graphBaseUrl).getScheme().equalsIgnoreCase("https") || isLoopback(host)
+            ? new AzureIdentityAuthenticationProvider(
+                credential, new String[] {host}, Audience.GRAPH.scope())
+            : new com.microsoft.kiota.authentication.BaseBearerTokenAuthenticationProvider(
+                new PlainHttpTokens(credential, host));
     List<Interceptor> middleware =
         Arrays.stream(GraphClientFactory.createDefaultGraphInterceptors(new RequestOption[0]))
             .filter(i -> !(i instanceof RetryHandler))
@@ -400,5 +403,35 @@ public final class GraphTransport implements BatchTransport {
     } catch (java.security.GeneralSecurityException e) {
       throw new IllegalStateException("TLS is not available: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Graph tokens for a plain-http Graph URL, which {@code IdentityConfig.graphUrl()} lets through
+   * only for loopback or with {@code graph.allow-http} (a development sandbox in another
+   * container): Kiota's Azure provider refuses http to any host but localhost. The token still goes
+   * to the configured host only.
+   */
+  private record PlainHttpTokens(CachingCredential credential, String host)
+      implements com.microsoft.kiota.authentication.AccessTokenProvider {
+    @Override
+    public String getAuthorizationToken(URI uri, Map<String, Object> context) {
+      if (!getAllowedHostsValidator().isUrlHostValid(uri)) {
+        return "";
+      }
+      return credential
+          .getTokenSync(
+              new com.azure.core.credential.TokenRequestContext().addScopes(Audience.GRAPH.scope()))
+          .getToken();
+    }
+
+    @Override
+    public com.microsoft.kiota.authentication.AllowedHostsValidator getAllowedHostsValidator() {
+      return new com.microsoft.kiota.authentication.AllowedHostsValidator(host);
+    }
+  }
+
+  /** What Kiota's Azure provider accepts over plain http. */
+  private static boolean isLoopback(String host) {
+    return host.equalsIgnoreCase("localhost") || host.equals("127.0.0.1") || host.equals("[::1]");
   }
 }
