@@ -48,10 +48,4 @@ public final class RoleHealth {
         (role, state) -> s.append(s.isEmpty() ? "" : "; ").append(role).append(": ").append(state));
     return s.toString();
   }
-
-  public synchronized RoleHealth copy() {
-    RoleHealth c = new RoleHealth();
-    c.problems.putAll(problems);
-    return c;
-  }
 }

@@ -163,14 +163,12 @@ public final class Pipeline {
     return now.problem();
   }
 
-  /** Null when every role runs and its last run or delivery succeeded; otherwise what failed. */
+  /**
+   * Null when every role's last run or delivery succeeded; otherwise what failed. A stopped role is
+   * {@link #stopped}'s (the readiness answer includes liveness).
+   */
   public String health() {
-    RoleHealth now = failures.copy();
-    String dead = stopped();
-    if (dead != null) {
-      now.stopped(dead);
-    }
-    return now.problem();
+    return failures.problem();
   }
 
   /** Stops every role in order; returns when they have. */

@@ -151,31 +151,29 @@ public final class Publisher implements AutoCloseable {
   /** The batch's records, RUN_END markers and run events; their acknowledgements. */
   private List<java.util.concurrent.Future<?>> sendContent(Batch batch) {
     List<java.util.concurrent.Future<?>> acks = new java.util.ArrayList<>();
-    {
-      for (Serialized r : batch.records()) {
-        acks.add(producer.send(new ProducerRecord<>(r.topic(), r.key(), r.value())));
+    for (Serialized r : batch.records()) {
+      acks.add(producer.send(new ProducerRecord<>(r.topic(), r.key(), r.value())));
+    }
+    for (Marker m : batch.markers()) {
+      int partitions = producer.partitionsFor(m.raw().name()).size();
+      byte[] value = m.raw().valueSerde().serializer().serialize(m.raw().name(), m.runEnd());
+      byte[] key =
+          m.raw()
+              .keySerde()
+              .serializer()
+              .serialize(m.raw().name(), new ObjectKey(m.runEnd().getTenantId(), ""));
+      for (int p = 0; p < partitions; p++) {
+        acks.add(producer.send(new ProducerRecord<>(m.raw().name(), p, key, value)));
       }
-      for (Marker m : batch.markers()) {
-        int partitions = producer.partitionsFor(m.raw().name()).size();
-        byte[] value = m.raw().valueSerde().serializer().serialize(m.raw().name(), m.runEnd());
-        byte[] key =
-            m.raw()
-                .keySerde()
-                .serializer()
-                .serialize(m.raw().name(), new ObjectKey(m.runEnd().getTenantId(), ""));
-        for (int p = 0; p < partitions; p++) {
-          acks.add(producer.send(new ProducerRecord<>(m.raw().name(), p, key, value)));
-        }
-      }
-      Topic<String, RunEvent> runs = topics.runs();
-      for (RunEvent event : batch.events()) {
-        acks.add(
-            producer.send(
-                new ProducerRecord<>(
-                    runs.name(),
-                    runs.keySerde().serializer().serialize(runs.name(), event.getRunId()),
-                    runs.valueSerde().serializer().serialize(runs.name(), event))));
-      }
+    }
+    Topic<String, RunEvent> runs = topics.runs();
+    for (RunEvent event : batch.events()) {
+      acks.add(
+          producer.send(
+              new ProducerRecord<>(
+                  runs.name(),
+                  runs.keySerde().serializer().serialize(runs.name(), event.getRunId()),
+                  runs.valueSerde().serializer().serialize(runs.name(), event))));
     }
     return acks;
   }
